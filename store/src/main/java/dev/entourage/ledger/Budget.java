@@ -1,0 +1,47 @@
+package dev.entourage.ledger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An agent's budget at one instant: its daily scope, the task scope (when a task applies) and the team's
+ * daily scope. Limits that are null mean no limit. Amounts are micro-dollars.
+ *
+ * @param taskId     the task whose cap was evaluated, or null
+ * @param taskSpent  null when no task applies
+ * @param resetsAt   the next midnight in the team's zone, when both daily scopes start afresh
+ */
+public record Budget(long agentId, Long taskId, Long dailyLimit, long dailySpent, Long taskLimit, Long taskSpent,
+                     Long teamDailyLimit, long teamDailySpent, List<Violation> violations, Instant resetsAt) {
+    public Budget {
+        violations = List.copyOf(violations);
+        Objects.requireNonNull(resetsAt, "resetsAt");
+    }
+
+    public boolean overBudget() {
+        return !violations.isEmpty();
+    }
+
+    public Long dailyRemaining() {
+        return remaining(dailyLimit, dailySpent);
+    }
+
+    public Long taskRemaining() {
+        return taskSpent == null ? null : remaining(taskLimit, taskSpent);
+    }
+
+    public Long teamDailyRemaining() {
+        return remaining(teamDailyLimit, teamDailySpent);
+    }
+
+    /** The scope that trips first, which is also the {@code stop_reason}. */
+    public Optional<Scope> firstViolation() {
+        return violations.stream().map(Violation::scope).findFirst();
+    }
+
+    private static Long remaining(Long limit, long spent) {
+        return limit == null ? null : Math.max(0, limit - spent);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.entourage.ledger;
+
+import java.util.Locale;
+
+/** Where a usage event's cost came from. */
+public enum CostSource {
+    /** The caller sent {@code cost_usd}. */
+    REPORTED,
+    /** Computed from a known model's prices. */
+    PRICED,
+    /** The model was unknown: priced at the table's most expensive rate per token kind. */
+    ESTIMATED;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static CostSource fromWire(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,309 @@
+package dev.entourage.ledger;
+
+import dev.entourage.ledger.pricing.ModelPrice;
+import dev.entourage.ledger.pricing.PriceTable;
+import dev.entourage.ledger.pricing.PricedCost;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every use case of Entourage, one method each. Adapters (MCP tools, REST routes, CLI commands) decode
+ * input, call one method, and encode the answer; nothing about budgets is decided elsewhere.
+ *
+ * <p>All methods throw {@link LedgerException}: {@code invalid_request} naming the field for bad input,
+ * {@code not_found} for unknown ids or names, {@code budget_exceeded} when new work is refused, and
+ * {@code storage_unavailable} when the store cannot answer. Writes are atomic: on any exception nothing
+ * of the call is written.
+ */
+public final class LedgerService {
+    private final LedgerStore store;
+    private final PriceTable prices;
+    private final Clock clock;
+    private final EventIds eventIds;
+
+    public LedgerService(LedgerStore store, PriceTable prices, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.prices = Objects.requireNonNull(prices, "prices");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.eventIds = new EventIds(clock);
+    }
+
+    public PriceTable prices() {
+        return prices;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Creates the {@code default} team if it does not exist yet; returns it. One write transaction at most. */
+    public Team ensureDefaultTeam() {
+        return store.read(r -> r.teamByName(Team.DEFAULT_NAME)).orElseGet(() -> store.write(w ->
+                w.teamByName(Team.DEFAULT_NAME).orElseGet(() -> w.insertTeam(Team.DEFAULT_NAME, clock.instant()))));
+    }
+
+    /** The team with this id (digits) or name. */
+    public Team team(String ref) {
+        return store.read(r -> findTeam(r, ref));
+    }
+
+    public List<Team> teams() {
+        return store.read(LedgerReader::teams);
+    }
+
+    /**
+     * Creates the team if it is new, then applies {@code settings}, in one write transaction.
+     *
+     * @throws LedgerException {@code invalid_request} for a bad name or a negative limit
+     */
+    public Team setTeam(String name, TeamSettings settings) {
+        String teamName = Text.name("team", name);
+        checkLimit("daily_cost_limit_usd", settings.dailyLimitMicros());
+        settings.taskTypeBudgets().or(Map.of()).values().forEach(v -> checkLimit("task_type_budgets_usd", Change.to(v)));
+        return store.write(w -> {
+            Team team = w.teamByName(teamName).orElseGet(() -> w.insertTeam(teamName, clock.instant()));
+            Team changed = new Team(team.id(), team.name(),
+                    settings.dailyLimitMicros().or(team.dailyLimitMicros()),
+                    Objects.requireNonNull(settings.zone().or(team.zone()), "timezone"),
+                    Boolean.TRUE.equals(settings.paused().or(team.paused())),
+                    settings.taskTypeBudgets().or(team.taskTypeBudgets()),
+                    team.createdAt());
+            w.updateTeam(changed);
+            return changed;
+        });
+    }
+
+    /**
+     * The agent called {@code name}, created in team {@code teamName} if it does not exist yet.
+     *
+     * @throws LedgerException {@code not_found} when the team does not exist
+     */
+    public Agent ensureAgent(String name, String teamName) {
+        String agentName = Text.name("agent", name);
+        return store.read(r -> r.agentByName(agentName)).orElseGet(() -> store.write(w ->
+                w.agentByName(agentName).orElseGet(() ->
+                        w.insertAgent(agentName, findTeam(w, teamName).id(), clock.instant()))));
+    }
+
+    /**
+     * Creates the agent if it is new (in {@code teamName}, else the default team), moves it when
+     * {@code teamName} names another team, and applies {@code settings}; one write transaction.
+     */
+    public Agent setAgent(String name, String teamName, AgentSettings settings) {
+        String agentName = Text.name("agent", name);
+        checkLimit("daily_limit_usd", settings.dailyLimitMicros());
+        return store.write(w -> {
+            Team team = findTeam(w, teamName == null ? Team.DEFAULT_NAME : teamName);
+            Agent agent = w.agentByName(agentName).orElseGet(() -> w.insertAgent(agentName, team.id(), clock.instant()));
+            Agent changed = new Agent(agent.id(), agent.name(), teamName == null ? agent.teamId() : team.id(),
+                    settings.dailyLimitMicros().or(agent.dailyLimitMicros()),
+                    Boolean.TRUE.equals(settings.paused().or(agent.paused())), agent.createdAt());
+            w.updateAgent(changed);
+            return changed;
+        });
+    }
+
+    /** The agent with this id (digits) or name. */
+    public Agent agent(String ref) {
+        return store.read(r -> findAgent(r, ref));
+    }
+
+    /**
+     * Creates a task in a team. Its cap is {@code budget_usd} if given, else its {@code budget:} tag.
+     *
+     * @throws LedgerException {@code invalid_request} on {@code tags} for a malformed budget tag
+     */
+    public Task createTask(String teamRef, NewTask task) {
+        Long tagCap = BudgetTags.cap(task.tags()).orElse(null);
+        Long cap = task.budgetMicros() != null ? task.budgetMicros() : tagCap;
+        return store.write(w -> w.insertTask(findTeam(w, teamRef).id(), task, cap, clock.instant()));
+    }
+
+    public Task task(long id) {
+        return store.read(r -> findTask(r, id));
+    }
+
+    /**
+     * Opens a session for the agent, unless the agent is over budget on any scope that would apply
+     * (its day, the task, the team's day) or paused. The check and the insert are one write transaction.
+     *
+     * @param taskId null for work on no task
+     * @param model  null when unknown; usage without {@code cost_usd} is then priced as an unknown model
+     * @throws BudgetExceededException when a scope trips; carries the budget
+     */
+    public SessionStart startSession(long agentId, Long taskId, String model) {
+        String modelId = Text.optional("model", model, 200);
+        return store.write(w -> {
+            Instant now = clock.instant();
+            Agent agent = findAgent(w, agentId);
+            Team team = findTeam(w, agent.teamId());
+            Task task = taskId == null ? null : findTask(w, taskId);
+            if (task != null && task.teamId() != agent.teamId()) {
+                throw LedgerException.invalid("task_id", "task " + taskId + " belongs to another team");
+            }
+            Budget budget = BudgetPolicy.evaluate(w, team, agent, task, null, now);
+            if (budget.overBudget()) {
+                throw new BudgetExceededException(BudgetPolicy.explain(agent.name(), budget), budget);
+            }
+            return new SessionStart(w.insertSession(agent, taskId, modelId, now), budget);
+        });
+    }
+
+    /**
+     * Records a usage report and decides, in the same write transaction, whether the agent may go on.
+     * Usage is always recorded, also when a limit was crossed: the answer then says {@code stop}. A replay
+     * of a recorded {@code event_id} is answered with the first answer's cost and decision, marked
+     * {@code duplicate}, and writes nothing.
+     *
+     * @throws LedgerException {@code not_found} for an unknown session, {@code idempotency_mismatch} when an
+     *                         {@code event_id} is replayed with a different body
+     */
+    public UsageReceipt reportUsage(UsageReport report) {
+        String eventId = report.eventId() != null ? report.eventId() : eventIds.next();
+        return store.write(w -> w.usageByEventId(eventId)
+                .map(first -> replay(w, first, report))
+                .orElseGet(() -> record(w, report, eventId)));
+    }
+
+    private UsageReceipt record(LedgerWriter w, UsageReport report, String eventId) {
+        Instant now = clock.instant();
+        Session session = findSession(w, report.sessionId());
+        Agent agent = findAgent(w, session.agentId());
+        Team team = findTeam(w, agent.teamId());
+        String model = report.model() != null ? report.model() : session.model();
+
+        long cost;
+        CostSource source;
+        ModelPrice price = null;
+        if (report.costMicros() != null) {
+            cost = report.costMicros();
+            source = CostSource.REPORTED;
+        } else {
+            PricedCost priced = prices.price(model, report.tokens());
+            cost = priced.costMicros();
+            source = priced.estimated() ? CostSource.ESTIMATED : CostSource.PRICED;
+            price = priced.price();
+        }
+
+        BudgetDay day = BudgetDay.of(now, team.zone());
+        w.addSpend(SpendKey.agentDay(agent.id(), day.date()), cost);
+        w.addSpend(SpendKey.teamDay(team.id(), day.date()), cost);
+        if (session.taskId() != null) {
+            w.addSpend(SpendKey.task(session.taskId()), cost);
+        }
+        w.addToSession(session.id(), report.tokens(), cost);
+
+        Session updated = findSession(w, session.id());
+        Task task = updated.taskId() == null ? null : findTask(w, updated.taskId());
+        Budget budget = BudgetPolicy.evaluate(w, team, agent, task, updated, now);
+        Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
+        String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
+        w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
+                report.tokens(), cost, source, price, report.fingerprint(), action, stopReason, now));
+        return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason);
+    }
+
+    private UsageReceipt replay(LedgerWriter w, StoredUsage first, UsageReport report) {
+        if (!first.fingerprint().equals(report.fingerprint())) {
+            throw new LedgerException(ErrorCode.IDEMPOTENCY_MISMATCH, "event_id: '" + first.eventId()
+                    + "' was already recorded with a different report; use a new event_id for new usage",
+                    Map.of("field", "event_id"), null);
+        }
+        Session session = findSession(w, first.sessionId());
+        Budget budget = evaluate(w, session, session.taskId());
+        return new UsageReceipt(first.sessionId(), first.eventId(), true, first.costMicros(), first.costSource(),
+                session, budget, first.action(), first.stopReason());
+    }
+
+    /**
+     * The agent's budget now. The task scope is {@code taskId}'s, else that of the session {@code sessionId},
+     * else that of the agent's newest active session; a read transaction, nothing is written.
+     *
+     * @param sessionId the caller's own session, or null
+     */
+    public Budget checkBudget(long agentId, Long taskId, Long sessionId) {
+        return store.read(r -> {
+            Agent agent = findAgent(r, agentId);
+            Session session = sessionId != null
+                    ? findSession(r, sessionId)
+                    : r.latestActiveSession(agent.id()).orElse(null);
+            if (session != null && session.agentId() != agent.id()) {
+                throw LedgerException.invalid("session_id", "session " + sessionId + " belongs to another agent");
+            }
+            Long effectiveTask = taskId != null ? taskId : session == null ? null : session.taskId();
+            return evaluate(r, agent, session, effectiveTask);
+        });
+    }
+
+    private Budget evaluate(LedgerReader r, Session session, Long taskId) {
+        return evaluate(r, findAgent(r, session.agentId()), session, taskId);
+    }
+
+    private Budget evaluate(LedgerReader r, Agent agent, Session session, Long taskId) {
+        Task task = taskId == null ? null : findTask(r, taskId);
+        return BudgetPolicy.evaluate(r, findTeam(r, agent.teamId()), agent, task, session, clock.instant());
+    }
+
+    /** Ends a session; ending an ended or killed session changes nothing and returns it as it is. */
+    public Session endSession(long sessionId) {
+        return store.write(w -> {
+            Session session = findSession(w, sessionId);
+            if (!session.isActive()) {
+                return session;
+            }
+            w.endSession(sessionId, SessionStatus.ENDED, clock.instant(), null);
+            return findSession(w, sessionId);
+        });
+    }
+
+    public Session session(long sessionId) {
+        return store.read(r -> findSession(r, sessionId));
+    }
+
+    /** An agent's sessions, newest first. */
+    public List<Session> sessions(long agentId, SessionQuery query) {
+        return store.read(r -> r.sessions(findAgent(r, agentId).id(), query));
+    }
+
+    private static void checkLimit(String field, Change<Long> limit) {
+        if (limit.present() && limit.value() != null && limit.value() < 0) {
+            throw LedgerException.invalid(field, "must not be negative");
+        }
+    }
+
+    private static Team findTeam(LedgerReader r, String ref) {
+        Objects.requireNonNull(ref, "team");
+        return (isId(ref) ? r.team(Long.parseLong(ref)) : r.teamByName(ref))
+                .orElseThrow(() -> LedgerException.notFound("team", "team '" + ref + "' does not exist"));
+    }
+
+    private static Team findTeam(LedgerReader r, long id) {
+        return r.team(id).orElseThrow(() -> LedgerException.notFound("team", "team " + id + " does not exist"));
+    }
+
+    private static Agent findAgent(LedgerReader r, String ref) {
+        Objects.requireNonNull(ref, "agent");
+        return (isId(ref) ? r.agent(Long.parseLong(ref)) : r.agentByName(ref))
+                .orElseThrow(() -> LedgerException.notFound("agent", "agent '" + ref + "' does not exist"));
+    }
+
+    private static Agent findAgent(LedgerReader r, long id) {
+        return r.agent(id).orElseThrow(() -> LedgerException.notFound("agent", "agent " + id + " does not exist"));
+    }
+
+    private static Task findTask(LedgerReader r, long id) {
+        return r.task(id).orElseThrow(() -> LedgerException.notFound("task_id", "task " + id + " does not exist"));
+    }
+
+    private static Session findSession(LedgerReader r, long id) {
+        return r.session(id)
+                .orElseThrow(() -> LedgerException.notFound("session_id", "session " + id + " does not exist"));
+    }
+
+    private static boolean isId(String ref) {
+        return !ref.isEmpty() && ref.length() < 19 && ref.chars().allMatch(Character::isDigit);
+    }
+}

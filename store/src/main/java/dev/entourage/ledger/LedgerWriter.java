@@ -1,0 +1,28 @@
+package dev.entourage.ledger;
+
+import java.time.Instant;
+
+/** Writes available inside a write transaction of a {@link LedgerStore}; reads see the writes before them. */
+public interface LedgerWriter extends LedgerReader {
+    Team insertTeam(String name, Instant createdAt);
+
+    void updateTeam(Team team);
+
+    Agent insertAgent(String name, long teamId, Instant createdAt);
+
+    void updateAgent(Agent agent);
+
+    Task insertTask(long teamId, NewTask task, Long budgetMicros, Instant createdAt);
+
+    Session insertSession(Agent agent, Long taskId, String model, Instant startedAt);
+
+    void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason);
+
+    /** Adds one event's tokens and cost to its session's totals. */
+    void addToSession(long sessionId, TokenCounts tokens, long costMicros);
+
+    void insertUsage(StoredUsage usage);
+
+    /** Adds {@code micros} to the counter of one scope in one window, creating it at 0 first. */
+    void addSpend(SpendKey key, long micros);
+}

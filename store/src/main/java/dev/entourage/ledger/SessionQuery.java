@@ -1,0 +1,21 @@
+package dev.entourage.ledger;
+
+/**
+ * Which of an agent's sessions to list, newest first.
+ *
+ * @param status null for all
+ * @param taskId null for all
+ */
+public record SessionQuery(SessionStatus status, Long taskId, int limit) {
+    public static final int MAX_LIMIT = 1000;
+
+    public SessionQuery {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw LedgerException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+    }
+
+    public static SessionQuery latest(int limit) {
+        return new SessionQuery(null, null, limit);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.entourage.ledger;
+
+import java.util.Objects;
+
+/**
+ * The ledger's answer to a usage report.
+ *
+ * @param duplicate  true when this answers a replay of an {@code event_id} already recorded
+ * @param session    the session's totals now
+ * @param budget     the budget now
+ * @param stopReason the scope that tripped when {@code action} is stop, else null
+ */
+public record UsageReceipt(long sessionId, String eventId, boolean duplicate, long costMicros, CostSource costSource,
+                           Session session, Budget budget, Action action, String stopReason) {
+    public UsageReceipt {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(costSource, "costSource");
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(action, "action");
+    }
+}

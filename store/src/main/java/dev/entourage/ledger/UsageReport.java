@@ -1,0 +1,30 @@
+package dev.entourage.ledger;
+
+import java.util.Objects;
+
+/**
+ * A report of tokens (and optionally dollars) inside a session.
+ *
+ * @param costMicros null when the cost is to be computed from the price table
+ * @param model      null to use the session's model
+ * @param eventId    null to let the ledger generate a time-ordered one; a replay with the same id is
+ *                   answered with the first answer
+ */
+public record UsageReport(long sessionId, TokenCounts tokens, Long costMicros, String model, String eventId) {
+    public UsageReport {
+        Objects.requireNonNull(tokens, "tokens");
+        if (costMicros != null && (costMicros < 0 || costMicros > Money.MAX_REPORTED_MICROS)) {
+            throw LedgerException.invalid("cost_usd", "must be between 0 and 10000");
+        }
+        model = Text.optional("model", model, 200);
+        eventId = Text.optional("event_id", eventId, 200);
+    }
+
+    /** A canonical text of everything that makes two reports the same report. */
+    public String fingerprint() {
+        return String.join("|", Long.toString(sessionId), Long.toString(tokens.input()),
+                Long.toString(tokens.output()), Long.toString(tokens.cacheCreation()),
+                Long.toString(tokens.cacheCreation1h()), Long.toString(tokens.cacheRead()),
+                String.valueOf(costMicros), String.valueOf(model));
+    }
+}

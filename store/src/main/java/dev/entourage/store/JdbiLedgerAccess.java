@@ -1,0 +1,305 @@
+package dev.entourage.store;
+
+import dev.entourage.ledger.Action;
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.CostSource;
+import dev.entourage.ledger.LedgerWriter;
+import dev.entourage.ledger.NewTask;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionQuery;
+import dev.entourage.ledger.SessionStatus;
+import dev.entourage.ledger.SpendKey;
+import dev.entourage.ledger.StoredUsage;
+import dev.entourage.ledger.Task;
+import dev.entourage.ledger.Team;
+import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.UsageTotals;
+import dev.entourage.ledger.pricing.ModelPrice;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
+final class JdbiLedgerAccess implements LedgerWriter {
+    private static final String TAG_SEPARATOR = "\n";
+    private static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
+            + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
+            + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
+            + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
+
+    private final Handle handle;
+
+    JdbiLedgerAccess(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public Optional<Team> team(long id) {
+        return handle.createQuery("SELECT * FROM teams WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> team(rs)).findOne();
+    }
+
+    @Override
+    public Optional<Team> teamByName(String name) {
+        return handle.createQuery("SELECT * FROM teams WHERE name = :name").bind("name", name)
+                .map((rs, ctx) -> team(rs)).findOne();
+    }
+
+    @Override
+    public List<Team> teams() {
+        return handle.createQuery("SELECT * FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
+    }
+
+    private Team team(ResultSet rs) throws SQLException {
+        long id = rs.getLong("id");
+        Map<String, Long> budgets = new HashMap<>();
+        handle.createQuery("SELECT task_type, budget_micros FROM team_task_type_budgets WHERE team_id = :id")
+                .bind("id", id)
+                .map((row, ctx) -> budgets.put(row.getString(1), row.getLong(2)))
+                .list();
+        return new Team(id, rs.getString("name"), nullableLong(rs, "daily_limit_micros"),
+                ZoneId.of(rs.getString("timezone")), rs.getInt("paused") != 0, budgets,
+                Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+
+    @Override
+    public Team insertTeam(String name, Instant createdAt) {
+        long id = handle.createQuery("INSERT INTO teams (name, timezone, paused, created_at) "
+                        + "VALUES (:name, 'UTC', 0, :created_at) RETURNING id")
+                .bind("name", name).bind("created_at", createdAt.toEpochMilli())
+                .mapTo(Long.class).one();
+        return team(id).orElseThrow();
+    }
+
+    @Override
+    public void updateTeam(Team team) {
+        handle.createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused "
+                        + "WHERE id = :id")
+                .bind("limit", team.dailyLimitMicros()).bind("zone", team.zone().getId())
+                .bind("paused", team.paused() ? 1 : 0).bind("id", team.id())
+                .execute();
+        handle.createUpdate("DELETE FROM team_task_type_budgets WHERE team_id = :id").bind("id", team.id()).execute();
+        team.taskTypeBudgets().forEach((type, micros) -> handle.createUpdate(
+                        "INSERT INTO team_task_type_budgets (team_id, task_type, budget_micros) VALUES (:id, :type, :micros)")
+                .bind("id", team.id()).bind("type", type).bind("micros", micros).execute());
+    }
+
+    @Override
+    public Optional<Agent> agent(long id) {
+        return handle.createQuery("SELECT * FROM agents WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> agent(rs)).findOne();
+    }
+
+    @Override
+    public Optional<Agent> agentByName(String name) {
+        return handle.createQuery("SELECT * FROM agents WHERE name = :name").bind("name", name)
+                .map((rs, ctx) -> agent(rs)).findOne();
+    }
+
+    private static Agent agent(ResultSet rs) throws SQLException {
+        return new Agent(rs.getLong("id"), rs.getString("name"), rs.getLong("team_id"),
+                nullableLong(rs, "daily_limit_micros"), rs.getInt("paused") != 0,
+                Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+
+    @Override
+    public Agent insertAgent(String name, long teamId, Instant createdAt) {
+        long id = handle.createQuery("INSERT INTO agents (name, team_id, paused, created_at) "
+                        + "VALUES (:name, :team_id, 0, :created_at) RETURNING id")
+                .bind("name", name).bind("team_id", teamId).bind("created_at", createdAt.toEpochMilli())
+                .mapTo(Long.class).one();
+        return agent(id).orElseThrow();
+    }
+
+    @Override
+    public void updateAgent(Agent agent) {
+        handle.createUpdate("UPDATE agents SET team_id = :team_id, daily_limit_micros = :limit, paused = :paused "
+                        + "WHERE id = :id")
+                .bind("team_id", agent.teamId()).bind("limit", agent.dailyLimitMicros())
+                .bind("paused", agent.paused() ? 1 : 0).bind("id", agent.id())
+                .execute();
+    }
+
+    @Override
+    public Optional<Task> task(long id) {
+        return handle.createQuery("SELECT * FROM tasks WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new Task(rs.getLong("id"), rs.getLong("team_id"), rs.getString("title"),
+                        rs.getString("priority"), rs.getString("task_type"), tags(rs.getString("tags")),
+                        nullableLong(rs, "budget_micros"), Instant.ofEpochMilli(rs.getLong("created_at"))))
+                .findOne();
+    }
+
+    private static List<String> tags(String joined) {
+        return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(TAG_SEPARATOR));
+    }
+
+    @Override
+    public Task insertTask(long teamId, NewTask task, Long budgetMicros, Instant createdAt) {
+        long id = handle.createQuery("INSERT INTO tasks (team_id, title, priority, task_type, tags, budget_micros, "
+                        + "created_at) VALUES (:team_id, :title, :priority, :task_type, :tags, :budget, :created_at) "
+                        + "RETURNING id")
+                .bind("team_id", teamId).bind("title", task.title()).bind("priority", task.priority())
+                .bind("task_type", task.taskType()).bind("tags", String.join(TAG_SEPARATOR, task.tags()))
+                .bind("budget", budgetMicros).bind("created_at", createdAt.toEpochMilli())
+                .mapTo(Long.class).one();
+        return task(id).orElseThrow();
+    }
+
+    @Override
+    public Optional<Session> session(long id) {
+        return handle.createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.id = :id").bind("id", id)
+                .map((rs, ctx) -> session(rs)).findOne();
+    }
+
+    @Override
+    public Optional<Session> latestActiveSession(long agentId) {
+        return handle.createQuery("SELECT " + SESSION_COLUMNS
+                        + "WHERE s.agent_id = :agent_id AND s.status = 'active' ORDER BY s.id DESC LIMIT 1")
+                .bind("agent_id", agentId)
+                .map((rs, ctx) -> session(rs)).findOne();
+    }
+
+    @Override
+    public List<Session> sessions(long agentId, SessionQuery query) {
+        Query select = handle.createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.agent_id = :agent_id"
+                        + (query.status() == null ? "" : " AND s.status = :status")
+                        + (query.taskId() == null ? "" : " AND s.task_id = :task_id")
+                        + " ORDER BY s.id DESC LIMIT :limit")
+                .bind("agent_id", agentId).bind("limit", query.limit());
+        if (query.status() != null) {
+            select.bind("status", query.status().wireName());
+        }
+        if (query.taskId() != null) {
+            select.bind("task_id", query.taskId());
+        }
+        return select.map((rs, ctx) -> session(rs)).list();
+    }
+
+    private static Session session(ResultSet rs) throws SQLException {
+        Long endedAt = nullableLong(rs, "ended_at");
+        return new Session(rs.getLong("id"), rs.getLong("agent_id"), rs.getString("agent_name"),
+                rs.getLong("team_id"), nullableLong(rs, "task_id"), rs.getString("model"),
+                SessionStatus.fromWire(rs.getString("status")), Instant.ofEpochMilli(rs.getLong("started_at")),
+                endedAt == null ? null : Instant.ofEpochMilli(endedAt),
+                new UsageTotals(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                        rs.getLong("cache_creation_input_tokens"), rs.getLong("cache_read_input_tokens"),
+                        rs.getLong("cost_micros")),
+                rs.getString("stop_reason"));
+    }
+
+    @Override
+    public Session insertSession(Agent agent, Long taskId, String model, Instant startedAt) {
+        long id = handle.createQuery("INSERT INTO sessions (agent_id, team_id, task_id, model, status, started_at) "
+                        + "VALUES (:agent_id, :team_id, :task_id, :model, 'active', :started_at) RETURNING id")
+                .bind("agent_id", agent.id()).bind("team_id", agent.teamId()).bind("task_id", taskId)
+                .bind("model", model).bind("started_at", startedAt.toEpochMilli())
+                .mapTo(Long.class).one();
+        return session(id).orElseThrow();
+    }
+
+    @Override
+    public void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason) {
+        handle.createUpdate("UPDATE sessions SET status = :status, ended_at = :ended_at, stop_reason = :reason "
+                        + "WHERE id = :id")
+                .bind("status", status.wireName()).bind("ended_at", endedAt.toEpochMilli())
+                .bind("reason", stopReason).bind("id", sessionId)
+                .execute();
+    }
+
+    @Override
+    public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
+        handle.createUpdate("UPDATE sessions SET input_tokens = input_tokens + :input, "
+                        + "output_tokens = output_tokens + :output, "
+                        + "cache_creation_input_tokens = cache_creation_input_tokens + :cache_creation, "
+                        + "cache_read_input_tokens = cache_read_input_tokens + :cache_read, "
+                        + "cost_micros = cost_micros + :cost WHERE id = :id")
+                .bind("input", tokens.input()).bind("output", tokens.output())
+                .bind("cache_creation", tokens.cacheCreation()).bind("cache_read", tokens.cacheRead())
+                .bind("cost", costMicros).bind("id", sessionId)
+                .execute();
+    }
+
+    @Override
+    public long spent(SpendKey key) {
+        return handle.createQuery("SELECT spent_micros FROM spend_counters "
+                        + "WHERE scope = :scope AND scope_id = :scope_id AND window_key = :window")
+                .bind("scope", key.scope().wireName()).bind("scope_id", key.scopeId()).bind("window", key.window())
+                .mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    @Override
+    public void addSpend(SpendKey key, long micros) {
+        handle.createUpdate("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
+                        + "VALUES (:scope, :scope_id, :window, :micros) "
+                        + "ON CONFLICT (scope, scope_id, window_key) "
+                        + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros")
+                .bind("scope", key.scope().wireName()).bind("scope_id", key.scopeId()).bind("window", key.window())
+                .bind("micros", micros)
+                .execute();
+    }
+
+    @Override
+    public Optional<StoredUsage> usageByEventId(String eventId) {
+        return handle.createQuery("SELECT * FROM usage_events WHERE event_id = :event_id").bind("event_id", eventId)
+                .map((rs, ctx) -> usage(rs)).findOne();
+    }
+
+    private static StoredUsage usage(ResultSet rs) throws SQLException {
+        String priceId = rs.getString("price_id");
+        ModelPrice price = priceId == null ? null : new ModelPrice(priceId, rs.getInt("price_prefix") != 0,
+                rs.getLong("price_input"), rs.getLong("price_output"), rs.getLong("price_cache_write_5m"),
+                rs.getLong("price_cache_write_1h"), rs.getLong("price_cache_read"));
+        TokenCounts tokens = new TokenCounts(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                rs.getLong("cache_creation_input_tokens"), rs.getLong("cache_creation_1h_input_tokens"),
+                rs.getLong("cache_read_input_tokens"));
+        return new StoredUsage(rs.getString("event_id"), rs.getLong("session_id"), rs.getLong("agent_id"),
+                rs.getLong("team_id"), nullableLong(rs, "task_id"), rs.getString("model"), tokens,
+                rs.getLong("cost_micros"), CostSource.fromWire(rs.getString("cost_source")), price,
+                rs.getString("fingerprint"), Action.fromWire(rs.getString("action")), rs.getString("stop_reason"),
+                Instant.ofEpochMilli(rs.getLong("reported_at")));
+    }
+
+    @Override
+    public void insertUsage(StoredUsage usage) {
+        ModelPrice price = usage.price();
+        TokenCounts tokens = usage.tokens();
+        handle.createUpdate("INSERT INTO usage_events (event_id, session_id, agent_id, team_id, task_id, model, "
+                        + "input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
+                        + "cache_read_input_tokens, cost_micros, cost_source, price_id, price_prefix, price_input, "
+                        + "price_output, price_cache_write_5m, price_cache_write_1h, price_cache_read, fingerprint, "
+                        + "action, stop_reason, reported_at) VALUES (:event_id, :session_id, :agent_id, :team_id, "
+                        + ":task_id, :model, :input, :output, :cache_creation, :cache_creation_1h, :cache_read, :cost, "
+                        + ":cost_source, :price_id, :price_prefix, :price_input, :price_output, :price_cw5m, "
+                        + ":price_cw1h, :price_cr, :fingerprint, :action, :stop_reason, :reported_at)")
+                .bind("event_id", usage.eventId()).bind("session_id", usage.sessionId())
+                .bind("agent_id", usage.agentId()).bind("team_id", usage.teamId()).bind("task_id", usage.taskId())
+                .bind("model", usage.model())
+                .bind("input", tokens.input()).bind("output", tokens.output())
+                .bind("cache_creation", tokens.cacheCreation()).bind("cache_creation_1h", tokens.cacheCreation1h())
+                .bind("cache_read", tokens.cacheRead())
+                .bind("cost", usage.costMicros()).bind("cost_source", usage.costSource().wireName())
+                .bind("price_id", price == null ? null : price.id())
+                .bind("price_prefix", price == null ? null : price.prefix() ? 1 : 0)
+                .bind("price_input", price == null ? null : price.inputPerMtok())
+                .bind("price_output", price == null ? null : price.outputPerMtok())
+                .bind("price_cw5m", price == null ? null : price.cacheWrite5mPerMtok())
+                .bind("price_cw1h", price == null ? null : price.cacheWrite1hPerMtok())
+                .bind("price_cr", price == null ? null : price.cacheReadPerMtok())
+                .bind("fingerprint", usage.fingerprint()).bind("action", usage.action().wireName())
+                .bind("stop_reason", usage.stopReason()).bind("reported_at", usage.reportedAt().toEpochMilli())
+                .execute();
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.entourage.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Versioned schema migrations, applied in order in one write transaction each, so processes that start
+ * together on one file apply each version exactly once.
+ */
+final class Migrations {
+    /** The migration scripts of a dialect, in version order: {@code db/<dialect>/V<n>__<name>.sql}. */
+    private static final List<String> SQLITE = List.of("V1__ledger.sql");
+
+    private Migrations() {
+    }
+
+    /** Brings the schema to the newest version; returns that version. */
+    static int apply(Handle handle, Clock clock) {
+        handle.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                + "applied_at BIGINT NOT NULL)");
+        for (int version = 1; version <= SQLITE.size(); version++) {
+            int v = version;
+            handle.useTransaction(tx -> {
+                boolean applied = tx.createQuery("SELECT COUNT(*) FROM schema_migrations WHERE version = :v")
+                        .bind("v", v).mapTo(Integer.class).one() > 0;
+                if (!applied) {
+                    for (String statement : statements(read("db/sqlite/" + SQLITE.get(v - 1)))) {
+                        tx.execute(statement);
+                    }
+                    tx.createUpdate("INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :at)")
+                            .bind("v", v).bind("at", clock.millis()).execute();
+                }
+            });
+        }
+        return SQLITE.size();
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing migration " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> statements(String script) {
+        StringBuilder withoutComments = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                withoutComments.append(line).append('\n');
+            }
+        }
+        return java.util.Arrays.stream(withoutComments.toString().split(";"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+}
