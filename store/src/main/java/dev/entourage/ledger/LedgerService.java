@@ -85,7 +85,8 @@ public final class LedgerService {
         String agentName = Text.name("agent", name);
         return store.read(r -> r.agentByName(agentName)).orElseGet(() -> store.write(w ->
                 w.agentByName(agentName).orElseGet(() ->
-                        w.insertAgent(agentName, findTeam(w, teamName).id(), clock.instant()))));
+                        w.insertAgent(agentName,
+                                findTeam(w, teamName == null ? Team.DEFAULT_NAME : teamName).id(), clock.instant()))));
     }
 
     /**
@@ -162,15 +163,25 @@ public final class LedgerService {
      *                         {@code event_id} is replayed with a different body
      */
     public UsageReceipt reportUsage(UsageReport report) {
+        return reportUsage(report, null);
+    }
+
+    /**
+     * As {@link #reportUsage(UsageReport)}, acting for one agent only.
+     *
+     * @param actingAgentId the agent the caller acts for, or null for a caller that may act for any
+     * @throws LedgerException {@code forbidden} when the session belongs to another agent
+     */
+    public UsageReceipt reportUsage(UsageReport report, Long actingAgentId) {
         String eventId = report.eventId() != null ? report.eventId() : eventIds.next();
         return store.write(w -> w.usageByEventId(eventId)
                 .map(first -> replay(w, first, report))
-                .orElseGet(() -> record(w, report, eventId)));
+                .orElseGet(() -> record(w, report, eventId, actingAgentId)));
     }
 
-    private UsageReceipt record(LedgerWriter w, UsageReport report, String eventId) {
+    private UsageReceipt record(LedgerWriter w, UsageReport report, String eventId, Long actingAgentId) {
         Instant now = clock.instant();
-        Session session = findSession(w, report.sessionId());
+        Session session = ownSession(w, report.sessionId(), actingAgentId);
         Agent agent = findAgent(w, session.agentId());
         Team team = findTeam(w, agent.teamId());
         String model = report.model() != null ? report.model() : session.model();
@@ -249,8 +260,18 @@ public final class LedgerService {
 
     /** Ends a session; ending an ended or killed session changes nothing and returns it as it is. */
     public Session endSession(long sessionId) {
+        return endSession(sessionId, null);
+    }
+
+    /**
+     * As {@link #endSession(long)}, acting for one agent only.
+     *
+     * @param actingAgentId the agent the caller acts for, or null for a caller that may act for any
+     * @throws LedgerException {@code forbidden} when the session belongs to another agent
+     */
+    public Session endSession(long sessionId, Long actingAgentId) {
         return store.write(w -> {
-            Session session = findSession(w, sessionId);
+            Session session = ownSession(w, sessionId, actingAgentId);
             if (!session.isActive()) {
                 return session;
             }
@@ -301,6 +322,15 @@ public final class LedgerService {
     private static Session findSession(LedgerReader r, long id) {
         return r.session(id)
                 .orElseThrow(() -> LedgerException.notFound("session_id", "session " + id + " does not exist"));
+    }
+
+    private static Session ownSession(LedgerReader r, long id, Long actingAgentId) {
+        Session session = findSession(r, id);
+        if (actingAgentId != null && session.agentId() != actingAgentId) {
+            throw new LedgerException(ErrorCode.FORBIDDEN, "session " + id + " belongs to another agent",
+                    Map.of("field", "session_id"), null);
+        }
+        return session;
     }
 
     private static boolean isId(String ref) {

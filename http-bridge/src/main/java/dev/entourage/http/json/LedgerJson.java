@@ -1,0 +1,178 @@
+package dev.entourage.http.json;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.Budget;
+import dev.entourage.ledger.BudgetExceededException;
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.Money;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionStart;
+import dev.entourage.ledger.Task;
+import dev.entourage.ledger.Team;
+import dev.entourage.ledger.UsageReceipt;
+import dev.entourage.ledger.UsageTotals;
+import dev.entourage.ledger.Violation;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The JSON shapes of SPEC §5, built field by field from ledger values: money as dollars (JSON numbers, up
+ * to six decimals), times as ISO-8601 UTC, unset limits and their remainders as {@code null}.
+ */
+public final class LedgerJson {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private final Clock clock;
+
+    public LedgerJson(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public ObjectNode session(Session s) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", s.id());
+        node.put("agent_id", s.agentId());
+        node.put("agent_name", s.agentName());
+        node.put("team_id", s.teamId());
+        node.put("task_id", s.taskId());
+        node.put("model", s.model());
+        node.put("status", s.status().wireName());
+        node.put("started_at", time(s.startedAt()));
+        node.put("ended_at", time(s.endedAt()));
+        totals(node, s.totals());
+        node.put("duration_minutes", s.durationMinutes(clock.instant()));
+        node.put("stop_reason", s.stopReason());
+        return node;
+    }
+
+    private static void totals(ObjectNode node, UsageTotals totals) {
+        node.put("input_tokens", totals.inputTokens());
+        node.put("output_tokens", totals.outputTokens());
+        node.put("cache_creation_input_tokens", totals.cacheCreationInputTokens());
+        node.put("cache_read_input_tokens", totals.cacheReadInputTokens());
+        node.put("total_tokens", totals.totalTokens());
+        node.put("cost_usd", Money.toDollars(totals.costMicros()));
+    }
+
+    public ObjectNode budget(Budget b) {
+        ObjectNode node = NODES.objectNode();
+        node.put("agent_id", b.agentId());
+        node.put("task_id", b.taskId());
+        node.put("daily_limit_usd", dollars(b.dailyLimit()));
+        node.put("daily_spent_usd", Money.toDollars(b.dailySpent()));
+        node.put("daily_remaining_usd", dollars(b.dailyRemaining()));
+        node.put("task_limit_usd", dollars(b.taskLimit()));
+        node.put("task_spent_usd", dollars(b.taskSpent()));
+        node.put("task_remaining_usd", dollars(b.taskRemaining()));
+        node.put("team_daily_limit_usd", dollars(b.teamDailyLimit()));
+        node.put("team_daily_spent_usd", Money.toDollars(b.teamDailySpent()));
+        node.put("team_daily_remaining_usd", dollars(b.teamDailyRemaining()));
+        node.put("over_budget", b.overBudget());
+        ArrayNode violations = node.putArray("violations");
+        for (Violation v : b.violations()) {
+            ObjectNode violation = violations.addObject();
+            violation.put("scope", v.scope().wireName());
+            violation.put("limit_usd", dollars(v.limitMicros()));
+            violation.put("spent_usd", Money.toDollars(v.spentMicros()));
+            violation.put("resets_at", time(v.resetsAt()));
+        }
+        node.put("resets_at", time(b.resetsAt()));
+        return node;
+    }
+
+    public ObjectNode usage(UsageReceipt r) {
+        ObjectNode node = NODES.objectNode();
+        node.put("session_id", r.sessionId());
+        node.put("event_id", r.eventId());
+        node.put("duplicate", r.duplicate());
+        node.put("cost_usd", Money.toDollars(r.costMicros()));
+        node.put("cost_source", r.costSource().wireName());
+        node.set("session", session(r.session()));
+        node.set("budget", budget(r.budget()));
+        node.put("over_budget", r.budget().overBudget());
+        node.put("action", r.action().wireName());
+        node.put("stop_reason", r.stopReason());
+        return node;
+    }
+
+    /** The answer of the MCP tool {@code start_session}. */
+    public ObjectNode sessionStart(SessionStart start) {
+        Session s = start.session();
+        ObjectNode node = NODES.objectNode();
+        node.put("session_id", s.id());
+        node.put("agent", s.agentName());
+        node.put("task_id", s.taskId());
+        node.put("model", s.model());
+        node.put("started_at", time(s.startedAt()));
+        node.set("budget", budget(start.budget()));
+        node.put("action", start.budget().overBudget() ? "stop" : "continue");
+        node.put("stop_reason", start.budget().firstViolation().map(scope -> scope.wireName()).orElse(null));
+        return node;
+    }
+
+    public ObjectNode team(Team t) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", t.id());
+        node.put("name", t.name());
+        node.put("daily_cost_limit_usd", dollars(t.dailyLimitMicros()));
+        node.put("timezone", t.zone().getId());
+        node.put("paused", t.paused());
+        ObjectNode budgets = node.putObject("task_type_budgets_usd");
+        t.taskTypeBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> budgets.put(e.getKey(), Money.toDollars(e.getValue())));
+        node.put("created_at", time(t.createdAt()));
+        return node;
+    }
+
+    public ObjectNode agent(Agent a) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", a.id());
+        node.put("name", a.name());
+        node.put("team_id", a.teamId());
+        node.put("daily_limit_usd", dollars(a.dailyLimitMicros()));
+        node.put("paused", a.paused());
+        node.put("created_at", time(a.createdAt()));
+        return node;
+    }
+
+    public ObjectNode task(Task t) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", t.id());
+        node.put("team_id", t.teamId());
+        node.put("title", t.title());
+        node.put("priority", t.priority());
+        node.put("task_type", t.taskType());
+        ArrayNode tags = node.putArray("tags");
+        t.tags().forEach(tags::add);
+        node.put("budget_usd", dollars(t.budgetMicros()));
+        node.put("created_at", time(t.createdAt()));
+        return node;
+    }
+
+    /** The error body {@code {"error": {"code", "message", "details"}}}; a refusal carries its budget. */
+    public ObjectNode error(LedgerException e) {
+        ObjectNode node = NODES.objectNode();
+        ObjectNode error = node.putObject("error");
+        error.put("code", e.code().wireName());
+        error.put("message", e.getMessage());
+        ObjectNode details = error.putObject("details");
+        e.details().forEach((key, value) -> details.putPOJO(key, value));
+        if (e instanceof BudgetExceededException refused) {
+            details.set("budget", budget(refused.budget()));
+        }
+        return node;
+    }
+
+    private static java.math.BigDecimal dollars(Long micros) {
+        return micros == null ? null : Money.toDollars(micros);
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.entourage.app;
+
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.pricing.PriceTable;
+import dev.entourage.store.SqliteLedgerStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/** An open ledger: its store and the service over it. Closing it closes the store. */
+public final class Ledger implements AutoCloseable {
+    private final SqliteLedgerStore store;
+    private final LedgerService service;
+
+    private Ledger(SqliteLedgerStore store, LedgerService service) {
+        this.store = store;
+        this.service = service;
+    }
+
+    /**
+     * Opens the ledger at {@code db} (a file path, or a {@code jdbc:sqlite:} URL), with the bundled price table
+     * or {@code prices}, and makes sure the {@code default} team exists.
+     */
+    public static Ledger open(String db, Path prices, Clock clock) {
+        Objects.requireNonNull(db, "db");
+        PriceTable table = prices == null ? PriceTable.bundled() : PriceTable.load(prices);
+        SqliteLedgerStore store = SqliteLedgerStore.open(databaseFile(db), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT,
+                clock);
+        LedgerService service = new LedgerService(store, table, clock);
+        try {
+            service.ensureDefaultTeam();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new Ledger(store, service);
+    }
+
+    /** The database file that {@code db} (a path, {@code ~/...}, or a {@code jdbc:sqlite:} URL) names. */
+    public static Path databaseFile(String db) {
+        if (db.startsWith("jdbc:postgresql:")) {
+            throw LedgerException.invalid("db", "PostgreSQL is not supported yet; use a SQLite file path");
+        }
+        if (db.startsWith("jdbc:sqlite:")) {
+            return Path.of(db.substring("jdbc:sqlite:".length()));
+        }
+        if (db.startsWith("jdbc:")) {
+            throw LedgerException.invalid("db", "unsupported JDBC URL; use a SQLite file path");
+        }
+        return Path.of(db.startsWith("~/") ? System.getProperty("user.home") + db.substring(1) : db);
+    }
+
+    public LedgerService service() {
+        return service;
+    }
+
+    public Path file() {
+        return store.file();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

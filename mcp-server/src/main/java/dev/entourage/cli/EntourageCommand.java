@@ -1,0 +1,53 @@
+package dev.entourage.cli;
+
+import dev.entourage.ledger.ErrorCode;
+import dev.entourage.ledger.LedgerException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code entourage} command and its exit codes: 0 ok, 1 failure, 2 usage error. */
+@Command(name = "entourage", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Keeps AI agents from burning money unseen: sessions, usage, budgets and kill switches.",
+        subcommands = {McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
+                TasksCommand.class, BudgetCommand.class, SessionsCommand.class, PricesCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Every command takes --db PATH (env ENTOURAGE_DB, default ~/.entourage/entourage.db).",
+                "Exit codes: 0 ok, 1 failure, 2 usage error."})
+public final class EntourageCommand implements Runnable {
+    static final int FAILURE = 1;
+    static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: say what to do.");
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int execute(String... args) {
+        return new CommandLine(new EntourageCommand())
+                .setExecutionExceptionHandler(EntourageCommand::failed)
+                .execute(args);
+    }
+
+    private static int failed(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (e instanceof LedgerException ledger) {
+            commandLine.getErr().println("entourage: " + ledger.getMessage());
+            return exitCode(ledger.code());
+        }
+        commandLine.getErr().println("entourage: internal error (" + e.getClass().getSimpleName()
+                + "); nothing more was written.");
+        org.slf4j.LoggerFactory.getLogger(EntourageCommand.class).debug("Command failed", e);
+        return FAILURE;
+    }
+
+    static int exitCode(ErrorCode code) {
+        return switch (code) {
+            case INVALID_REQUEST -> USAGE;
+            case UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, IDEMPOTENCY_MISMATCH, BUDGET_EXCEEDED, RATE_LIMITED,
+                    PAYLOAD_TOO_LARGE, STORAGE_UNAVAILABLE, INTERNAL -> FAILURE;
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.entourage.cli;
+
+import dev.entourage.app.Ledger;
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.Team;
+import dev.entourage.mcp.Caller;
+import dev.entourage.mcp.StdioSidecar;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code entourage mcp}: the stdio MCP sidecar, bound to one agent. */
+@Command(name = "mcp", mixinStandardHelpOptions = true,
+        description = {"Run the MCP server on stdio for one agent. Your MCP client (Claude Code, Claude Desktop, ...)"
+                + " starts it; it exposes start_session, report_usage, check_budget and end_session.",
+                "stdout carries only MCP messages; logs go to stderr. It exits when stdin closes."})
+final class McpCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--agent", paramLabel = "NAME", defaultValue = "${env:ENTOURAGE_AGENT:-local}",
+            description = "The agent this sidecar acts for, created on first use (env ENTOURAGE_AGENT; "
+                    + "default: ${DEFAULT-VALUE}).")
+    String agent;
+
+    @Option(names = "--team", paramLabel = "NAME", defaultValue = "${env:ENTOURAGE_TEAM:-default}",
+            description = "The team a new agent joins (env ENTOURAGE_TEAM; default: ${DEFAULT-VALUE}).")
+    String team;
+
+    @Option(names = "--task", paramLabel = "ID", defaultValue = "${env:ENTOURAGE_TASK}",
+            description = "Default task for start_session (env ENTOURAGE_TASK).")
+    Long task;
+
+    @Option(names = "--model", paramLabel = "ID", defaultValue = "${env:ENTOURAGE_MODEL}",
+            description = "Default model for start_session, used for pricing (env ENTOURAGE_MODEL).")
+    String model;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try (Ledger ledger = store.open()) {
+            Agent bound = ledger.service().ensureAgent(agent, team);
+            Team agentTeam = ledger.service().team(Long.toString(bound.teamId()));
+            if (!agentTeam.name().equals(team)) {
+                LoggerFactory.getLogger(McpCommand.class).warn("Agent {} belongs to team {}, not {}; using {}",
+                        bound.name(), agentTeam.name(), team, agentTeam.name());
+            }
+            if (task != null) {
+                ledger.service().task(task);
+            }
+            StdioSidecar.serve(ledger.service(), new Caller(bound.id(), bound.name(), task, model), System.in, stdout,
+                    Version.VERSION);
+        }
+        return 0;
+    }
+}

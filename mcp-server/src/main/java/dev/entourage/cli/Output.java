@@ -1,0 +1,80 @@
+package dev.entourage.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entourage.http.json.Json;
+import dev.entourage.ledger.Money;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Printing for commands: one JSON document, aligned tables, or RFC 4180 CSV, on stdout. */
+final class Output {
+    private Output() {
+    }
+
+    static PrintStream out() {
+        return System.out;
+    }
+
+    static void json(JsonNode node) {
+        try {
+            out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String dollars(Long micros) {
+        return micros == null ? "none" : "$" + Money.format(micros);
+    }
+
+    static String text(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    /** Prints {@code rows} under {@code header} with columns padded to their widest cell. */
+    static void table(List<String> header, List<List<String>> rows) {
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        int[] widths = new int[header.size()];
+        for (List<String> row : all) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+            }
+            out().println(line.toString().stripTrailing());
+        }
+    }
+
+    /** Prints {@code rows} under {@code header} as RFC 4180 CSV (CRLF line ends, quotes doubled). */
+    static void csv(List<String> header, List<List<String>> rows) {
+        StringBuilder text = new StringBuilder();
+        csvLine(text, header);
+        rows.forEach(row -> csvLine(text, row));
+        out().print(text);
+        out().flush();
+    }
+
+    private static void csvLine(StringBuilder text, List<String> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i) == null ? "" : cells.get(i);
+            if (i > 0) {
+                text.append(',');
+            }
+            if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
+                text.append('"').append(cell.replace("\"", "\"\"")).append('"');
+            } else {
+                text.append(cell);
+            }
+        }
+        text.append("\r\n");
+    }
+}

@@ -1,0 +1,91 @@
+package dev.entourage.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.app.Ledger;
+import dev.entourage.http.json.Json;
+import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.Money;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionQuery;
+import dev.entourage.ledger.SessionStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code entourage sessions AGENT}: an agent's sessions, newest first. */
+@Command(name = "sessions", mixinStandardHelpOptions = true,
+        description = "List an agent's sessions, newest first, with tokens and cost.")
+final class SessionsCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(paramLabel = "AGENT", description = "The agent's name or id.")
+    String agent;
+
+    @Option(names = "--status", paramLabel = "active|ended|killed", description = "Only sessions in this state.")
+    String status;
+
+    @Option(names = "--task", paramLabel = "ID", description = "Only sessions on this task.")
+    Long task;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Override
+    public Integer call() {
+        SessionQuery query = new SessionQuery(status == null ? null : SessionStatus.fromWire(status), task, limit);
+        try (Ledger ledger = store.open()) {
+            Agent found = ledger.service().agent(agent);
+            List<Session> sessions = ledger.service().sessions(found.id(), query);
+            print(sessions, Clock.systemUTC());
+        }
+        return 0;
+    }
+
+    private void print(List<Session> sessions, Clock clock) {
+        if (format == Format.json) {
+            LedgerJson json = new LedgerJson(clock);
+            ObjectNode root = Json.mapper().createObjectNode();
+            ArrayNode array = root.putArray("sessions");
+            sessions.forEach(s -> array.add(json.session(s)));
+            Output.json(root);
+            return;
+        }
+        Instant now = clock.instant();
+        List<List<String>> rows = new ArrayList<>();
+        long tokens = 0;
+        long cost = 0;
+        for (Session s : sessions) {
+            rows.add(List.of(Long.toString(s.id()), s.status().wireName(), Output.text(s.taskId()), Output.text(s.model()),
+                    s.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                    Long.toString(s.durationMinutes(now)), Long.toString(s.totals().totalTokens()),
+                    format == Format.csv ? Money.toDollars(s.totals().costMicros()).toPlainString()
+                            : Output.dollars(s.totals().costMicros())));
+            tokens += s.totals().totalTokens();
+            cost += s.totals().costMicros();
+        }
+        List<String> header = List.of("id", "status", "task", "model", "started_at", "minutes", "tokens", "cost_usd");
+        if (format == Format.csv) {
+            Output.csv(header, rows);
+            return;
+        }
+        if (sessions.isEmpty()) {
+            Output.out().println("No sessions for " + agent + ".");
+            return;
+        }
+        rows.add(List.of("total", "", "", "", "", "", Long.toString(tokens), Output.dollars(cost)));
+        Output.table(header, rows);
+    }
+}

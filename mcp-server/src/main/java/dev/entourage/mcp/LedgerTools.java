@@ -1,0 +1,168 @@
+package dev.entourage.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.http.json.Json;
+import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.LedgerRequests;
+import dev.entourage.ledger.Budget;
+import dev.entourage.ledger.ErrorCode;
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.Money;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionStart;
+import dev.entourage.ledger.UsageReceipt;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The four MCP tools. Each decodes its arguments, calls one {@link LedgerService} method, and answers with
+ * {@code structuredContent} (the REST shape) plus a one-line summary; ledger errors become {@code isError}
+ * results carrying a {@code code}. The same specifications serve stdio and, later, HTTP transports.
+ */
+public final class LedgerTools {
+    /** What the server tells the agent about how to use it. */
+    public static final String INSTRUCTIONS = """
+            Entourage tracks what you spend and stops you before a budget is exceeded. Follow this protocol:
+            1. Call start_session when you begin a task (pass task_id if you were given one, and your model).
+            2. After EVERY model call, call report_usage with the call's input_tokens, output_tokens and cache \
+            token counts (and cost_usd if you know it). Give each report an event_id and reuse it when retrying.
+            3. Before an expensive step (a large prompt, a long tool run, spawning work), call check_budget.
+            4. When any answer says "action": "stop" (or over_budget is true, or start_session fails with \
+            budget_exceeded), stop working, do not try to work around it, and tell a human why (stop_reason).
+            5. Call end_session when the task is done.""";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerTools.class);
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private final LedgerService ledger;
+    private final LedgerJson json;
+
+    public LedgerTools(LedgerService ledger) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.json = new LedgerJson(ledger.clock());
+    }
+
+    /** The tool specifications, acting for the caller that {@code callers} finds for each exchange. */
+    public List<SyncToolSpecification> specifications(Function<McpSyncServerExchange, Caller> callers) {
+        return List.of(
+                tool("start_session", "Start a session", "Open a session for a block of work before you start a "
+                                + "task. Refused with budget_exceeded when you are over budget.",
+                        ToolSchemas.startSessionInput(), ToolSchemas.startSessionOutput(), false, callers,
+                        this::startSession),
+                tool("report_usage", "Report token usage", "Record the tokens (and cost) of a model call. Call "
+                                + "after every model call. Answers with totals, the budget, and action continue|stop.",
+                        ToolSchemas.reportUsageInput(), ToolSchemas.reportUsageOutput(), false, callers,
+                        this::reportUsage),
+                tool("check_budget", "Check the budget", "Ask whether you are within budget before an expensive "
+                                + "step. Read-only.",
+                        ToolSchemas.checkBudgetInput(), ToolSchemas.budget(), true, callers, this::checkBudget),
+                tool("end_session", "End the session", "Close a session when its work is done. Ending twice is "
+                                + "fine.",
+                        ToolSchemas.endSessionInput(), ToolSchemas.session(), false, callers, this::endSession));
+    }
+
+    private interface Handler {
+        CallToolResult handle(Caller caller, JsonNode arguments);
+    }
+
+    private SyncToolSpecification tool(String name, String title, String description, Map<String, Object> input,
+                                       Map<String, Object> output, boolean readOnly,
+                                       Function<McpSyncServerExchange, Caller> callers, Handler handler) {
+        Tool tool = Tool.builder(name, input)
+                .title(title)
+                .description(description)
+                .outputSchema(output)
+                .annotations(new ToolAnnotations(title, readOnly, false, !readOnly, false, false))
+                .build();
+        return new SyncToolSpecification(tool, (exchange, request) -> call(name, callers, handler, exchange, request));
+    }
+
+    private CallToolResult call(String name, Function<McpSyncServerExchange, Caller> callers, Handler handler,
+                                McpSyncServerExchange exchange, CallToolRequest request) {
+        try {
+            Caller caller = callers.apply(exchange);
+            JsonNode arguments = MAPPER.valueToTree(request.arguments() == null ? Map.of() : request.arguments());
+            return handler.handle(caller, arguments);
+        } catch (LedgerException e) {
+            return error(e);
+        } catch (RuntimeException e) {
+            LOG.error("Tool {} failed", name, e);
+            return error(new LedgerException(ErrorCode.INTERNAL,
+                    "An internal error occurred in " + name + "; nothing was written. Retry, or tell a human.",
+                    Map.of(), null));
+        }
+    }
+
+    private CallToolResult startSession(Caller caller, JsonNode arguments) {
+        LedgerRequests.StartSession request = LedgerRequests.startSession(arguments);
+        Long taskId = request.taskId() != null ? request.taskId() : caller.defaultTaskId();
+        String model = request.model() != null ? request.model() : caller.defaultModel();
+        SessionStart start = ledger.startSession(caller.agentId(), taskId, model);
+        caller.opened(start.session().id());
+        return success(json.sessionStart(start), "Session " + start.session().id() + " started for "
+                + caller.agentName() + (taskId == null ? "" : " on task " + taskId) + "; " + summary(start.budget()));
+    }
+
+    private CallToolResult reportUsage(Caller caller, JsonNode arguments) {
+        UsageReceipt receipt = ledger.reportUsage(LedgerRequests.usage(arguments, caller.openSessionId()),
+                caller.agentId());
+        String line = (receipt.duplicate() ? "Already recorded" : "Recorded") + " $"
+                + Money.format(receipt.costMicros()) + " (" + receipt.costSource().wireName() + ") in session "
+                + receipt.sessionId() + "; " + summary(receipt.budget());
+        return success(json.usage(receipt), line);
+    }
+
+    private CallToolResult checkBudget(Caller caller, JsonNode arguments) {
+        Budget budget = ledger.checkBudget(caller.agentId(), LedgerRequests.budgetTask(arguments),
+                caller.openSessionId());
+        return success(json.budget(budget), summary(budget));
+    }
+
+    private CallToolResult endSession(Caller caller, JsonNode arguments) {
+        Session session = ledger.endSession(LedgerRequests.endSession(arguments, caller.openSessionId()),
+                caller.agentId());
+        caller.ended(session.id());
+        return success(json.session(session), "Session " + session.id() + " is " + session.status().wireName()
+                + "; it cost $" + Money.format(session.totals().costMicros()) + " for "
+                + session.totals().totalTokens() + " tokens.");
+    }
+
+    private static String summary(Budget budget) {
+        String spent = "today $" + Money.format(budget.dailySpent())
+                + (budget.dailyLimit() == null ? " (no daily limit)" : " of $" + Money.format(budget.dailyLimit()));
+        if (budget.overBudget()) {
+            return "STOP: over budget (" + budget.firstViolation().orElseThrow().wireName() + "), " + spent
+                    + ". Stop working and tell a human.";
+        }
+        return "within budget, " + spent + "; continue.";
+    }
+
+    private static CallToolResult success(ObjectNode structured, String line) {
+        return CallToolResult.builder()
+                .structuredContent(MAPPER.convertValue(structured, Map.class))
+                .addTextContent(line)
+                .isError(false)
+                .build();
+    }
+
+    private CallToolResult error(LedgerException e) {
+        return CallToolResult.builder()
+                .structuredContent(MAPPER.convertValue(json.error(e), Map.class))
+                .addTextContent(e.code().wireName() + ": " + e.getMessage())
+                .isError(true)
+                .build();
+    }
+}

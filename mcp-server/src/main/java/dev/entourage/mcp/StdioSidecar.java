@@ -1,0 +1,59 @@
+package dev.entourage.mcp;
+
+import dev.entourage.http.json.Json;
+import dev.entourage.ledger.LedgerService;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/** Serves the tools over stdio until stdin ends; the process then exits promptly. */
+public final class StdioSidecar {
+    /** How long in-flight calls get to finish after stdin ends. */
+    private static final Duration DRAIN = Duration.ofMillis(500);
+
+    private StdioSidecar() {
+    }
+
+    /**
+     * Runs the MCP server on {@code in}/{@code out} for {@code caller} and blocks until {@code in} ends.
+     *
+     * @param out the real stdout; nothing but MCP messages is written to it
+     */
+    public static void serve(LedgerService ledger, Caller caller, InputStream in, PrintStream out, String version)
+            throws InterruptedException {
+        CountDownLatch ended = new CountDownLatch(1);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(
+                new JacksonMcpJsonMapper(Json.mapper()), new JsonRpcLineGuard(in, out, ended::countDown), out);
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo("entourage", version)
+                .instructions(LedgerTools.INSTRUCTIONS)
+                .capabilities(ServerCapabilities.builder().tools(false).logging().build())
+                .validateToolInputs(false)
+                .tools(new LedgerTools(ledger).specifications(exchange -> caller))
+                .build();
+        ended.await();
+        ExecutorService closer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "entourage-close");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<?> closing = closer.submit(server::closeGracefully);
+            closing.get(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            server.close();
+        } finally {
+            closer.shutdownNow();
+        }
+    }
+}
