@@ -29,7 +29,7 @@ public class LedgerException extends RuntimeException {
     }
 
     public static LedgerException notFound(String field, String message) {
-        return new LedgerException(ErrorCode.NOT_FOUND, message, Map.of("field", field), null);
+        return new LedgerException(ErrorCode.NOT_FOUND, field + ": " + message, Map.of("field", field), null);
     }
 
     public ErrorCode code() {

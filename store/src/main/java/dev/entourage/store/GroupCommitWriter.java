@@ -3,6 +3,9 @@ package dev.entourage.store;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.StorageUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +94,7 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Job<?>> done = new ArrayList<>(batch.size());
         for (Job<?> job : batch) {
             if (!job.runInSavepoint(handle, faults)) {
-                rollbackAndFail(batch, faults.unavailable("undo a failed write", job.failure));
+                rollbackAndFail(batch, job.failure);
                 return;
             }
             done.add(job);
@@ -131,7 +134,6 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private static final class Job<T> {
-        private static final String SAVEPOINT = "job";
         private final Function<Handle, T> work;
         private final CompletableFuture<T> result = new CompletableFuture<>();
         private T value;
@@ -143,18 +145,25 @@ final class GroupCommitWriter implements AutoCloseable {
 
         /** Runs the work; returns false only when the transaction is broken and the whole batch must go. */
         boolean runInSavepoint(Handle handle, StorageFaults faults) {
-            handle.savepoint(SAVEPOINT);
+            Connection connection = handle.getConnection();
+            Savepoint savepoint;
+            try {
+                savepoint = connection.setSavepoint();
+            } catch (SQLException e) {
+                failure = faults.unavailable("open a savepoint", e);
+                return false;
+            }
             try {
                 value = work.apply(handle);
-                handle.releaseSavepoint(SAVEPOINT);
+                connection.releaseSavepoint(savepoint);
                 return true;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | SQLException e) {
                 failure = e instanceof LedgerException ledger ? ledger : faults.unavailable("write", e);
                 try {
-                    handle.rollbackToSavepoint(SAVEPOINT);
-                    handle.releaseSavepoint(SAVEPOINT);
-                } catch (RuntimeException broken) {
-                    failure = broken;
+                    connection.rollback(savepoint);
+                    connection.releaseSavepoint(savepoint);
+                } catch (SQLException broken) {
+                    failure = faults.unavailable("undo a failed write", broken);
                     return false;
                 }
                 return true;

@@ -749,6 +749,56 @@ class LedgerServiceTest {
         assertThat(service.team(Team.DEFAULT_NAME).dailyLimitMicros()).isNull();
     }
 
+    // ---------------------------------------------------------------- acting for one agent
+
+    @Test
+    void agentCannotReportUsageIntoAnotherAgentsSession() {
+        Agent owner = agent("eng-1");
+        Agent intruder = agent("eng-2");
+        Session session = service.startSession(owner.id(), null, SONNET).session();
+        report(session.id(), TEN_K_IN_ONE_K_OUT);
+
+        LedgerException e = ledgerError(() -> service.reportUsage(
+                new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-intruder"), intruder.id()));
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(e.details()).containsEntry("field", "session_id");
+        assertNothingMoreWasWritten(owner.id(), session.id());
+        assertThat(service.checkBudget(intruder.id(), null, null).dailySpent()).isZero();
+
+        UsageReceipt own = service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null,
+                "evt-intruder"), owner.id());
+        assertThat(own.duplicate()).isFalse();
+        assertThat(own.session().totals().costMicros()).isEqualTo(2 * SONNET_COST);
+    }
+
+    @Test
+    void agentCannotReplayAnotherAgentsEventToReadItsAnswer() {
+        Agent owner = agent("eng-1");
+        Agent intruder = agent("eng-2");
+        Session session = service.startSession(owner.id(), null, SONNET).session();
+        UsageReport report = new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-owned");
+        service.reportUsage(report, owner.id());
+
+        assertThat(service.reportUsage(report, owner.id()).duplicate()).isTrue();
+        LedgerException e = ledgerError(() -> service.reportUsage(report, intruder.id()));
+        assertThat(e.code()).as("a replay answers only the agent that owns the session: " + e.getMessage())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+    }
+
+    @Test
+    void agentCannotEndAnotherAgentsSession() {
+        Agent owner = agent("eng-1");
+        Agent intruder = agent("eng-2");
+        Session session = service.startSession(owner.id(), null, SONNET).session();
+
+        LedgerException e = ledgerError(() -> service.endSession(session.id(), intruder.id()));
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(e.details()).containsEntry("field", "session_id");
+        assertThat(service.session(session.id()).status()).isEqualTo(SessionStatus.ACTIVE);
+
+        assertThat(service.endSession(session.id(), owner.id()).status()).isEqualTo(SessionStatus.ENDED);
+    }
+
     // ---------------------------------------------------------------- sessions
 
     @Test

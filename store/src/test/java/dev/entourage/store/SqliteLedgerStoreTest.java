@@ -27,6 +27,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -360,6 +361,46 @@ class SqliteLedgerStoreTest {
             assertThat(store.write(w -> w.insertTeam("after", NOW)).name()).isEqualTo("after");
         }
         assertThat(queryLong("SELECT COUNT(*) FROM teams")).isEqualTo(1L);
+    }
+
+    // ---------------------------------------------------------------- busy storage
+
+    @Test
+    void busyPastTimeoutFailsClosedThenTheNextWriteIsAtomicAndAcknowledged() throws Exception {
+        try (SqliteLedgerStore store = SqliteLedgerStore.open(file(), Duration.ofMillis(100), clock)) {
+            store.write(w -> w.insertTeam("before", NOW));
+            try (Connection other = jdbc(); Statement statement = other.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE"); // another process holds the write lock
+                StorageUnavailableException busy = catchThrowableOfType(StorageUnavailableException.class,
+                        () -> store.write(w -> w.insertTeam("during", NOW)));
+                assertThat(busy).as("a write busy past its timeout fails as unavailable").isNotNull();
+                assertThat(busy.getMessage()).contains("busy");
+                assertNoSqlText(busy.getMessage());
+                statement.execute("COMMIT");
+            }
+
+            // Storage is free again: the service must recover, and say "written" exactly when it wrote.
+            Team after = null;
+            StorageUnavailableException failed = null;
+            try {
+                after = store.write(w -> w.insertTeam("after", NOW));
+            } catch (StorageUnavailableException e) {
+                failed = e;
+            }
+            boolean afterIsStored = queryLong("SELECT COUNT(*) FROM teams WHERE name = 'after'") == 1;
+            assertThat(afterIsStored).as("a write reported as failed (%s) must not be stored", failed)
+                    .isEqualTo(failed == null);
+            assertThat(failed).as("the store recovers once the lock is released").isNull();
+            assertThat(after).isNotNull();
+
+            // And a failing piece after the busy spell still writes nothing.
+            catchThrowableOfType(LedgerException.class, () -> store.write(w -> {
+                w.insertTeam("undone", NOW);
+                throw new LedgerException(ErrorCode.CONFLICT, "no");
+            }));
+            assertThat(queryLong("SELECT COUNT(*) FROM teams WHERE name = 'undone'")).isZero();
+            assertThat(queryLong("SELECT COUNT(*) FROM teams WHERE name = 'during'")).isZero();
+        }
     }
 
     // ---------------------------------------------------------------- file, WAL, migrations

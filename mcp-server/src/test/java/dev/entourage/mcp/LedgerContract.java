@@ -1,0 +1,236 @@
+package dev.entourage.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The ledger's behaviour as an agent sees it, independent of the door it comes through. Each door (stdio
+ * sidecar now; REST and MCP over HTTP later) extends this class.
+ */
+abstract class LedgerContract {
+    static final String MODEL = "claude-sonnet-4-20250514";
+    /** 10,000 input and 1,000 output tokens of Sonnet 4: $0.03 + $0.015. */
+    static final Map<String, Object> CALL = Map.of("input_tokens", 10_000, "output_tokens", 1_000);
+    static final BigDecimal CALL_COST = new BigDecimal("0.045");
+
+    @TempDir
+    Path dir;
+    Path db;
+    Cli cli;
+    private Door door;
+
+    /** Opens this class's door for {@code agent} on {@code db}. */
+    abstract Door open(Path db, String agent);
+
+    @BeforeEach
+    void createLedger() {
+        db = dir.resolve("ledger.db");
+        cli = new Cli(db);
+        cli.ok("init");
+    }
+
+    @AfterEach
+    void closeDoor() {
+        if (door != null) {
+            door.close();
+        }
+    }
+
+    Door door(String agent) {
+        door = open(db, agent);
+        return door;
+    }
+
+    static Map<String, Object> args(Object... namesAndValues) {
+        Map<String, Object> map = new HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    static BigDecimal dollars(JsonNode node) {
+        return node.decimalValue().stripTrailingZeros();
+    }
+
+    @Test
+    void agentDailyLimitStopsTheAgentAndTheStopSurvivesARestart() {
+        cli.ok("agents", "set", "eng-1", "--daily-limit", "0.05");
+        Door agent = door("eng-1");
+
+        ToolAnswer started = agent.call("start_session", args("model", MODEL));
+        assertThat(started.isError()).as(started.text()).isFalse();
+        ToolAnswer first = agent.call("report_usage", CALL);
+        ToolAnswer second = agent.call("report_usage", CALL);
+
+        assertThat(first.structured().path("action").asText()).isEqualTo("continue");
+        assertThat(first.structured().path("cost_source").asText()).isEqualTo("priced");
+        assertThat(dollars(first.structured().path("cost_usd"))).isEqualByComparingTo(CALL_COST);
+        assertThat(second.structured().path("action").asText()).isEqualTo("stop");
+        assertThat(second.structured().path("stop_reason").asText()).isEqualTo("agent_daily");
+        assertOverBudget(agent, "agent_daily", "daily_remaining_usd", "0.05", "0.09");
+
+        agent.restart();
+        assertOverBudget(agent, "agent_daily", "daily_remaining_usd", "0.05", "0.09");
+    }
+
+    @Test
+    void taskBudgetTagStopsTheAgentAndTheStopSurvivesARestart() {
+        JsonNode task = parse(cli.output("tasks", "create", "--title", "Fix typo in README", "--type", "bugfix",
+                "--tag", "budget:0.50", "--json"));
+        assertThat(dollars(task.path("budget_usd"))).isEqualByComparingTo("0.5");
+        Door agent = door("eng-2");
+
+        assertThat(agent.call("start_session", args("model", MODEL, "task_id", task.path("id").asLong())).isError())
+                .isFalse();
+        Map<String, Object> bigCall = Map.of("input_tokens", 100_000, "output_tokens", 10_000);
+        ToolAnswer first = agent.call("report_usage", bigCall);
+        ToolAnswer second = agent.call("report_usage", bigCall);
+
+        assertThat(first.structured().path("action").asText()).isEqualTo("continue");
+        assertThat(second.structured().path("action").asText()).isEqualTo("stop");
+        assertThat(second.structured().path("stop_reason").asText()).isEqualTo("task");
+        ToolAnswer budget = agent.call("check_budget", Map.of());
+        assertThat(budget.structured().path("over_budget").asBoolean()).isTrue();
+        assertThat(dollars(budget.structured().path("task_spent_usd"))).isEqualByComparingTo("0.9");
+        assertThat(dollars(budget.structured().path("task_remaining_usd"))).isEqualByComparingTo("0");
+
+        agent.restart();
+        ToolAnswer refused = agent.call("start_session", args("model", MODEL, "task_id", task.path("id").asLong()));
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.errorCode()).isEqualTo("budget_exceeded");
+        assertThat(agent.call("start_session", args("model", MODEL)).isError())
+                .as("work on no task is still allowed").isFalse();
+    }
+
+    @Test
+    void teamDailyLimitStopsEveryAgentOfTheTeam() {
+        cli.ok("teams", "set", "default", "--daily-limit", "0.05");
+        Door first = door("eng-3");
+        first.call("start_session", args("model", MODEL));
+        first.call("report_usage", CALL);
+        ToolAnswer over = first.call("report_usage", CALL);
+        assertThat(over.structured().path("stop_reason").asText()).isEqualTo("team_daily");
+        first.close();
+
+        Door other = door("eng-4");
+        assertOverBudget(other, "team_daily", "team_daily_remaining_usd", "0.05", "0.09");
+    }
+
+    private void assertOverBudget(Door agent, String scope, String remainingField, String limit, String spent) {
+        ToolAnswer budget = agent.call("check_budget", Map.of());
+        assertThat(budget.isError()).as(budget.text()).isFalse();
+        JsonNode b = budget.structured();
+        assertThat(b.path("over_budget").asBoolean()).isTrue();
+        assertThat(dollars(b.path(remainingField))).isEqualByComparingTo("0");
+        assertThat(b.path("violations")).hasSize(1);
+        JsonNode violation = b.path("violations").get(0);
+        assertThat(violation.path("scope").asText()).isEqualTo(scope);
+        assertThat(dollars(violation.path("limit_usd"))).isEqualByComparingTo(limit);
+        assertThat(dollars(violation.path("spent_usd"))).isEqualByComparingTo(spent);
+        assertThat(violation.path("resets_at").asText()).endsWith("T00:00:00Z");
+
+        ToolAnswer refused = agent.call("start_session", args("model", MODEL));
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.errorCode()).isEqualTo("budget_exceeded");
+        assertThat(refused.structured().path("error").path("details").path("budget").path("over_budget").asBoolean())
+                .isTrue();
+        assertThat(refused.text()).contains("Stop and tell a human");
+    }
+
+    static Stream<Arguments> badReports() {
+        return Stream.of(
+                Arguments.of(args("input_tokens", -1, "output_tokens", 10), "input_tokens"),
+                Arguments.of(args("input_tokens", "many", "output_tokens", 10), "input_tokens"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10_000_000_000L), "output_tokens"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 1.5), "output_tokens"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", Double.NaN), "cost_usd"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", -0.01), "cost_usd"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", 1e300), "cost_usd"),
+                Arguments.of(args("input_tokens", 10, "output_tokenz", 10), "output_tokenz"),
+                Arguments.of(args("input_tokens", 10), "output_tokens"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10, "session_id", 999_999), "session_id"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10, "model", List.of("x")), "model"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badReports")
+    void badInputIsAToolErrorNamingTheFieldAndWritesNothing(Map<String, Object> report, String field) {
+        Door agent = door("eng-5");
+        agent.call("start_session", args("model", MODEL));
+
+        ToolAnswer answer = agent.call("report_usage", report);
+
+        assertThat(answer.isError()).isTrue();
+        assertThat(answer.errorField()).isEqualTo(field);
+        assertThat(answer.text()).contains(field);
+        ToolAnswer budget = agent.call("check_budget", Map.of());
+        assertThat(dollars(budget.structured().path("daily_spent_usd"))).isEqualByComparingTo("0");
+        ToolAnswer ended = agent.call("end_session", Map.of());
+        assertThat(ended.structured().path("total_tokens").asLong()).isZero();
+    }
+
+    @Test
+    void aReplayedEventIdCountsOnceAndAChangedBodyIsRefused() {
+        Door agent = door("eng-6");
+        agent.call("start_session", args("model", MODEL));
+        Map<String, Object> report = args("input_tokens", 1000, "output_tokens", 100, "cost_usd", 0.012,
+                "event_id", "evt-1");
+
+        ToolAnswer first = agent.call("report_usage", report);
+        ToolAnswer replay = agent.call("report_usage", report);
+        Map<String, Object> changed = new HashMap<>(report);
+        changed.put("output_tokens", 101);
+        ToolAnswer conflicting = agent.call("report_usage", changed);
+
+        assertThat(first.structured().path("duplicate").asBoolean()).isFalse();
+        assertThat(replay.structured().path("duplicate").asBoolean()).isTrue();
+        assertThat(replay.structured().path("cost_usd")).isEqualTo(first.structured().path("cost_usd"));
+        assertThat(replay.structured().path("session")).isEqualTo(first.structured().path("session"));
+        assertThat(dollars(replay.structured().path("session").path("cost_usd"))).isEqualByComparingTo("0.012");
+        assertThat(conflicting.isError()).isTrue();
+        assertThat(conflicting.errorCode()).isEqualTo("idempotency_mismatch");
+        assertThat(conflicting.errorField()).isEqualTo("event_id");
+    }
+
+    @Test
+    void anUnknownModelIsNeverFreeButEstimatedAtTheHighestRates() {
+        Door agent = door("eng-7");
+        agent.call("start_session", args("model", "mystery-model-9"));
+        ToolAnswer answer = agent.call("report_usage", args("input_tokens", 1_000_000, "output_tokens", 0));
+        assertThat(answer.structured().path("cost_source").asText()).isEqualTo("estimated");
+        assertThat(dollars(answer.structured().path("cost_usd"))).isEqualByComparingTo("15");
+    }
+
+    @Test
+    void endingTwiceReturnsTheSameSession() {
+        Door agent = door("eng-8");
+        long id = agent.call("start_session", Map.of()).structured().path("session_id").asLong();
+        ToolAnswer first = agent.call("end_session", args("session_id", id));
+        ToolAnswer again = agent.call("end_session", args("session_id", id));
+        assertThat(first.structured().path("status").asText()).isEqualTo("ended");
+        assertThat(again.structured()).isEqualTo(first.structured());
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Sidecar.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
