@@ -61,15 +61,18 @@ public final class LedgerService {
      */
     public Team setTeam(String name, TeamSettings settings) {
         String teamName = Text.name("team", name);
+        if (settings.zone().present() && settings.zone().value() == null) {
+            throw LedgerException.invalid("timezone", "must be an IANA time zone such as Europe/Berlin");
+        }
         checkLimit("daily_cost_limit_usd", settings.dailyLimitMicros());
-        settings.taskTypeBudgets().or(Map.of()).values().forEach(v -> checkLimit("task_type_budgets_usd", Change.to(v)));
+        Objects.requireNonNullElse(settings.taskTypeBudgets().or(Map.of()), Map.<String, Long>of()).values().forEach(v -> checkLimit("task_type_budgets_usd", Change.to(v)));
         return store.write(w -> {
             Team team = w.teamByName(teamName).orElseGet(() -> w.insertTeam(teamName, clock.instant()));
             Team changed = new Team(team.id(), team.name(),
                     settings.dailyLimitMicros().or(team.dailyLimitMicros()),
-                    Objects.requireNonNull(settings.zone().or(team.zone()), "timezone"),
+                    settings.zone().or(team.zone()),
                     Boolean.TRUE.equals(settings.paused().or(team.paused())),
-                    settings.taskTypeBudgets().or(team.taskTypeBudgets()),
+                    Objects.requireNonNullElse(settings.taskTypeBudgets().or(team.taskTypeBudgets()), Map.of()),
                     team.createdAt());
             w.updateTeam(changed);
             return changed;
@@ -175,7 +178,7 @@ public final class LedgerService {
     public UsageReceipt reportUsage(UsageReport report, Long actingAgentId) {
         String eventId = report.eventId() != null ? report.eventId() : eventIds.next();
         return store.write(w -> w.usageByEventId(eventId)
-                .map(first -> replay(w, first, report))
+                .map(first -> replay(w, first, report, actingAgentId))
                 .orElseGet(() -> record(w, report, eventId, actingAgentId)));
     }
 
@@ -217,7 +220,8 @@ public final class LedgerService {
         return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason);
     }
 
-    private UsageReceipt replay(LedgerWriter w, StoredUsage first, UsageReport report) {
+    private UsageReceipt replay(LedgerWriter w, StoredUsage first, UsageReport report, Long actingAgentId) {
+        ownSession(w, first.sessionId(), actingAgentId);
         if (!first.fingerprint().equals(report.fingerprint())) {
             throw new LedgerException(ErrorCode.IDEMPOTENCY_MISMATCH, "event_id: '" + first.eventId()
                     + "' was already recorded with a different report; use a new event_id for new usage",

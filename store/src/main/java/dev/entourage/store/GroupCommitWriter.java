@@ -5,7 +5,7 @@ import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.StorageUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +24,18 @@ import org.slf4j.LoggerFactory;
  * its own savepoint inside one transaction, commits once, and only then answers each caller. A piece that
  * fails is rolled back alone; a failed commit fails every piece of it. Each piece sees the writes of the
  * pieces before it, so budget decisions stay exact while fsyncs are shared.
+ *
+ * <p>The connection stays in auto-commit mode and transactions are driven with plain SQL
+ * ({@code BEGIN IMMEDIATE}, {@code SAVEPOINT}, {@code COMMIT}, {@code ROLLBACK}): the driver's own
+ * transaction bookkeeping goes wrong when {@code BEGIN} fails on a busy database, and would then commit
+ * statements one by one.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_BATCH = 512;
 
     private final Handle handle;
+    private final Connection connection;
     private final StorageFaults faults;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -37,6 +43,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     GroupCommitWriter(Handle handle, StorageFaults faults) {
         this.handle = handle;
+        this.connection = handle.getConnection();
         this.faults = faults;
         this.thread = new Thread(this::run, "entourage-writer");
         this.thread.setDaemon(true);
@@ -45,11 +52,11 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Queues {@code work} and waits until the transaction holding it has committed (or failed). */
     <T> T submit(Function<Handle, T> work) {
-        if (closed) {
-            throw new StorageUnavailableException("The ledger is shutting down; retry in a moment.", null);
-        }
         Job<T> job = new Job<>(work);
         queue.add(job);
+        if (closed && !thread.isAlive() && queue.remove(job)) {
+            throw shuttingDown();
+        }
         try {
             return job.result.join();
         } catch (CompletionException e) {
@@ -85,40 +92,49 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void commit(List<Job<?>> batch) {
         try {
-            handle.begin();
-        } catch (RuntimeException e) {
+            sql("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
             StorageUnavailableException failure = faults.unavailable("begin a write transaction", e);
             batch.forEach(job -> job.fail(failure));
             return;
         }
-        List<Job<?>> done = new ArrayList<>(batch.size());
         for (Job<?> job : batch) {
-            if (!job.runInSavepoint(handle, faults)) {
+            if (!job.runInSavepoint(this)) {
                 rollbackAndFail(batch, job.failure);
                 return;
             }
-            done.add(job);
         }
         try {
-            handle.commit();
-        } catch (RuntimeException e) {
+            sql("COMMIT");
+        } catch (SQLException e) {
             rollbackAndFail(batch, faults.unavailable("commit", e));
             return;
         }
-        done.forEach(Job::complete);
+        batch.forEach(Job::complete);
     }
 
     private void rollbackAndFail(List<Job<?>> batch, RuntimeException failure) {
         try {
-            handle.rollback();
-        } catch (RuntimeException e) {
-            LOG.warn("Rollback after a failed write also failed: {}", e.getClass().getSimpleName());
+            sql("ROLLBACK");
+        } catch (SQLException e) {
+            LOG.debug("No transaction to roll back after a failed write: {}", e.getMessage());
         }
         batch.forEach(job -> job.fail(failure));
     }
 
+    private void sql(String statement) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
     private static LedgerException internal() {
         return new LedgerException(ErrorCode.INTERNAL, "An internal error occurred; nothing was written.", Map.of(),
+                null);
+    }
+
+    private static StorageUnavailableException shuttingDown() {
+        return new StorageUnavailableException("The ledger is shutting down; nothing was written. Retry in a moment.",
                 null);
     }
 
@@ -129,6 +145,10 @@ final class GroupCommitWriter implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Job<?> left;
+        while ((left = queue.poll()) != null) {
+            left.fail(shuttingDown());
         }
         handle.close();
     }
@@ -144,26 +164,24 @@ final class GroupCommitWriter implements AutoCloseable {
         }
 
         /** Runs the work; returns false only when the transaction is broken and the whole batch must go. */
-        boolean runInSavepoint(Handle handle, StorageFaults faults) {
-            Connection connection = handle.getConnection();
-            Savepoint savepoint;
+        boolean runInSavepoint(GroupCommitWriter writer) {
             try {
-                savepoint = connection.setSavepoint();
+                writer.sql("SAVEPOINT job");
             } catch (SQLException e) {
-                failure = faults.unavailable("open a savepoint", e);
+                failure = writer.faults.unavailable("open a savepoint", e);
                 return false;
             }
             try {
-                value = work.apply(handle);
-                connection.releaseSavepoint(savepoint);
+                value = work.apply(writer.handle);
+                writer.sql("RELEASE job");
                 return true;
             } catch (RuntimeException | SQLException e) {
-                failure = e instanceof LedgerException ledger ? ledger : faults.unavailable("write", e);
+                failure = e instanceof LedgerException ledger ? ledger : writer.faults.unavailable("write", e);
                 try {
-                    connection.rollback(savepoint);
-                    connection.releaseSavepoint(savepoint);
+                    writer.sql("ROLLBACK TO job");
+                    writer.sql("RELEASE job");
                 } catch (SQLException broken) {
-                    failure = faults.unavailable("undo a failed write", broken);
+                    failure = writer.faults.unavailable("undo a failed write", broken);
                     return false;
                 }
                 return true;
