@@ -44,6 +44,9 @@ public final class LedgerTools {
             budget_exceeded), stop working, do not try to work around it, and tell a human why (stop_reason).
             5. Call end_session when the task is done.""";
 
+    /** The {@code _meta} key of an error result's body: {@code {"code", "message", "details"}}. */
+    public static final String ERROR_META = "entourage/error";
+
     private static final Logger LOG = LoggerFactory.getLogger(LedgerTools.class);
     private static final ObjectMapper MAPPER = Json.mapper();
 
@@ -158,10 +161,15 @@ public final class LedgerTools {
                 .build();
     }
 
+    /**
+     * An {@code isError} result: the code and message as text for the model, and the error body under
+     * {@code _meta} for programs. It carries no {@code structuredContent}, which clients check against the
+     * tool's output schema even for errors.
+     */
     private CallToolResult error(LedgerException e) {
         return CallToolResult.builder()
-                .structuredContent(MAPPER.convertValue(json.error(e), Map.class))
                 .addTextContent(e.code().wireName() + ": " + e.getMessage())
+                .meta(Map.of(ERROR_META, MAPPER.convertValue(json.error(e).get("error"), Map.class)))
                 .isError(true)
                 .build();
     }

@@ -147,7 +147,7 @@ abstract class LedgerContract {
         ToolAnswer refused = agent.call("start_session", args("model", MODEL));
         assertThat(refused.isError()).isTrue();
         assertThat(refused.errorCode()).isEqualTo("budget_exceeded");
-        assertThat(refused.structured().path("error").path("details").path("budget").path("over_budget").asBoolean())
+        assertThat(refused.structured().path("details").path("budget").path("over_budget").asBoolean())
                 .isTrue();
         assertThat(refused.text()).contains("Stop and tell a human");
     }

@@ -51,9 +51,11 @@ final class Sidecar implements Door {
     @Override
     public ToolAnswer call(String tool, Map<String, Object> arguments) {
         McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
-        JsonNode structured = MAPPER.valueToTree(result.structuredContent());
+        boolean isError = Boolean.TRUE.equals(result.isError());
+        JsonNode structured = MAPPER.valueToTree(isError
+                ? result.meta().get(LedgerTools.ERROR_META) : result.structuredContent());
         String text = result.content().isEmpty() ? "" : ((McpSchema.TextContent) result.content().get(0)).text();
-        return new ToolAnswer(Boolean.TRUE.equals(result.isError()), structured, text);
+        return new ToolAnswer(isError, structured, text);
     }
 
     @Override

@@ -103,7 +103,8 @@ class StdioSidecarIT {
             JsonNode nan = lines.stream().map(LedgerContract::parse)
                     .filter(m -> m.path("id").asInt() == 3).findFirst().orElseThrow();
             assertThat(nan.path("result").path("isError").asBoolean()).isTrue();
-            assertThat(nan.path("result").path("structuredContent").path("error").path("details").path("field")
+            assertThat(nan.path("result").has("structuredContent")).isFalse();
+            assertThat(nan.path("result").path("_meta").path(LedgerTools.ERROR_META).path("details").path("field")
                     .asText()).isEqualTo("input_tokens");
             assertThat(lines.stream().map(LedgerContract::parse).filter(m -> m.path("id").asInt() == 5)).hasSize(1);
         }

@@ -1,0 +1,152 @@
+package dev.entourage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entourage.http.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code entourage} commands in-process: output, exit codes and what they write. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return Json.mapper().readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("not one JSON document: " + out, e);
+            }
+        }
+    }
+
+    private Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.contains("--help") && !all.contains("--db") && !all.isEmpty() && !all.get(0).equals("prices")) {
+            all.add("--db");
+            all.add(dir.resolve("ledger.db").toString());
+        }
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        try {
+            int code = EntourageCommand.execute(all.toArray(String[]::new));
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void helpWorksEverywhereAndUsageErrorsExitWithTwo() {
+        assertThat(run("--help").code()).isZero();
+        for (String command : List.of("mcp", "init", "teams", "agents", "tasks", "budget", "sessions", "prices")) {
+            Run help = run(command, "--help");
+            assertThat(help.code()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: entourage " + command);
+        }
+        assertThat(run().code()).isEqualTo(2);
+        assertThat(run("init", "--no-such-option").code()).isEqualTo(2);
+        assertThat(run("frobnicate").code()).isEqualTo(2);
+    }
+
+    @Test
+    void initIsIdempotentAndSaysSo() {
+        Run first = run("init", "--json");
+        Run second = run("init");
+        Run third = run("init", "--json");
+
+        assertThat(first.code()).isZero();
+        assertThat(first.json().path("team").asText()).isEqualTo("default");
+        assertThat(first.json().path("created").asBoolean()).isTrue();
+        assertThat(first.json().has("admin_key")).isTrue();
+        assertThat(second.out()).contains("already exists; nothing changed");
+        assertThat(third.json().path("created").asBoolean()).isFalse();
+        assertThat(third.json().path("team_id")).isEqualTo(first.json().path("team_id"));
+    }
+
+    @Test
+    void settingsCommandsPrintWhatTheySetAndRefuseBadValuesNamingTheOption() {
+        Run team = run("teams", "set", "platform", "--daily-limit", "10", "--timezone", "Europe/Berlin", "--json");
+        assertThat(team.code()).isZero();
+        assertThat(team.json().path("daily_cost_limit_usd").decimalValue()).isEqualByComparingTo("10");
+        assertThat(team.json().path("timezone").asText()).isEqualTo("Europe/Berlin");
+
+        Run agent = run("agents", "set", "eng-1", "--team", "platform", "--daily-limit", "5.00", "--json");
+        assertThat(agent.json().path("team_id")).isEqualTo(team.json().path("id"));
+        assertThat(agent.json().path("daily_limit_usd").decimalValue()).isEqualByComparingTo("5");
+        Run unlimited = run("agents", "set", "eng-1", "--daily-limit", "none", "--json");
+        assertThat(unlimited.json().path("daily_limit_usd").isNull()).isTrue();
+
+        Run badLimit = run("agents", "set", "eng-1", "--daily-limit", "-3");
+        assertThat(badLimit.code()).isEqualTo(2);
+        assertThat(badLimit.err()).contains("--daily-limit");
+        Run badZone = run("teams", "set", "platform", "--timezone", "Mars/Olympus");
+        assertThat(badZone.code()).isEqualTo(2);
+        assertThat(badZone.err()).contains("--timezone");
+        Run noTeam = run("agents", "set", "eng-2", "--team", "nope");
+        assertThat(noTeam.code()).isEqualTo(1);
+        assertThat(noTeam.err()).contains("team 'nope' does not exist");
+    }
+
+    @Test
+    void tasksTakeTheirCapFromTheBudgetTagAndAMalformedTagWritesNothing() {
+        Run bad = run("tasks", "create", "--title", "Broken", "--tag", "budget:lots", "--json");
+        Run good = run("tasks", "create", "--title", "Fix typo in README", "--priority", "low", "--type", "bugfix",
+                "--tag", "budget:0.50", "--tag", "docs", "--json");
+
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.out()).isEmpty();
+        assertThat(bad.err()).contains("tags").contains("budget:lots");
+        assertThat(good.code()).isZero();
+        assertThat(good.json().path("id").asLong()).as("the refused task took no id").isEqualTo(1);
+        assertThat(good.json().path("budget_usd").decimalValue()).isEqualByComparingTo("0.5");
+        assertThat(good.json().path("tags")).hasSize(2);
+    }
+
+    @Test
+    void budgetAndSessionsReportAnAgentInEachFormat() {
+        run("agents", "set", "eng-1", "--daily-limit", "5");
+        Run budget = run("budget", "eng-1", "--format", "json");
+        assertThat(budget.json().path("daily_limit_usd").decimalValue()).isEqualByComparingTo("5");
+        assertThat(budget.json().path("over_budget").asBoolean()).isFalse();
+        assertThat(run("budget", "eng-1").out()).contains("agent daily").contains("$5.00").contains("Within budget");
+
+        assertThat(run("sessions", "eng-1").out()).contains("No sessions for eng-1");
+        assertThat(run("sessions", "eng-1", "--format", "json").json().path("sessions")).isEmpty();
+        assertThat(run("sessions", "eng-1", "--format", "csv").out())
+                .isEqualTo("id,status,task,model,started_at,minutes,tokens,cost_usd\r\n");
+        Run unknown = run("budget", "nobody");
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("agent 'nobody' does not exist");
+    }
+
+    @Test
+    void pricesShowTheTableAndWhatAModelGets() {
+        Run table = run("prices");
+        assertThat(table.out()).contains("claude-sonnet-4").contains("gpt-4o");
+        Run sonnet = run("prices", "claude-sonnet-4-20250514", "--format", "json");
+        assertThat(sonnet.json().path("prices").get(0).path("input").decimalValue()).isEqualByComparingTo("3");
+        assertThat(run("prices", "mystery-9").out()).contains("estimated");
+    }
+
+    @Test
+    void anUnsupportedDatabaseUrlIsAUsageError() {
+        Run postgres = run("init", "--db", "jdbc:postgresql://localhost/entourage");
+        assertThat(postgres.code()).isEqualTo(2);
+        assertThat(postgres.err()).contains("PostgreSQL");
+    }
+}
