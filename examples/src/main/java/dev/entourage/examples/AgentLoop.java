@@ -9,6 +9,7 @@ import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,13 +115,25 @@ public final class AgentLoop {
         }
     }
 
-    /** A tool answered {@code isError: true}; {@link #code} is Entourage's error code. */
+    /** A tool answered {@code isError: true}; {@link #code} is Entourage's error code, e.g. {@code budget_exceeded}. */
     static final class ToolError extends RuntimeException {
         final String code;
 
-        ToolError(String tool, JsonNode error) {
-            super(tool + ": " + error.path("code").asText() + ": " + error.path("message").asText());
-            this.code = error.path("code").asText();
+        ToolError(String tool, CallToolResult result) {
+            super(tool + ": " + line(result));
+            this.code = errorBody(result).path("code").asText();
+        }
+
+        /** The line written for the model: {@code "code: message"}. */
+        private static String line(CallToolResult result) {
+            return result.content().stream().filter(TextContent.class::isInstance)
+                    .map(content -> ((TextContent) content).text()).findFirst().orElse("failed");
+        }
+
+        /** {@code {"code", "message", "details"}}: under {@code _meta}, or (older servers) in structuredContent. */
+        private static JsonNode errorBody(CallToolResult result) {
+            Object body = result.meta() == null ? null : result.meta().get("entourage/error");
+            return body != null ? JSON.valueToTree(body) : JSON.valueToTree(result.structuredContent()).path("error");
         }
     }
 
@@ -137,7 +150,7 @@ public final class AgentLoop {
         try {
             System.out.println(run(options).toJson());
         } catch (RuntimeException e) {
-            System.err.println("agent-loop: failed: " + e);
+            System.err.println("agent-loop: failed: " + (e instanceof ToolError ? e.getMessage() : e));
             System.exit(1);
         }
     }
@@ -179,6 +192,7 @@ public final class AgentLoop {
         long sessionId = session.path("session_id").asLong();
         int stepsDone = 0;
         String stopReason = stopReason(session);
+        JsonNode ended;
         try {
             for (int step = 1; step <= options.steps() && stopReason == null; step++) {
                 if (step % 3 == 0) {
@@ -198,23 +212,22 @@ public final class AgentLoop {
                 stopReason = stopReason(usage);
             }
         } finally {
-            session = call(client, "end_session", Map.of("session_id", sessionId));
+            ended = call(client, "end_session", Map.of("session_id", sessionId));
         }
         if (stopReason != null) {
             tellHuman(stopReason, "session " + sessionId + " stopped after " + stepsDone + " steps");
         }
         return new Summary(stepsDone, stopReason != null, stopReason, sessionId,
-                session.path("cost_usd").decimalValue());
+                ended.path("cost_usd").decimalValue());
     }
 
     /** Calls a tool and returns its {@code structuredContent}; a domain error becomes a {@link ToolError}. */
     private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-        CallToolResult result = client.callTool(new CallToolRequest(tool, arguments));
-        JsonNode content = JSON.valueToTree(result.structuredContent());
+        CallToolResult result = client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
         if (Boolean.TRUE.equals(result.isError())) {
-            throw new ToolError(tool, content.path("error"));
+            throw new ToolError(tool, result);
         }
-        return content;
+        return JSON.valueToTree(result.structuredContent());
     }
 
     /** Null to go on; otherwise why Entourage said {@code "action": "stop"}. */
@@ -224,6 +237,6 @@ public final class AgentLoop {
 
     /** A real agent would stop here and ask a person; this one says so on stderr. */
     private static void tellHuman(String reason, String detail) {
-        System.err.println("Entourage says stop (" + reason + "): " + detail + ". Telling a human instead of going on.");
+        System.err.println("Stopping and telling a human (" + reason + "): " + detail);
     }
 }
