@@ -13,7 +13,8 @@ measures:
   (c) resident memory (VmRSS, and the peak VmHWM, from /proc/PID/status) after those calls;
   (d) the same round trips for `check_budget`.
 
-Every response must be a JSON-RPC 2.0 result for the request's id and must not be a tool error (isError);
+One unmeasured spawn comes first, so that the launcher's build of the jar (or of its class-data archive)
+is not measured. Every response must be a JSON-RPC 2.0 result for the request's id and must not be a tool error (isError);
 anything else stops the run with exit code 1. Reads time out (--timeout), so a hung sidecar cannot hang the
 benchmark. Python 3 standard library only.
 
@@ -21,7 +22,9 @@ benchmark. Python 3 standard library only.
   python3 bench/mcp_stdio.py --spawns 5 --calls 300
   python3 bench/mcp_stdio.py --cmd 'java -jar mcp-server/target/entourage.jar mcp --agent bench'
 
-`--db <fresh temp file>` is appended to --cmd; the temporary files are removed at the end.
+`--db <fresh temp file>` is appended to --cmd; the temporary files are removed at the end (kept on failure).
+Compare launcher configurations with ENTOURAGE_CDS=off (no class-data archive) or ENTOURAGE_JAVA_OPTS=...
+(added after the launcher's own flags). See bench/README.md.
 """
 
 import argparse
@@ -134,6 +137,18 @@ class Sidecar:
                 hwm += kib(status.get("VmHWM"))
         return rss / 1024, hwm / 1024, names
 
+    def cpu_seconds(self):
+        """User + system CPU time so far of the child and its descendants (less sensitive to a busy machine)."""
+        ticks = 0
+        for pid in process_tree(self.proc.pid):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+            except (OSError, ValueError, IndexError):
+                pass
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def close_and_wait(self):
         """Closes stdin and returns the seconds until the process has exited (it must exit with 0)."""
         closed = time.perf_counter()
@@ -213,7 +228,7 @@ def percentile(values, p):
 
 
 def cold_spawns(args, cmd, workdir):
-    init_times, first_times, exit_times = [], [], []
+    init_times, first_times, exit_times, cpu_times = [], [], [], []
     for i in range(args.spawns):
         db = os.path.join(workdir, f"cold-{i}", "bench.db")
         os.makedirs(os.path.dirname(db))
@@ -223,24 +238,39 @@ def cold_spawns(args, cmd, workdir):
             init_times.append(time.perf_counter() - sidecar.started)
             sidecar.tool("start_session", {"model": MODEL})
             first_times.append(time.perf_counter() - sidecar.started)
+            cpu_times.append(sidecar.cpu_seconds())
             exit_times.append(sidecar.close_and_wait())
         finally:
             sidecar.kill()
         print(f"  spawn {i + 1}/{args.spawns}: initialize {init_times[-1]:.3f}s, first tool answer "
-              f"{first_times[-1]:.3f}s, exit after EOF {exit_times[-1]:.3f}s", file=sys.stderr)
-    return init_times, first_times, exit_times
+              f"{first_times[-1]:.3f}s (CPU {cpu_times[-1]:.2f}s), exit after EOF {exit_times[-1]:.3f}s",
+              file=sys.stderr)
+    return init_times, first_times, exit_times, cpu_times
+
+
+def prepare(args, cmd, workdir):
+    """One unmeasured spawn, so that a build of the jar or of its class-data archive is not measured."""
+    db = os.path.join(workdir, "prepare", "bench.db")
+    os.makedirs(os.path.dirname(db))
+    sidecar = Sidecar(cmd, db, max(args.timeout, 600), os.path.join(workdir, "prepare.stderr"))
+    try:
+        sidecar.initialize()
+        sidecar.close_and_wait()
+    finally:
+        sidecar.kill()
 
 
 def timed_calls(sidecar, name, make_arguments, warmup, calls):
     for i in range(warmup):
         sidecar.tool(name, make_arguments(f"w{i}"))
     times = []
+    cpu = sidecar.cpu_seconds()
     for i in range(calls):
         arguments = make_arguments(f"c{i}")
         start = time.perf_counter()
         sidecar.tool(name, arguments)
         times.append(time.perf_counter() - start)
-    return times
+    return times, (sidecar.cpu_seconds() - cpu) / calls
 
 
 def warm_run(args, cmd, workdir):
@@ -250,17 +280,17 @@ def warm_run(args, cmd, workdir):
     try:
         sidecar.initialize()
         sidecar.tool("start_session", {"model": MODEL})
-        usage = timed_calls(sidecar, "report_usage",
+        usage, usage_cpu = timed_calls(sidecar, "report_usage",
                             lambda tag: {"input_tokens": 1200, "output_tokens": 300,
                                          "event_id": f"bench-{os.getpid()}-{tag}"},
                             args.warmup, args.calls)
         usage_memory = sidecar.memory()
-        budget = timed_calls(sidecar, "check_budget", lambda tag: {}, args.warmup, args.calls)
+        budget, budget_cpu = timed_calls(sidecar, "check_budget", lambda tag: {}, args.warmup, args.calls)
         budget_memory = sidecar.memory()
         exit_time = sidecar.close_and_wait()
     finally:
         sidecar.kill()
-    return usage, usage_memory, budget, budget_memory, exit_time
+    return (usage, usage_cpu), usage_memory, (budget, budget_cpu), budget_memory, exit_time
 
 
 def main():
@@ -273,24 +303,29 @@ def main():
     parser.add_argument("--warmup", type=int, default=200, help="warm-up calls per tool (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds to wait for any one answer (default: %(default)s)")
+    parser.add_argument("--db-dir", default=None,
+                        help="where the temporary DBs go (default: the system temp dir); e.g. /dev/shm to take "
+                             "the disk's fsync out of the figures")
     parser.add_argument("--label", default="", help="a label for the JSON line")
     args = parser.parse_args()
     if args.spawns < 1 or args.calls < 1 or args.warmup < 0:
         parser.error("--spawns and --calls must be at least 1, --warmup at least 0")
     cmd = shlex.split(args.cmd)
 
-    workdir = tempfile.mkdtemp(prefix="entourage-bench-")
+    workdir = tempfile.mkdtemp(prefix="entourage-bench-", dir=args.db_dir)
     try:
-        print(f"cold spawns: {args.spawns} x `{args.cmd}`", file=sys.stderr)
-        init_times, first_times, exit_times = cold_spawns(args, cmd, workdir)
+        print(f"preparing: one unmeasured spawn of `{args.cmd}` (it may build the jar first)", file=sys.stderr)
+        prepare(args, cmd, workdir)
+        print(f"cold spawns: {args.spawns}, each on a fresh DB", file=sys.stderr)
+        init_times, first_times, exit_times, cpu_times = cold_spawns(args, cmd, workdir)
         print(f"warm: {args.warmup} warm-up + {args.calls} timed calls each of report_usage and check_budget",
               file=sys.stderr)
-        usage, (rss_u, hwm_u, names), budget, (rss_b, hwm_b, _), warm_exit = warm_run(args, cmd, workdir)
+        (usage, usage_cpu), (rss_u, hwm_u, names), (budget, budget_cpu), (rss_b, hwm_b, _), warm_exit = \
+            warm_run(args, cmd, workdir)
     except BenchError as e:
-        print(f"mcp_stdio: FAILED: {e}", file=sys.stderr)
+        print(f"mcp_stdio: FAILED: {e}\n(the sidecars' stderr and DBs are kept in {workdir})", file=sys.stderr)
         return 1
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(workdir, ignore_errors=True)
 
     ms = 1000.0
     figures = {
@@ -303,14 +338,17 @@ def main():
         "first_answer_s_median": round(statistics.median(first_times), 3),
         "first_answer_s_min": round(min(first_times), 3),
         "first_answer_s_max": round(max(first_times), 3),
+        "first_answer_cpu_s_median": round(statistics.median(cpu_times), 3),
         "exit_after_eof_s_median": round(statistics.median(exit_times + [warm_exit]), 3),
         "exit_after_eof_s_max": round(max(exit_times + [warm_exit]), 3),
         "report_usage_ms_median": round(statistics.median(usage) * ms, 3),
         "report_usage_ms_p90": round(percentile(usage, 90) * ms, 3),
         "report_usage_ms_p99": round(percentile(usage, 99) * ms, 3),
+        "report_usage_cpu_ms_per_call": round(usage_cpu * ms, 3),
         "check_budget_ms_median": round(statistics.median(budget) * ms, 3),
         "check_budget_ms_p90": round(percentile(budget, 90) * ms, 3),
         "check_budget_ms_p99": round(percentile(budget, 99) * ms, 3),
+        "check_budget_cpu_ms_per_call": round(budget_cpu * ms, 3),
         "rss_mib_after_report_usage": round(rss_u, 1),
         "rss_mib_after_check_budget": round(rss_b, 1),
         "peak_rss_mib": round(max(hwm_u, hwm_b), 1),
@@ -321,10 +359,13 @@ def main():
         ("spawn -> initialize answer (median)", f"{f['initialize_s_median']:.3f} s"),
         ("spawn -> first tool answer (median)", f"{f['first_answer_s_median']:.3f} s"
                                                 f"  (min {f['first_answer_s_min']:.3f}, max {f['first_answer_s_max']:.3f})"),
+        ("CPU used by then (median, user+sys)", f"{f['first_answer_cpu_s_median']:.2f} s"),
         ("report_usage round trip median/p90/p99",
-         f"{f['report_usage_ms_median']:.3f} / {f['report_usage_ms_p90']:.3f} / {f['report_usage_ms_p99']:.3f} ms"),
+         f"{f['report_usage_ms_median']:.3f} / {f['report_usage_ms_p90']:.3f} / {f['report_usage_ms_p99']:.3f} ms"
+         f"  (sidecar CPU {f['report_usage_cpu_ms_per_call']:.2f} ms a call)"),
         ("check_budget round trip median/p90/p99",
-         f"{f['check_budget_ms_median']:.3f} / {f['check_budget_ms_p90']:.3f} / {f['check_budget_ms_p99']:.3f} ms"),
+         f"{f['check_budget_ms_median']:.3f} / {f['check_budget_ms_p90']:.3f} / {f['check_budget_ms_p99']:.3f} ms"
+         f"  (sidecar CPU {f['check_budget_cpu_ms_per_call']:.2f} ms a call)"),
         ("VmRSS after report_usage / check_budget", f"{f['rss_mib_after_report_usage']:.1f} / "
                                                    f"{f['rss_mib_after_check_budget']:.1f} MiB"
                                                    f"  (peak {f['peak_rss_mib']:.1f}, {'+'.join(names)})"),

@@ -15,13 +15,29 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Serves the tools over stdio until stdin ends; the process then exits promptly. */
 public final class StdioSidecar {
-    /** How long in-flight calls get to finish after stdin ends. */
-    private static final Duration DRAIN = Duration.ofMillis(500);
+    /** How long in-flight calls and ending the open session get after stdin ends. */
+    private static final Duration DRAIN = Duration.ofMillis(700);
+    private static final Logger LOG = LoggerFactory.getLogger(StdioSidecar.class);
 
     private StdioSidecar() {
+    }
+
+    /** The client is gone, and with it the block of work: end the session this sidecar opened, if any. */
+    private static void endOpenSession(LedgerService ledger, Caller caller) {
+        Long open = caller.openSessionId();
+        if (open == null) {
+            return;
+        }
+        try {
+            ledger.endSession(open, caller.agentId());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not end session {} after the client left: {}", open, e.getMessage());
+        }
     }
 
     /**
@@ -48,7 +64,10 @@ public final class StdioSidecar {
             return thread;
         });
         try {
-            Future<?> closing = closer.submit(server::closeGracefully);
+            Future<?> closing = closer.submit(() -> {
+                endOpenSession(ledger, caller);
+                server.closeGracefully();
+            });
             closing.get(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             server.close();

@@ -82,6 +82,7 @@ abstract class LedgerContract {
         assertThat(dollars(first.structured().path("cost_usd"))).isEqualByComparingTo(CALL_COST);
         assertThat(second.structured().path("action").asText()).isEqualTo("stop");
         assertThat(second.structured().path("stop_reason").asText()).isEqualTo("agent_daily");
+        assertThat(second.structured().path("session").path("stop_reason").asText()).isEqualTo("agent_daily");
         assertOverBudget(agent, "agent_daily", "daily_remaining_usd", "0.05", "0.09");
 
         agent.restart();

@@ -108,6 +108,10 @@ class StdioSidecarIT {
                     .asText()).isEqualTo("input_tokens");
             assertThat(lines.stream().map(LedgerContract::parse).filter(m -> m.path("id").asInt() == 5)).hasSize(1);
         }
+        JsonNode sessions = LedgerContract.parse(new Cli(dir.resolve("ledger.db"))
+                .output("sessions", "eng-2", "--format", "json"));
+        assertThat(sessions.path("sessions").get(0).path("status").asText())
+                .as("the session the client left open is ended").isEqualTo("ended");
     }
 
     private static void send(OutputStream in, String line) throws IOException {

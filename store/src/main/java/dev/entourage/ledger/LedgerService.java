@@ -215,6 +215,10 @@ public final class LedgerService {
         Budget budget = BudgetPolicy.evaluate(w, team, agent, task, updated, now);
         Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
         String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
+        if (action == Action.STOP && updated.stopReason() == null) {
+            w.recordStop(session.id(), stopReason);
+            updated = findSession(w, session.id());
+        }
         w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
                 report.tokens(), cost, source, price, report.fingerprint(), action, stopReason, now));
         return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason);

@@ -18,6 +18,9 @@ public interface LedgerWriter extends LedgerReader {
 
     void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason);
 
+    /** Records why the session was told to stop, unless an earlier reason is recorded already. */
+    void recordStop(long sessionId, String stopReason);
+
     /** Adds one event's tokens and cost to its session's totals. */
     void addToSession(long sessionId, TokenCounts tokens, long costMicros);
 

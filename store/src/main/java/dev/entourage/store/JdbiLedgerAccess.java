@@ -215,6 +215,13 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
+    public void recordStop(long sessionId, String stopReason) {
+        handle.createUpdate("UPDATE sessions SET stop_reason = :reason WHERE id = :id AND stop_reason IS NULL")
+                .bind("reason", stopReason).bind("id", sessionId)
+                .execute();
+    }
+
+    @Override
     public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
         handle.createUpdate("UPDATE sessions SET input_tokens = input_tokens + :input, "
                         + "output_tokens = output_tokens + :output, "
