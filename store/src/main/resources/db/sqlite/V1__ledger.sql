@@ -5,14 +5,9 @@ CREATE TABLE teams (
     daily_limit_micros BIGINT,
     timezone           TEXT    NOT NULL DEFAULT 'UTC',
     paused             INTEGER NOT NULL DEFAULT 0,
+    -- default task caps by task type, one 'type=micros' per line
+    task_type_budgets  TEXT    NOT NULL DEFAULT '',
     created_at         BIGINT  NOT NULL
-);
-
-CREATE TABLE team_task_type_budgets (
-    team_id       INTEGER NOT NULL REFERENCES teams (id),
-    task_type     TEXT    NOT NULL,
-    budget_micros BIGINT  NOT NULL,
-    PRIMARY KEY (team_id, task_type)
 );
 
 CREATE TABLE agents (

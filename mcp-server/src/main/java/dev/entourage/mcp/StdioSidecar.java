@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves the tools over stdio until stdin ends; the process then exits promptly. */
+/**
+ * Serves the tools over stdio until stdin ends; the process then exits promptly. Calls run one at a time on
+ * the thread that reads stdin ({@code immediateExecution}): a sidecar serves one agent, answers come in the
+ * order asked, and a client that writes its requests and closes stdin still gets every answer.
+ */
 public final class StdioSidecar {
     /** How long in-flight calls and ending the open session get after stdin ends. */
     private static final Duration DRAIN = Duration.ofMillis(700);
@@ -55,6 +59,7 @@ public final class StdioSidecar {
                 .instructions(LedgerTools.INSTRUCTIONS)
                 .capabilities(ServerCapabilities.builder().tools(false).logging().build())
                 .validateToolInputs(false)
+                .immediateExecution(true)
                 .tools(new LedgerTools(ledger).specifications(exchange -> caller))
                 .build();
         ended.await();

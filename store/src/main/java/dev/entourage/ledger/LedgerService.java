@@ -65,7 +65,9 @@ public final class LedgerService {
             throw LedgerException.invalid("timezone", "must be an IANA time zone such as Europe/Berlin");
         }
         checkLimit("daily_cost_limit_usd", settings.dailyLimitMicros());
-        Objects.requireNonNullElse(settings.taskTypeBudgets().or(Map.of()), Map.<String, Long>of()).values().forEach(v -> checkLimit("task_type_budgets_usd", Change.to(v)));
+        Map<String, Long> typeBudgets = Objects.requireNonNullElse(settings.taskTypeBudgets().or(Map.of()), Map.of());
+        typeBudgets.keySet().forEach(type -> Text.name("task_type_budgets_usd", type));
+        typeBudgets.values().forEach(v -> checkLimit("task_type_budgets_usd", Change.to(v)));
         return store.write(w -> {
             Team team = w.teamByName(teamName).orElseGet(() -> w.insertTeam(teamName, clock.instant()));
             Team changed = new Team(team.id(), team.name(),
@@ -210,14 +212,14 @@ public final class LedgerService {
         }
         w.addToSession(session.id(), report.tokens(), cost);
 
-        Session updated = findSession(w, session.id());
+        Session updated = session.plus(report.tokens(), cost);
         Task task = updated.taskId() == null ? null : findTask(w, updated.taskId());
         Budget budget = BudgetPolicy.evaluate(w, team, agent, task, updated, now);
         Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
         String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
         if (action == Action.STOP && updated.stopReason() == null) {
             w.recordStop(session.id(), stopReason);
-            updated = findSession(w, session.id());
+            updated = updated.stoppedFor(stopReason);
         }
         w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
                 report.tokens(), cost, source, price, report.fingerprint(), action, stopReason, now));

@@ -20,6 +20,19 @@ public record Session(long id, long agentId, String agentName, long teamId, Long
         Objects.requireNonNull(totals, "totals");
     }
 
+    /** This session with one more event's tokens and cost added to its totals. */
+    public Session plus(TokenCounts tokens, long costMicros) {
+        UsageTotals sum = new UsageTotals(totals.inputTokens() + tokens.input(), totals.outputTokens() + tokens.output(),
+                totals.cacheCreationInputTokens() + tokens.cacheCreation(),
+                totals.cacheReadInputTokens() + tokens.cacheRead(), totals.costMicros() + costMicros);
+        return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, sum, stopReason);
+    }
+
+    /** This session with {@code reason} recorded as why it was told to stop. */
+    public Session stoppedFor(String reason) {
+        return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, totals, reason);
+    }
+
     public boolean isActive() {
         return status == SessionStatus.ACTIVE;
     }

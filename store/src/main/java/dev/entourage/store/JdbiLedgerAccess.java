@@ -24,18 +24,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
 final class JdbiLedgerAccess implements LedgerWriter {
-    private static final String TAG_SEPARATOR = "\n";
+    private static final String LINE = "\n";
     private static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
 
     private final Handle handle;
+    /** Counter values this transaction wrote, from {@code RETURNING}: read back without another query. */
+    private final Map<SpendKey, Long> spentWritten = new HashMap<>();
 
     JdbiLedgerAccess(Handle handle) {
         this.handle = handle;
@@ -58,14 +61,15 @@ final class JdbiLedgerAccess implements LedgerWriter {
         return handle.createQuery("SELECT * FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
     }
 
-    private Team team(ResultSet rs) throws SQLException {
-        long id = rs.getLong("id");
+    private static Team team(ResultSet rs) throws SQLException {
         Map<String, Long> budgets = new HashMap<>();
-        handle.createQuery("SELECT task_type, budget_micros FROM team_task_type_budgets WHERE team_id = :id")
-                .bind("id", id)
-                .map((row, ctx) -> budgets.put(row.getString(1), row.getLong(2)))
-                .list();
-        return new Team(id, rs.getString("name"), nullableLong(rs, "daily_limit_micros"),
+        for (String line : rs.getString("task_type_budgets").split(LINE)) {
+            int equals = line.lastIndexOf('=');
+            if (equals > 0) {
+                budgets.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
+            }
+        }
+        return new Team(rs.getLong("id"), rs.getString("name"), nullableLong(rs, "daily_limit_micros"),
                 ZoneId.of(rs.getString("timezone")), rs.getInt("paused") != 0, budgets,
                 Instant.ofEpochMilli(rs.getLong("created_at")));
     }
@@ -81,15 +85,14 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void updateTeam(Team team) {
-        handle.createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused "
-                        + "WHERE id = :id")
+        String budgets = team.taskTypeBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(LINE));
+        handle.createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused, "
+                        + "task_type_budgets = :budgets WHERE id = :id")
                 .bind("limit", team.dailyLimitMicros()).bind("zone", team.zone().getId())
-                .bind("paused", team.paused() ? 1 : 0).bind("id", team.id())
+                .bind("paused", team.paused() ? 1 : 0).bind("budgets", budgets).bind("id", team.id())
                 .execute();
-        handle.createUpdate("DELETE FROM team_task_type_budgets WHERE team_id = :id").bind("id", team.id()).execute();
-        team.taskTypeBudgets().forEach((type, micros) -> handle.createUpdate(
-                        "INSERT INTO team_task_type_budgets (team_id, task_type, budget_micros) VALUES (:id, :type, :micros)")
-                .bind("id", team.id()).bind("type", type).bind("micros", micros).execute());
     }
 
     @Override
@@ -138,7 +141,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     private static List<String> tags(String joined) {
-        return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(TAG_SEPARATOR));
+        return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(LINE));
     }
 
     @Override
@@ -147,7 +150,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
                         + "created_at) VALUES (:team_id, :title, :priority, :task_type, :tags, :budget, :created_at) "
                         + "RETURNING id")
                 .bind("team_id", teamId).bind("title", task.title()).bind("priority", task.priority())
-                .bind("task_type", task.taskType()).bind("tags", String.join(TAG_SEPARATOR, task.tags()))
+                .bind("task_type", task.taskType()).bind("tags", String.join(LINE, task.tags()))
                 .bind("budget", budgetMicros).bind("created_at", createdAt.toEpochMilli())
                 .mapTo(Long.class).one();
         return task(id).orElseThrow();
@@ -236,6 +239,10 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public long spent(SpendKey key) {
+        Long written = spentWritten.get(key);
+        if (written != null) {
+            return written;
+        }
         return handle.createQuery("SELECT spent_micros FROM spend_counters "
                         + "WHERE scope = :scope AND scope_id = :scope_id AND window_key = :window")
                 .bind("scope", key.scope().wireName()).bind("scope_id", key.scopeId()).bind("window", key.window())
@@ -244,13 +251,15 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void addSpend(SpendKey key, long micros) {
-        handle.createUpdate("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
+        long total = handle.createQuery("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
                         + "VALUES (:scope, :scope_id, :window, :micros) "
                         + "ON CONFLICT (scope, scope_id, window_key) "
-                        + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros")
+                        + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros "
+                        + "RETURNING spent_micros")
                 .bind("scope", key.scope().wireName()).bind("scope_id", key.scopeId()).bind("window", key.window())
                 .bind("micros", micros)
-                .execute();
+                .mapTo(Long.class).one();
+        spentWritten.put(key, total);
     }
 
     @Override
