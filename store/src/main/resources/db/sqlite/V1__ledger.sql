@@ -78,6 +78,8 @@ CREATE TABLE usage_events (
     reported_at                    BIGINT  NOT NULL
 );
 CREATE INDEX usage_by_session ON usage_events (session_id);
+CREATE INDEX usage_by_team_time ON usage_events (team_id, reported_at);
+CREATE INDEX tasks_by_team ON tasks (team_id, id);
 
 -- One counter per (scope, window): daily windows are dates in the team's zone, so nothing is ever reset.
 CREATE TABLE spend_counters (

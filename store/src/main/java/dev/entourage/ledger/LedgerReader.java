@@ -28,4 +28,10 @@ public interface LedgerReader {
     long spent(SpendKey key);
 
     Optional<StoredUsage> usageByEventId(String eventId);
+
+    /** A team's tasks, newest first. */
+    List<Task> tasks(long teamId);
+
+    /** A team's usage reported in {@code [from, to)}, summed by session and model. */
+    List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
 }

@@ -5,9 +5,13 @@ import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.ledger.pricing.PricedCost;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every use case of Entourage, one method each. Adapters (MCP tools, REST routes, CLI commands) decode
@@ -19,6 +23,9 @@ import java.util.Objects;
  * of the call is written.
  */
 public final class LedgerService {
+    /** The longest range a cost report covers. */
+    public static final int MAX_REPORT_DAYS = 366;
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerService.class);
     private final LedgerStore store;
     private final PriceTable prices;
     private final Clock clock;
@@ -297,6 +304,113 @@ public final class LedgerService {
     /** An agent's sessions, newest first. */
     public List<Session> sessions(long agentId, SessionQuery query) {
         return store.read(r -> r.sessions(findAgent(r, agentId).id(), query));
+    }
+
+    /**
+     * Changes an existing team's settings (a PATCH).
+     *
+     * @throws LedgerException {@code not_found} when the team does not exist
+     */
+    public Team updateTeam(String teamRef, TeamSettings settings) {
+        return setTeam(team(teamRef).name(), settings);
+    }
+
+    /**
+     * Creates an agent in a team.
+     *
+     * @param dailyLimitMicros the agent's daily cap, or null for none
+     * @throws LedgerException {@code conflict} when an agent of that name exists
+     */
+    public Agent createAgent(String teamRef, String name, Long dailyLimitMicros) {
+        String agentName = Text.name("name", name);
+        checkLimit("daily_limit_usd", Change.to(dailyLimitMicros));
+        return store.write(w -> {
+            Team team = findTeam(w, teamRef);
+            if (w.agentByName(agentName).isPresent()) {
+                throw new LedgerException(ErrorCode.CONFLICT, "name: an agent called '" + agentName + "' exists",
+                        Map.of("field", "name"), null);
+            }
+            Agent agent = w.insertAgent(agentName, team.id(), clock.instant());
+            Agent limited = new Agent(agent.id(), agent.name(), agent.teamId(), dailyLimitMicros, false,
+                    agent.createdAt());
+            w.updateAgent(limited);
+            return limited;
+        });
+    }
+
+    /**
+     * Changes an existing agent's settings (a PATCH).
+     *
+     * @throws LedgerException {@code not_found} when the agent does not exist
+     */
+    public Agent updateAgent(String agentRef, AgentSettings settings) {
+        return setAgent(agent(agentRef).name(), null, settings);
+    }
+
+    /** A team's tasks with their spend, newest first. */
+    public List<TaskSpend> tasks(String teamRef) {
+        return store.read(r -> {
+            Team team = findTeam(r, teamRef);
+            return r.tasks(team.id()).stream().map(task -> taskSpend(r, team, task)).toList();
+        });
+    }
+
+    /** One task with its spend. */
+    public TaskSpend taskSpend(long taskId) {
+        return store.read(r -> {
+            Task task = findTask(r, taskId);
+            return taskSpend(r, findTeam(r, task.teamId()), task);
+        });
+    }
+
+    private static TaskSpend taskSpend(LedgerReader r, Team team, Task task) {
+        Long limit = task.budgetMicros() != null ? task.budgetMicros() : team.taskTypeBudget(task.taskType()).orElse(null);
+        return new TaskSpend(task, limit, r.spent(SpendKey.task(task.id())));
+    }
+
+    /**
+     * Kills a session: from now on every answer for it says stop ({@code killed}); usage reported after
+     * the kill is still recorded. Killing an ended or killed session changes nothing.
+     *
+     * @param reason why, for the log; may be null
+     */
+    public Session killSession(long sessionId, String reason) {
+        String why = Text.optional("reason", reason, 500);
+        return store.write(w -> {
+            Session session = findSession(w, sessionId);
+            if (!session.isActive()) {
+                return session;
+            }
+            w.endSession(sessionId, SessionStatus.KILLED, clock.instant(), Scope.KILLED.wireName());
+            LOG.info("Session {} of {} killed{}", sessionId, session.agentName(), why == null ? "" : ": " + why);
+            return findSession(w, sessionId);
+        });
+    }
+
+    /**
+     * What a team spent from {@code since} to {@code until}, dates in the team's zone, both included.
+     *
+     * @param since null for today; {@code until} null for today (or {@code since} if that is later)
+     * @throws LedgerException {@code invalid_request} when {@code until} is before {@code since} or the range
+     *                         is longer than {@value #MAX_REPORT_DAYS} days
+     */
+    public CostReport costs(String teamRef, LocalDate since, LocalDate until) {
+        return store.read(r -> {
+            Team team = findTeam(r, teamRef);
+            Instant now = clock.instant();
+            LocalDate today = LocalDate.ofInstant(now, team.zone());
+            LocalDate from = since != null ? since : until != null && until.isBefore(today) ? until : today;
+            LocalDate to = until != null ? until : from.isAfter(today) ? from : today;
+            if (to.isBefore(from)) {
+                throw LedgerException.invalid("until", "must not be before since");
+            }
+            if (ChronoUnit.DAYS.between(from, to) >= MAX_REPORT_DAYS) {
+                throw LedgerException.invalid("since", "the range must be at most " + MAX_REPORT_DAYS + " days");
+            }
+            List<UsageLine> lines = r.usageBetween(team.id(), from.atStartOfDay(team.zone()).toInstant(),
+                    to.plusDays(1).atStartOfDay(team.zone()).toInstant());
+            return CostReports.build(team.id(), from, to, lines, id -> findSession(r, id), id -> findTask(r, id), now);
+        });
     }
 
     private static void checkLimit(String field, Change<Long> limit) {

@@ -13,6 +13,7 @@ import dev.entourage.ledger.StoredUsage;
 import dev.entourage.ledger.Task;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.UsageLine;
 import dev.entourage.ledger.UsageTotals;
 import dev.entourage.ledger.pricing.ModelPrice;
 import java.sql.ResultSet;
@@ -154,6 +155,28 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 .bind("budget", budgetMicros).bind("created_at", createdAt.toEpochMilli())
                 .mapTo(Long.class).one();
         return task(id).orElseThrow();
+    }
+
+    @Override
+    public List<Task> tasks(long teamId) {
+        return handle.createQuery("SELECT id FROM tasks WHERE team_id = :team_id ORDER BY id DESC")
+                .bind("team_id", teamId).mapTo(Long.class).list().stream()
+                .map(id -> task(id).orElseThrow())
+                .toList();
+    }
+
+    @Override
+    public List<UsageLine> usageBetween(long teamId, Instant from, Instant to) {
+        return handle.createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
+                        + "SUM(output_tokens) AS output, SUM(cache_creation_input_tokens) AS cache_creation, "
+                        + "SUM(cache_read_input_tokens) AS cache_read, SUM(cost_micros) AS cost FROM usage_events "
+                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to "
+                        + "GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
+                .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
+                .map((rs, ctx) -> new UsageLine(rs.getLong("session_id"), rs.getLong("agent_id"),
+                        nullableLong(rs, "task_id"), rs.getString("model"), rs.getLong("input"), rs.getLong("output"),
+                        rs.getLong("cache_creation"), rs.getLong("cache_read"), rs.getLong("cost")))
+                .list();
     }
 
     @Override

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.BudgetExceededException;
+import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionStart;
 import dev.entourage.ledger.Task;
+import dev.entourage.ledger.TaskSpend;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.UsageReceipt;
 import dev.entourage.ledger.UsageTotals;
@@ -152,6 +154,59 @@ public final class LedgerJson {
         node.put("budget_usd", dollars(t.budgetMicros()));
         node.put("created_at", time(t.createdAt()));
         return node;
+    }
+
+    /** A task with {@code spent_usd}, the cap that applies ({@code limit_usd}) and what remains. */
+    public ObjectNode task(TaskSpend t) {
+        ObjectNode node = task(t.task());
+        node.put("limit_usd", dollars(t.limitMicros()));
+        node.put("spent_usd", Money.toDollars(t.spentMicros()));
+        node.put("remaining_usd", dollars(t.remainingMicros()));
+        return node;
+    }
+
+    /** A team's costs over a range of days. */
+    public ObjectNode costs(CostReport report) {
+        ObjectNode node = NODES.objectNode();
+        node.put("team_id", report.teamId());
+        node.put("since", report.since().toString());
+        node.put("until", report.until().toString());
+        node.put("total_cost_usd", Money.toDollars(report.totalCostMicros()));
+        node.put("total_input_tokens", report.totalInputTokens());
+        node.put("total_output_tokens", report.totalOutputTokens());
+        ArrayNode sessions = node.putArray("sessions");
+        for (CostReport.SessionCost s : report.sessions()) {
+            ObjectNode row = sessions.addObject();
+            row.put("session_id", s.sessionId());
+            row.put("agent_name", s.agentName());
+            row.put("task_id", s.taskId());
+            row.put("task_title", s.taskTitle());
+            row.put("model", s.model());
+            row.put("cost_usd", Money.toDollars(s.costMicros()));
+            row.put("input_tokens", s.inputTokens());
+            row.put("output_tokens", s.outputTokens());
+            row.put("tokens", s.tokens());
+            row.put("duration_minutes", s.durationMinutes());
+        }
+        groups(node.putArray("by_agent"), report.byAgent(), "agent_id", "agent_name");
+        groups(node.putArray("by_model"), report.byModel(), null, "model");
+        groups(node.putArray("by_task"), report.byTask(), "task_id", "task_title");
+        return node;
+    }
+
+    private static void groups(ArrayNode array, java.util.List<CostReport.CostGroup> groups, String idField,
+                               String nameField) {
+        for (CostReport.CostGroup g : groups) {
+            ObjectNode row = array.addObject();
+            if (idField != null) {
+                row.put(idField, g.id());
+            }
+            row.put(nameField, g.name());
+            row.put("cost_usd", Money.toDollars(g.costMicros()));
+            row.put("input_tokens", g.inputTokens());
+            row.put("output_tokens", g.outputTokens());
+            row.put("sessions", g.sessions());
+        }
     }
 
     /** The error body {@code {"error": {"code", "message", "details"}}}; a refusal carries its budget. */

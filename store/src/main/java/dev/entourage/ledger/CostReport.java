@@ -1,0 +1,37 @@
+package dev.entourage.ledger;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a team spent between two dates of its zone (both included), by session, agent, model and task.
+ * Spend counts on the day it was reported. Lists are ordered by cost, highest first.
+ */
+public record CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
+                         long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
+                         List<CostGroup> byModel, List<CostGroup> byTask) {
+    public CostReport {
+        Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(until, "until");
+        sessions = List.copyOf(sessions);
+        byAgent = List.copyOf(byAgent);
+        byModel = List.copyOf(byModel);
+        byTask = List.copyOf(byTask);
+    }
+
+    /** One session's spend inside the range. */
+    public record SessionCost(long sessionId, String agentName, Long taskId, String taskTitle, String model,
+                              long costMicros, long inputTokens, long outputTokens, long tokens,
+                              long durationMinutes) {
+    }
+
+    /**
+     * Spend of one agent, model or task inside the range.
+     *
+     * @param id the agent's or task's id; null for models and for work on no task
+     */
+    public record CostGroup(String name, Long id, long costMicros, long inputTokens, long outputTokens,
+                            int sessions) {
+    }
+}

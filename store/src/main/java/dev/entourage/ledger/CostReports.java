@@ -1,0 +1,93 @@
+package dev.entourage.ledger;
+
+import dev.entourage.ledger.CostReport.CostGroup;
+import dev.entourage.ledger.CostReport.SessionCost;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/** Builds a {@link CostReport} from summed usage lines. */
+final class CostReports {
+    static final String NO_TASK = "(no task)";
+    static final String UNKNOWN_MODEL = "(unknown model)";
+
+    private CostReports() {
+    }
+
+    static CostReport build(long teamId, LocalDate since, LocalDate until, List<UsageLine> lines,
+                            LongFunction<Session> sessions, LongFunction<Task> tasks, Instant now) {
+        Map<Long, List<UsageLine>> bySession = new LinkedHashMap<>();
+        lines.forEach(line -> bySession.computeIfAbsent(line.sessionId(), id -> new ArrayList<>()).add(line));
+
+        List<SessionCost> sessionCosts = new ArrayList<>();
+        Groups byAgent = new Groups();
+        Groups byModel = new Groups();
+        Groups byTask = new Groups();
+        long cost = 0;
+        long input = 0;
+        long output = 0;
+        for (Map.Entry<Long, List<UsageLine>> entry : bySession.entrySet()) {
+            Session session = sessions.apply(entry.getKey());
+            Task task = session.taskId() == null ? null : tasks.apply(session.taskId());
+            String taskTitle = task == null ? NO_TASK : task.title();
+            long sessionCost = 0;
+            long sessionInput = 0;
+            long sessionOutput = 0;
+            long sessionTokens = 0;
+            for (UsageLine line : entry.getValue()) {
+                sessionCost += line.costMicros();
+                sessionInput += line.inputTokens();
+                sessionOutput += line.outputTokens();
+                sessionTokens += line.tokens();
+                String model = line.model() == null ? UNKNOWN_MODEL : line.model();
+                byModel.add(model, null, session.id(), line);
+            }
+            entry.getValue().forEach(line -> {
+                byAgent.add(session.agentName(), session.agentId(), session.id(), line);
+                byTask.add(taskTitle, session.taskId(), session.id(), line);
+            });
+            String model = session.model() != null ? session.model() : entry.getValue().get(0).model();
+            sessionCosts.add(new SessionCost(session.id(), session.agentName(), session.taskId(),
+                    task == null ? null : task.title(), model, sessionCost, sessionInput, sessionOutput, sessionTokens,
+                    session.durationMinutes(now)));
+            cost += sessionCost;
+            input += sessionInput;
+            output += sessionOutput;
+        }
+        sessionCosts.sort(Comparator.comparingLong(SessionCost::costMicros).reversed()
+                .thenComparingLong(SessionCost::sessionId));
+        return new CostReport(teamId, since, until, cost, input, output, sessionCosts, byAgent.list(), byModel.list(),
+                byTask.list());
+    }
+
+    /** Sums by a name (and id), counting distinct sessions. */
+    private static final class Groups {
+        private final Map<String, Long> ids = new LinkedHashMap<>();
+        private final Map<String, long[]> sums = new LinkedHashMap<>();
+        private final Map<String, Set<Long>> sessions = new LinkedHashMap<>();
+
+        void add(String name, Long id, long sessionId, UsageLine line) {
+            ids.putIfAbsent(name, id);
+            long[] sum = sums.computeIfAbsent(name, n -> new long[3]);
+            sum[0] += line.costMicros();
+            sum[1] += line.inputTokens();
+            sum[2] += line.outputTokens();
+            sessions.computeIfAbsent(name, n -> new HashSet<>()).add(sessionId);
+        }
+
+        List<CostGroup> list() {
+            List<CostGroup> groups = new ArrayList<>();
+            sums.forEach((name, sum) -> groups.add(
+                    new CostGroup(name, ids.get(name), sum[0], sum[1], sum[2], sessions.get(name).size())));
+            groups.sort(Comparator.comparingLong(CostGroup::costMicros).reversed().thenComparing(CostGroup::name));
+            return groups;
+        }
+    }
+}
