@@ -1,0 +1,164 @@
+package dev.entourage.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.entourage.ledger.CostReport.CostGroup;
+import dev.entourage.ledger.pricing.PriceTable;
+import dev.entourage.store.SqliteLedgerStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cost reports, task spend, kills and the settings patches, over a real SQLite file. */
+class LedgerReportsTest {
+    /** 2026-11-28 09:00 in Berlin (UTC+1). */
+    private static final Instant START = Instant.parse("2026-11-28T08:00:00Z");
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+    @TempDir
+    Path dir;
+
+    private MutableClock clock;
+    private SqliteLedgerStore store;
+    private LedgerService ledger;
+
+    @BeforeEach
+    void open() {
+        clock = new MutableClock(START);
+        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
+        ledger = new LedgerService(store, PriceTable.bundled(), clock);
+        ledger.ensureDefaultTeam();
+        ledger.updateTeam("default", new TeamSettings(Change.keep(), Change.to(BERLIN), Change.keep(), Change.keep()));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private long session(String agent, Long taskId, String model) {
+        return ledger.startSession(ledger.ensureAgent(agent, "default").id(), taskId, model).session().id();
+    }
+
+    private void spend(long sessionId, long micros, String model) {
+        ledger.reportUsage(new UsageReport(sessionId, new TokenCounts(100, 10, 0, 0, 0), micros, model, null));
+    }
+
+    @Test
+    void groupsTodaysSpendByAgentModelAndTaskWithTotals() {
+        Task fix = ledger.createTask("default", new NewTask("Fix login bug", null, "bugfix", List.of(), null));
+        long a = session("eng-1", fix.id(), "claude-sonnet-4");
+        long b = session("eng-2", null, "gpt-4o");
+        spend(a, 1_000_000, null);
+        spend(a, 500_000, "claude-haiku-4-5");
+        spend(b, 250_000, null);
+
+        CostReport report = ledger.costs("default", null, null);
+
+        assertThat(report.since()).isEqualTo(LocalDate.of(2026, 11, 28));
+        assertThat(report.until()).isEqualTo(report.since());
+        assertThat(report.totalCostMicros()).isEqualTo(1_750_000);
+        assertThat(report.totalInputTokens()).isEqualTo(300);
+        assertThat(report.totalOutputTokens()).isEqualTo(30);
+        assertThat(report.sessions()).extracting(CostReport.SessionCost::sessionId).containsExactly(a, b);
+        assertThat(report.sessions().get(0).taskTitle()).isEqualTo("Fix login bug");
+        assertThat(report.sessions().get(0).costMicros()).isEqualTo(1_500_000);
+        assertThat(report.byAgent()).extracting(CostGroup::name, CostGroup::costMicros)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("eng-1", 1_500_000L),
+                        org.assertj.core.groups.Tuple.tuple("eng-2", 250_000L));
+        assertThat(report.byModel()).extracting(CostGroup::name)
+                .containsExactly("claude-sonnet-4", "claude-haiku-4-5", "gpt-4o");
+        assertThat(report.byTask()).extracting(CostGroup::name, CostGroup::sessions)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Fix login bug", 1),
+                        org.assertj.core.groups.Tuple.tuple(CostReports.NO_TASK, 1));
+    }
+
+    @Test
+    void daysAreTheTeamsZoneAndSpendCountsOnTheDayItWasReported() {
+        long s = session("eng-1", null, "claude-sonnet-4");
+        clock.set(Instant.parse("2026-11-28T22:59:00Z"));
+        spend(s, 100, null);
+        clock.set(Instant.parse("2026-11-28T23:01:00Z"));
+        spend(s, 20, null);
+
+        assertThat(ledger.costs("default", LocalDate.of(2026, 11, 28), LocalDate.of(2026, 11, 28))
+                .totalCostMicros()).as("23:59 in Berlin").isEqualTo(100);
+        assertThat(ledger.costs("default", null, null).totalCostMicros()).as("today is the 29th in Berlin")
+                .isEqualTo(20);
+        assertThat(ledger.costs("default", LocalDate.of(2026, 11, 28), null).totalCostMicros()).isEqualTo(120);
+    }
+
+    @Test
+    void anEmptyRangeIsAnEmptyReportAndABackwardOrHugeRangeIsRefused() {
+        CostReport empty = ledger.costs("default", LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31));
+        assertThat(empty.totalCostMicros()).isZero();
+        assertThat(empty.sessions()).isEmpty();
+        assertThat(empty.byAgent()).isEmpty();
+
+        LedgerException backward = catchThrowableOfType(LedgerException.class,
+                () -> ledger.costs("default", LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)));
+        assertThat(backward.details()).containsEntry("field", "until");
+        LedgerException huge = catchThrowableOfType(LedgerException.class,
+                () -> ledger.costs("default", LocalDate.of(2024, 1, 1), LocalDate.of(2026, 1, 1)));
+        assertThat(huge.details()).containsEntry("field", "since");
+    }
+
+    @Test
+    void tasksShowTheirSpendAndTheCapThatApplies() {
+        ledger.updateTeam("default", new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
+                Change.to(java.util.Map.of("bugfix", 3_000_000L))));
+        Task tagged = ledger.createTask("default", new NewTask("Typo", null, "docs", List.of("budget:0.50"), null));
+        Task typed = ledger.createTask("default", new NewTask("Bug", null, "bugfix", List.of(), null));
+        spend(session("eng-1", tagged.id(), null), 600_000, null);
+
+        List<TaskSpend> tasks = ledger.tasks("default");
+
+        assertThat(tasks).extracting(t -> t.task().id()).containsExactly(typed.id(), tagged.id());
+        assertThat(tasks.get(0).limitMicros()).isEqualTo(3_000_000);
+        assertThat(tasks.get(1).spentMicros()).isEqualTo(600_000);
+        assertThat(tasks.get(1).remainingMicros()).isZero();
+        assertThat(ledger.taskSpend(tagged.id()).spentMicros()).isEqualTo(600_000);
+    }
+
+    @Test
+    void aKilledSessionIsToldToStopAndStillRecordsUsage() {
+        long s = session("eng-1", null, "claude-sonnet-4");
+        clock.advance(Duration.ofMinutes(3));
+
+        Session killed = ledger.killSession(s, "looping");
+        UsageReceipt after = ledger.reportUsage(new UsageReport(s, new TokenCounts(5, 5, 0, 0, 0), 1_000L, null, null));
+
+        assertThat(killed.status()).isEqualTo(SessionStatus.KILLED);
+        assertThat(killed.stopReason()).isEqualTo("killed");
+        assertThat(after.action()).isEqualTo(Action.STOP);
+        assertThat(after.stopReason()).isEqualTo("killed");
+        assertThat(after.session().totals().costMicros()).isEqualTo(1_000);
+        assertThat(ledger.killSession(s, null)).isEqualTo(ledger.session(s));
+        assertThat(ledger.endSession(s).status()).as("ending a killed session keeps it killed")
+                .isEqualTo(SessionStatus.KILLED);
+    }
+
+    @Test
+    void createAgentRefusesATakenNameAndPatchesNeedAnExistingTarget() {
+        Agent created = ledger.createAgent("default", "eng-9", 5_000_000L);
+        assertThat(created.dailyLimitMicros()).isEqualTo(5_000_000);
+
+        LedgerException taken = catchThrowableOfType(LedgerException.class,
+                () -> ledger.createAgent("default", "eng-9", null));
+        assertThat(taken.code()).isEqualTo(ErrorCode.CONFLICT);
+        assertThat(catchThrowableOfType(LedgerException.class,
+                () -> ledger.updateAgent("ghost", AgentSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(catchThrowableOfType(LedgerException.class,
+                () -> ledger.updateTeam("ghosts", TeamSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(ledger.updateAgent(Long.toString(created.id()),
+                new AgentSettings(Change.to(null), Change.to(true))).paused()).isTrue();
+    }
+}
