@@ -2,20 +2,24 @@ package dev.entourage.app;
 
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.access.AccessService;
 import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.store.SqliteLedgerStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 
-/** An open ledger: its store and the service over it. Closing it closes the store. */
+/** An open ledger: its store, the ledger and access services over it. Closing it closes the store. */
 public final class Ledger implements AutoCloseable {
     private final SqliteLedgerStore store;
     private final LedgerService service;
+    private final Clock clock;
+    private AccessService access;
 
-    private Ledger(SqliteLedgerStore store, LedgerService service) {
+    private Ledger(SqliteLedgerStore store, LedgerService service, Clock clock) {
         this.store = store;
         this.service = service;
+        this.clock = clock;
     }
 
     /**
@@ -34,7 +38,7 @@ public final class Ledger implements AutoCloseable {
             store.close();
             throw e;
         }
-        return new Ledger(store, service);
+        return new Ledger(store, service, clock);
     }
 
     /** The database file that {@code db} (a path, {@code ~/...}, or a {@code jdbc:sqlite:} URL) names. */
@@ -53,6 +57,14 @@ public final class Ledger implements AutoCloseable {
 
     public LedgerService service() {
         return service;
+    }
+
+    /** API keys, people and the token secret, over the same store; one per open ledger, made on first use. */
+    public synchronized AccessService access() {
+        if (access == null) {
+            access = new AccessService(store, clock);
+        }
+        return access;
     }
 
     public Path file() {

@@ -12,13 +12,24 @@ public final class Caller {
     private final String agentName;
     private final Long defaultTaskId;
     private final String defaultModel;
+    private final boolean mayWrite;
     private volatile Long openSessionId;
 
     public Caller(long agentId, String agentName, Long defaultTaskId, String defaultModel) {
+        this(agentId, agentName, defaultTaskId, defaultModel, true);
+    }
+
+    /** @param mayWrite false for viewers: only {@code check_budget} then */
+    public Caller(long agentId, String agentName, Long defaultTaskId, String defaultModel, boolean mayWrite) {
         this.agentId = agentId;
         this.agentName = Objects.requireNonNull(agentName, "agentName");
         this.defaultTaskId = defaultTaskId;
         this.defaultModel = defaultModel;
+        this.mayWrite = mayWrite;
+    }
+
+    boolean mayWrite() {
+        return mayWrite;
     }
 
     public long agentId() {

@@ -90,13 +90,18 @@ public final class LedgerTools {
                 .outputSchema(output)
                 .annotations(new ToolAnnotations(title, readOnly, false, !readOnly, false, false))
                 .build();
-        return new SyncToolSpecification(tool, (exchange, request) -> call(name, callers, handler, exchange, request));
+        return new SyncToolSpecification(tool,
+                (exchange, request) -> call(name, readOnly, callers, handler, exchange, request));
     }
 
-    private CallToolResult call(String name, Function<McpSyncServerExchange, Caller> callers, Handler handler,
-                                McpSyncServerExchange exchange, CallToolRequest request) {
+    private CallToolResult call(String name, boolean readOnly, Function<McpSyncServerExchange, Caller> callers,
+                                Handler handler, McpSyncServerExchange exchange, CallToolRequest request) {
         try {
             Caller caller = callers.apply(exchange);
+            if (!readOnly && !caller.mayWrite()) {
+                throw new LedgerException(ErrorCode.FORBIDDEN, name + " needs an agent or admin key; viewers only read",
+                        Map.of(), null);
+            }
             JsonNode arguments = MAPPER.valueToTree(request.arguments() == null ? Map.of() : request.arguments());
             return handler.handle(caller, arguments);
         } catch (LedgerException e) {

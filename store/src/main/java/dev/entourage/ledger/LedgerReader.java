@@ -34,4 +34,20 @@ public interface LedgerReader {
 
     /** A team's usage reported in {@code [from, to)}, summed by session and model. */
     List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
+
+    // access
+
+    Optional<dev.entourage.ledger.access.ApiKey> apiKey(long id);
+
+    /** The key whose SHA-256 hex is {@code keyHash}, revoked or not. */
+    Optional<dev.entourage.ledger.access.ApiKey> apiKeyByHash(String keyHash);
+
+    /** A team's keys, newest first, revoked ones included. */
+    List<dev.entourage.ledger.access.ApiKey> apiKeys(long teamId);
+
+    /** The person with this (lower-case) email, with their password hash. */
+    Optional<dev.entourage.ledger.access.UserCredential> userByEmail(String email);
+
+    /** A secret of the program (e.g. the token secret) by name. */
+    Optional<byte[]> secret(String name);
 }

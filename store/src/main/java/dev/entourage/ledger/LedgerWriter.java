@@ -28,4 +28,22 @@ public interface LedgerWriter extends LedgerReader {
 
     /** Adds {@code micros} to the counter of one scope in one window, creating it at 0 first. */
     void addSpend(SpendKey key, long micros);
+
+    // access
+
+    dev.entourage.ledger.access.ApiKey insertApiKey(String keyHash, String prefix, String name,
+                                                     dev.entourage.ledger.access.Role role, long teamId, Long agentId,
+                                                     Instant createdAt);
+
+    /** Marks the key revoked at {@code revokedAt}, unless it is revoked already. */
+    void revokeApiKey(long id, Instant revokedAt);
+
+    /** Sets the key's {@code last_used_at} to {@code usedAt} unless it is later already; true when it changed. */
+    boolean touchApiKey(long id, Instant usedAt);
+
+    dev.entourage.ledger.access.User insertUser(String email, String passwordHash,
+                                                dev.entourage.ledger.access.Role role, long teamId, Instant createdAt);
+
+    /** Stores {@code value} under {@code name} unless a secret of that name exists already. */
+    void insertSecretIfAbsent(String name, byte[] value, Instant createdAt);
 }

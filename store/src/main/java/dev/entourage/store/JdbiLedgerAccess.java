@@ -341,4 +341,64 @@ final class JdbiLedgerAccess implements LedgerWriter {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
+
+    // access: the api_keys, users and secrets tables, in JdbiAccessQueries
+
+    private JdbiAccessQueries accessQueries() {
+        return new JdbiAccessQueries(handle);
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.access.ApiKey> apiKey(long id) {
+        return accessQueries().apiKey(id);
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.access.ApiKey> apiKeyByHash(String keyHash) {
+        return accessQueries().apiKeyByHash(keyHash);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.access.ApiKey> apiKeys(long teamId) {
+        return accessQueries().apiKeys(teamId);
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.access.UserCredential> userByEmail(String email) {
+        return accessQueries().userByEmail(email);
+    }
+
+    @Override
+    public Optional<byte[]> secret(String name) {
+        return accessQueries().secret(name);
+    }
+
+    @Override
+    public dev.entourage.ledger.access.ApiKey insertApiKey(String keyHash, String prefix, String name,
+                                                            dev.entourage.ledger.access.Role role, long teamId,
+                                                            Long agentId, Instant createdAt) {
+        return accessQueries().insertApiKey(keyHash, prefix, name, role, teamId, agentId, createdAt);
+    }
+
+    @Override
+    public void revokeApiKey(long id, Instant revokedAt) {
+        accessQueries().revokeApiKey(id, revokedAt);
+    }
+
+    @Override
+    public boolean touchApiKey(long id, Instant usedAt) {
+        return accessQueries().touchApiKey(id, usedAt);
+    }
+
+    @Override
+    public dev.entourage.ledger.access.User insertUser(String email, String passwordHash,
+                                                       dev.entourage.ledger.access.Role role, long teamId,
+                                                       Instant createdAt) {
+        return accessQueries().insertUser(email, passwordHash, role, teamId, createdAt);
+    }
+
+    @Override
+    public void insertSecretIfAbsent(String name, byte[] value, Instant createdAt) {
+        accessQueries().insertSecretIfAbsent(name, value, createdAt);
+    }
 }

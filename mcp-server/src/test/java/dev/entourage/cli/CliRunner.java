@@ -1,0 +1,64 @@
+package dev.entourage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.entourage.http.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@code entourage} in-process against one database, with stdin, stdout and stderr captured. */
+final class CliRunner {
+    private final Path db;
+
+    CliRunner(Path db) {
+        this.db = db;
+    }
+
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return Json.mapper().readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("not one JSON document: " + out, e);
+            }
+        }
+
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    Run run(String... args) {
+        return runWithInput(null, args);
+    }
+
+    Run runWithInput(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--db");
+        all.add(db.toString());
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        InputStream in = System.in;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        if (stdin != null) {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            int code = EntourageCommand.execute(all.toArray(String[]::new));
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            System.setIn(in);
+        }
+    }
+}
