@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code entourage} command and its exit codes: 0 ok, 1 failure, 2 usage error. */
 @Command(name = "entourage", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps AI agents from burning money unseen: sessions, usage, budgets and kill switches.",
-        subcommands = {McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
+        subcommands = {ServeCommand.class, McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
                 TasksCommand.class, BudgetCommand.class, SessionsCommand.class, PricesCommand.class,
                 KeysCommand.class, UsersCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Every command takes --db PATH (env ENTOURAGE_DB, default ~/.entourage/entourage.db).",

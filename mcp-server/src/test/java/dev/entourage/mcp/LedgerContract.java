@@ -31,7 +31,7 @@ abstract class LedgerContract {
     Path dir;
     Path db;
     Cli cli;
-    private Door door;
+    Door door;
 
     /** Opens this class's door for {@code agent} on {@code db}. */
     abstract Door open(Path db, String agent);
@@ -162,6 +162,9 @@ abstract class LedgerContract {
                 Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", Double.NaN), "cost_usd"),
                 Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", -0.01), "cost_usd"),
                 Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", 1e300), "cost_usd"),
+                Arguments.of(args("input_tokens", new BigDecimal("1E-999999999"), "output_tokens", 10), "input_tokens"),
+                Arguments.of(args("input_tokens", 10, "output_tokens", 10, "cost_usd", new BigDecimal("1E-999999999")),
+                        "cost_usd"),
                 Arguments.of(args("input_tokens", 10, "output_tokenz", 10), "output_tokenz"),
                 Arguments.of(args("input_tokens", 10), "output_tokens"),
                 Arguments.of(args("input_tokens", 10, "output_tokens", 10, "session_id", 999_999), "session_id"),

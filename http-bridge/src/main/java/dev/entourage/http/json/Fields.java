@@ -17,6 +17,10 @@ import java.util.Set;
  * the field.
  */
 public final class Fields {
+    /** Beyond these a number is refused before any arithmetic, which could otherwise cost gigabytes. */
+    private static final int MAX_SCALE = 1000;
+    private static final int MAX_DIGITS = 30;
+
     private final ObjectNode object;
 
     private Fields(ObjectNode object) {
@@ -179,10 +183,11 @@ public final class Fields {
             }
             return BigDecimal.valueOf(d);
         }
-        if (node.isBigDecimal() && node.decimalValue().abs().compareTo(BigDecimal.TEN.pow(30)) > 0) {
-            throw LedgerException.invalid(field, "is far too large");
+        BigDecimal value = node.decimalValue();
+        if (Math.abs(value.scale()) > MAX_SCALE || value.precision() - value.scale() > MAX_DIGITS) {
+            throw LedgerException.invalid(field, "is far too large or too precise");
         }
-        return node.decimalValue();
+        return value;
     }
 
     private static String describe(JsonNode node) {

@@ -1,0 +1,115 @@
+package dev.entourage.http;
+
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.ErrorCode;
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.Task;
+import dev.entourage.ledger.Team;
+import dev.entourage.ledger.access.Principal;
+import dev.entourage.ledger.access.Role;
+import java.util.Map;
+
+/**
+ * Who may do what (SPEC §5). An admin does everything in its team, a viewer only reads, an agent key acts only
+ * for its own agent and never changes limits, pause state, tasks or keys. Everything is team-scoped: what
+ * belongs to another team answers 404 exactly as if it did not exist, so ids of other teams reveal nothing.
+ */
+final class Guard {
+    private final LedgerService ledger;
+
+    Guard(LedgerService ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Refuses viewers: the call writes. */
+    static void writes(Principal p) {
+        if (p.role() == Role.VIEWER) {
+            throw forbidden("a viewer may only read; this needs an admin or agent key");
+        }
+    }
+
+    /** Refuses all but admins: settings, tasks, keys and kills. */
+    static void admin(Principal p) {
+        if (p.role() == Role.AGENT) {
+            throw forbidden("an agent key cannot change limits, pause state, tasks, keys or kill sessions; "
+                    + "this needs an admin");
+        }
+        if (p.role() == Role.VIEWER) {
+            throw forbidden("a viewer may only read; this needs an admin");
+        }
+    }
+
+    /** Refuses agent keys: team-wide reports and key lists are for people. */
+    static void people(Principal p) {
+        if (p.role() == Role.AGENT) {
+            throw forbidden("an agent key sees only its own agent; this needs an admin or viewer");
+        }
+    }
+
+    /** The agent {@code ref} (id or name) in the caller's team, which an agent key must be itself. */
+    Agent agent(Principal p, String ref) {
+        Agent agent;
+        try {
+            agent = ledger.agent(ref);
+        } catch (LedgerException e) {
+            throw e.code() == ErrorCode.NOT_FOUND ? agentNotFound(ref) : e;
+        }
+        if (agent.teamId() != p.teamId()) {
+            throw agentNotFound(ref);
+        }
+        if (p.role() == Role.AGENT && agent.id() != p.agentId()) {
+            throw forbidden("this key acts only for its own agent, not for agent '" + agent.name() + "'");
+        }
+        return agent;
+    }
+
+    /** The team {@code ref} (id or name), which must be the caller's. */
+    Team team(Principal p, String ref) {
+        Team team;
+        try {
+            team = ledger.team(ref);
+        } catch (LedgerException e) {
+            throw e.code() == ErrorCode.NOT_FOUND ? teamNotFound(ref) : e;
+        }
+        if (team.id() != p.teamId()) {
+            throw teamNotFound(ref);
+        }
+        return team;
+    }
+
+    /** The session {@code id} in the caller's team, which must be an agent key's own. */
+    Session session(Principal p, long id) {
+        Session session = ledger.session(id);
+        if (session.teamId() != p.teamId()) {
+            throw LedgerException.notFound("session_id", "session " + id + " does not exist");
+        }
+        if (p.role() == Role.AGENT && session.agentId() != p.agentId()) {
+            throw new LedgerException(ErrorCode.FORBIDDEN, "session " + id + " belongs to another agent",
+                    Map.of("field", "session_id"), null);
+        }
+        return session;
+    }
+
+    /** The task {@code id} in the caller's team. */
+    Task task(Principal p, long id) {
+        Task task = ledger.task(id);
+        if (task.teamId() != p.teamId()) {
+            throw LedgerException.notFound("task_id", "task " + id + " does not exist");
+        }
+        return task;
+    }
+
+    private static LedgerException agentNotFound(String ref) {
+        return LedgerException.notFound("agent", "agent '" + HttpFailure.printable(ref) + "' does not exist");
+    }
+
+    private static LedgerException teamNotFound(String ref) {
+        return LedgerException.notFound("team", "team '" + HttpFailure.printable(ref) + "' does not exist");
+    }
+
+    static LedgerException forbidden(String message) {
+        return new LedgerException(ErrorCode.FORBIDDEN, message, Map.of(), null);
+    }
+}

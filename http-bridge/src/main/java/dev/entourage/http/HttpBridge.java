@@ -1,0 +1,182 @@
+package dev.entourage.http;
+
+import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.access.AccessService;
+import dev.entourage.ledger.access.Principal;
+import dev.entourage.ledger.access.Role;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP bridge: one Jetty server with the REST routes under {@value #API_PREFIX}, {@code GET /healthz}, and
+ * the servlets handed to {@link #start} (MCP's {@code /mcp}, {@code /sse}, {@code /message}) behind the same
+ * authentication and rate limits as the REST routes. A mounted servlet finds the caller's
+ * {@link Principal} in the request attribute {@value #PRINCIPAL_ATTRIBUTE}.
+ */
+public final class HttpBridge implements AutoCloseable {
+    /** The request attribute holding the authenticated {@link Principal}. */
+    public static final String PRINCIPAL_ATTRIBUTE = "entourage.principal";
+    /** Where the REST routes live. */
+    public static final String API_PREFIX = "/api/v1";
+    /** How long {@link #close()} waits for requests in flight. */
+    public static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /** How long, once stopping, a kept-alive connection with no request in flight stays open. */
+    private static final long SHUTDOWN_IDLE_MILLIS = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpBridge.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final String host;
+    private volatile boolean closed;
+
+    private HttpBridge(Server server, ServerConnector connector, String host) {
+        this.server = server;
+        this.connector = connector;
+        this.host = host;
+    }
+
+    /**
+     * Starts the bridge and returns once it listens.
+     *
+     * @param extraServlets servlets by path spec ({@code /mcp}, {@code /sse}, {@code /message/*}), each behind the
+     *                      same authentication and rate limits; none may claim {@value #API_PREFIX} or
+     *                      {@code /healthz}
+     * @throws IllegalArgumentException for a path spec that collides with the bridge's own
+     * @throws IllegalStateException    when the address cannot be bound
+     */
+    public static HttpBridge start(BridgeConfig config, LedgerService ledger, AccessService access,
+                                   Map<String, HttpServlet> extraServlets) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(access, "access");
+        Map<String, HttpServlet> extras = new LinkedHashMap<>(Objects.requireNonNull(extraServlets, "extraServlets"));
+        extras.keySet().forEach(HttpBridge::checkPathSpec);
+
+        Clock clock = ledger.clock();
+        LedgerJson json = new LedgerJson(clock);
+        Errors errors = new Errors(json);
+        Principal everyone = config.noAuth()
+                ? new Principal(Role.ADMIN, ledger.ensureDefaultTeam().id(), null, "local")
+                : null;
+        Tokens tokens = new Tokens(access, clock);
+        Gate gate = new Gate(new Authenticator(access, tokens, everyone),
+                new RateLimits(config.rateLimitRpm(), Clock.systemUTC()), errors);
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("entourage-http");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.setErrorHandler(new JsonErrorHandlers.Context(errors));
+        context.addServlet(new ServletHolder("entourage-api",
+                new ApiServlet(new RestRoutes(ledger, access, tokens, json).router(), errors)), API_PREFIX + "/*");
+        context.addServlet(new ServletHolder("entourage-health", new SimpleServlets.Health(errors)), "/healthz");
+        List<String> gated = new ArrayList<>(List.of(API_PREFIX + "/*"));
+        extras.forEach((pathSpec, servlet) -> {
+            ServletHolder holder = new ServletHolder(servlet);
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, pathSpec);
+            gated.add(pathSpec);
+        });
+        if (!extras.containsKey("/")) {
+            context.addServlet(new ServletHolder("entourage-not-found", new SimpleServlets.NotFound(errors)), "/");
+        }
+        FilterHolder gateHolder = new FilterHolder(gate);
+        gateHolder.setName("entourage-gate");
+        gateHolder.setAsyncSupported(true);
+        FilterMapping mapping = new FilterMapping();
+        mapping.setFilterName(gateHolder.getName());
+        mapping.setPathSpecs(gated.toArray(String[]::new));
+        mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+        context.getServletHandler().addFilter(gateHolder, mapping);
+
+        GracefulHandler graceful = new GracefulHandler(context);
+        graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
+        server.setHandler(graceful);
+        server.setErrorHandler(new JsonErrorHandlers.Server(errors));
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        server.setStopAtShutdown(false);
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        HttpBridge bridge = new HttpBridge(server, connector, config.host());
+        LOG.info("Entourage HTTP bridge listening on {}", bridge.uri());
+        if (config.noAuth()) {
+            LOG.warn("AUTHENTICATION IS OFF (--no-auth): every request to {} acts as admin of the default team. "
+                    + "Only for one developer's own machine.", bridge.uri());
+        }
+        return bridge;
+    }
+
+    private static void checkPathSpec(String pathSpec) {
+        Objects.requireNonNull(pathSpec, "path spec");
+        if (!pathSpec.startsWith("/") || pathSpec.startsWith(API_PREFIX + "/") || pathSpec.equals(API_PREFIX)
+                || pathSpec.equals("/healthz") || pathSpec.equals("/*")) {
+            throw new IllegalArgumentException("cannot mount a servlet at '" + pathSpec + "': it must start with '/' "
+                    + "and leave " + API_PREFIX + "/* and /healthz to the bridge");
+        }
+    }
+
+    /** The port listened on: the configured one, or the one picked when it was 0. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@code http://host:port}, e.g. to print or to point a client at. */
+    public URI uri() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + port());
+    }
+
+    /** Stops accepting, lets requests in flight finish for up to {@value #STOP_TIMEOUT_MILLIS} ms, then stops. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("The HTTP bridge did not stop cleanly", e);
+        }
+    }
+}

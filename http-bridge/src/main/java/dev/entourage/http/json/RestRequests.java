@@ -1,0 +1,188 @@
+package dev.entourage.http.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.ledger.AgentSettings;
+import dev.entourage.ledger.Change;
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.Money;
+import dev.entourage.ledger.NewTask;
+import dev.entourage.ledger.TeamSettings;
+import dev.entourage.ledger.access.Role;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decodes the bodies of the REST routes beyond the four tools' (settings, agents, tasks, kills, login, keys),
+ * as strictly as {@link LedgerRequests}: unknown fields, wrong types and bad amounts are refused naming the
+ * field. In settings patches an absent field stays as it is and {@code null} removes a limit.
+ */
+public final class RestRequests {
+    /** The largest daily limit accepted for a team or an agent: $1,000,000. */
+    public static final long MAX_LIMIT_MICROS = Money.MAX_REPORTED_MICROS * 100;
+
+    /** Team settings of SPEC §5 that this version does not keep yet: refused rather than silently dropped. */
+    public static final List<String> UNSUPPORTED_TEAM_FIELDS = List.of("alert_webhook_url", "alert_thresholds",
+            "max_session_cost_per_minute_usd");
+
+    private RestRequests() {
+    }
+
+    /** {@code PATCH /settings/teams/{team_id}}: daily_cost_limit_usd, timezone, paused, task_type_budgets_usd. */
+    public static TeamSettings teamSettings(JsonNode body) {
+        if (body != null && body.isObject()) {
+            for (String field : UNSUPPORTED_TEAM_FIELDS) {
+                if (body.has(field)) {
+                    throw LedgerException.invalid(field, "is not supported yet by this version of Entourage; "
+                            + "leave it out");
+                }
+            }
+        }
+        Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd");
+        Fields fields = Fields.of(body, allowed);
+        Change<Long> limit = limit(body, fields, "daily_cost_limit_usd");
+        Change<ZoneId> zone = Change.keep();
+        if (has(body, "timezone")) {
+            zone = Change.to(zone(fields.optionalString("timezone")));
+        }
+        return new TeamSettings(limit, zone, flag(body, fields, "paused"), taskTypeBudgets(body));
+    }
+
+    /** {@code PATCH /settings/agents/{agent_id}}: daily_limit_usd, paused. */
+    public static AgentSettings agentSettings(JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("daily_limit_usd", "paused"));
+        return new AgentSettings(limit(body, fields, "daily_limit_usd"), flag(body, fields, "paused"));
+    }
+
+    /** A new agent: its name and daily cap (null for none). */
+    public record NewAgent(String name, Long dailyLimitMicros) {
+    }
+
+    /** {@code POST /teams/{team_id}/agents}: name (required), daily_limit_usd. */
+    public static NewAgent newAgent(JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("name", "daily_limit_usd"));
+        return new NewAgent(required(fields, "name"), fields.optionalDollars("daily_limit_usd", MAX_LIMIT_MICROS));
+    }
+
+    /** {@code POST /teams/{team_id}/tasks}: title (required), priority, task_type, tags, budget_usd. */
+    public static NewTask newTask(JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("title", "priority", "task_type", "tags", "budget_usd"));
+        return new NewTask(required(fields, "title"), fields.optionalString("priority"),
+                fields.optionalString("task_type"), fields.stringList("tags"),
+                fields.optionalDollars("budget_usd", Money.MAX_REPORTED_MICROS));
+    }
+
+    /** {@code POST /sessions/{session_id}/kill}: the reason, or null. */
+    public static String killReason(JsonNode body) {
+        return Fields.of(body, Set.of("reason")).optionalString("reason");
+    }
+
+    /** An email and a password to log in with. */
+    public record Login(String email, String password) {
+        @Override
+        public String toString() {
+            return "Login[email=" + email + ", password=<hidden>]";
+        }
+    }
+
+    /** {@code POST /auth/login}: email and password, both required. */
+    public static Login login(JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("email", "password"));
+        String email = required(fields, "email");
+        String password = fields.optionalString("password");
+        if (password == null || password.isEmpty()) {
+            throw LedgerException.invalid("password", "is required");
+        }
+        return new Login(email, password);
+    }
+
+    /** A key to create: its role, the agent an agent key acts for, and a label. */
+    public record NewKey(Role role, String agent, String name) {
+    }
+
+    /** {@code POST /auth/keys}: role (required: agent, admin or viewer), agent, name. */
+    public static NewKey newKey(JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("role", "agent", "name"));
+        return new NewKey(Role.fromWire("role", required(fields, "role")), fields.optionalString("agent"),
+                fields.optionalString("name"));
+    }
+
+    private static boolean has(JsonNode body, String field) {
+        return body != null && body.isObject() && body.has(field);
+    }
+
+    private static String required(Fields fields, String field) {
+        String value = fields.optionalString(field);
+        if (value == null || value.isBlank()) {
+            throw LedgerException.invalid(field, "is required");
+        }
+        return value;
+    }
+
+    private static Change<Long> limit(JsonNode body, Fields fields, String field) {
+        if (!has(body, field)) {
+            return Change.keep();
+        }
+        return Change.to(fields.optionalDollars(field, MAX_LIMIT_MICROS));
+    }
+
+    private static Change<Boolean> flag(JsonNode body, Fields fields, String field) {
+        if (!has(body, field)) {
+            return Change.keep();
+        }
+        Boolean value = fields.optionalBoolean(field);
+        if (value == null) {
+            throw LedgerException.invalid(field, "must be true or false, not null");
+        }
+        return Change.to(value);
+    }
+
+    private static ZoneId zone(String name) {
+        if (name == null || name.isBlank()) {
+            throw LedgerException.invalid("timezone", "must be an IANA time zone such as Europe/Berlin");
+        }
+        try {
+            return ZoneId.of(name.strip());
+        } catch (DateTimeException e) {
+            throw LedgerException.invalid("timezone", "'" + printable(name) + "' is not an IANA time zone such as "
+                    + "Europe/Berlin or America/New_York");
+        }
+    }
+
+    private static Change<Map<String, Long>> taskTypeBudgets(JsonNode body) {
+        String field = "task_type_budgets_usd";
+        if (!has(body, field)) {
+            return Change.keep();
+        }
+        JsonNode node = body.get(field);
+        if (node.isNull()) {
+            return Change.to(Map.of());
+        }
+        if (!node.isObject()) {
+            throw LedgerException.invalid(field, "must be an object of task type to dollars, e.g. {\"bugfix\": 3.00}");
+        }
+        Map<String, Long> budgets = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            String name = field + "." + printable(entry.getKey());
+            if (entry.getValue().isNull()) {
+                throw LedgerException.invalid(name, "must be an amount in dollars, not null");
+            }
+            ObjectNode single = JsonNodeFactory.instance.objectNode();
+            single.set(name, entry.getValue());
+            Fields one = Fields.of(single, Set.of(name));
+            budgets.put(entry.getKey(), one.optionalDollars(name, Money.MAX_REPORTED_MICROS));
+        }
+        return Change.to(budgets);
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(64).forEach(c -> out.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return out.toString();
+    }
+}

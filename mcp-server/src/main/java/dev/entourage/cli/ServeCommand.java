@@ -1,0 +1,77 @@
+package dev.entourage.cli;
+
+import dev.entourage.app.Bridge;
+import dev.entourage.app.Ledger;
+import dev.entourage.http.BridgeConfig;
+import dev.entourage.ledger.LedgerException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code entourage serve}: the HTTP bridge until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the HTTP bridge: REST under /api/v1, MCP over Streamable HTTP at /mcp (legacy SSE at "
+                + "/sse), GET /healthz. Every route but /healthz and /api/v1/auth/login needs X-API-Key or a "
+                + "bearer token (see `entourage init` and `entourage keys`).",
+                "Stops gracefully on SIGTERM or Ctrl-C."})
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = BridgeConfig.DEFAULT_HOST,
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8000",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--rate-limit-rpm", paramLabel = "N", defaultValue = "${env:OPENCLAW_RATE_LIMIT_RPM:-100}",
+            description = "Requests per minute per client on general routes (env OPENCLAW_RATE_LIMIT_RPM; "
+                    + "default: ${DEFAULT-VALUE}). /auth/* is always 10.")
+    int rateLimitRpm;
+
+    @Option(names = "--no-auth", description = "Serve without credentials, as admin of the default team. Only on "
+            + "a loopback address, for one developer's own machine.")
+    boolean noAuth;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BridgeConfig config;
+        try {
+            config = new BridgeConfig(host, port, rateLimitRpm, noAuth);
+        } catch (IllegalArgumentException e) {
+            throw LedgerException.invalid(noAuth ? "--no-auth" : "--host", e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Ledger ledger = store.open();
+        Bridge bridge;
+        try {
+            bridge = Bridge.start(ledger, config);
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping: finishing requests in flight");
+            bridge.close();
+            ledger.close();
+            stopped.countDown();
+        }, "entourage-shutdown"));
+        String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
+        LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,
+                ledger.file(), base, base, base, base);
+        if (noAuth) {
+            LOG.warn("*** --no-auth: NO CREDENTIALS NEEDED. Anyone on this machine acts as admin of the default "
+                    + "team. For your own machine only. ***");
+        }
+        stopped.await();
+        return 0;
+    }
+}

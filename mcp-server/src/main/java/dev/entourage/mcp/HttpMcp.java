@@ -1,0 +1,182 @@
+package dev.entourage.mcp;
+
+import dev.entourage.http.HttpBridge;
+import dev.entourage.http.json.Json;
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.ErrorCode;
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.access.Principal;
+import dev.entourage.ledger.access.Role;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The tools over HTTP: MCP Streamable HTTP at {@code /mcp} and the legacy SSE transport at {@code /sse}
+ * (messages to {@code /message}), built from the same {@link LedgerTools} as stdio. The bridge's auth filter
+ * runs first and leaves the {@link Principal} on the request; the agent is the agent key's, else (admin key,
+ * or a bridge without auth) the one named by {@code ?agent=NAME}, else {@code local}. Foreign {@code Host} and
+ * {@code Origin} headers are refused (DNS rebinding).
+ */
+public final class HttpMcp implements AutoCloseable {
+    private static final String PRINCIPAL_ATTRIBUTE = HttpBridge.PRINCIPAL_ATTRIBUTE;
+    static final String DEFAULT_AGENT = "local";
+    private static final int MAX_CALLERS = 10_000;
+
+    private final LedgerService ledger;
+    private final McpSyncServer streamable;
+    private final McpSyncServer sse;
+    private final Map<String, HttpServlet> servlets;
+    private final Map<String, Caller> callers = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Caller> eldest) {
+                    return size() > MAX_CALLERS;
+                }
+            });
+
+    /** The legacy SSE transport is deprecated in the SDK; older clients still need it. */
+    @SuppressWarnings("deprecation")
+    private HttpMcp(LedgerService ledger, String boundHost, String version) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
+        DefaultServerTransportSecurityValidator validator = securityValidator(boundHost);
+        HttpServletStreamableServerTransportProvider streamableTransport =
+                HttpServletStreamableServerTransportProvider.builder()
+                        .jsonMapper(mapper)
+                        .mcpEndpoint("/mcp")
+                        .contextExtractor(HttpMcp::context)
+                        .httpHeaderValidator(validator)
+                        .keepAliveInterval(Duration.ofSeconds(30))
+                        .build();
+        HttpServletSseServerTransportProvider sseTransport = HttpServletSseServerTransportProvider.builder()
+                .jsonMapper(mapper)
+                .sseEndpoint("/sse")
+                .messageEndpoint("/message")
+                .contextExtractor(HttpMcp::context)
+                .httpHeaderValidator(validator)
+                .keepAliveInterval(Duration.ofSeconds(30))
+                .build();
+        LedgerTools tools = new LedgerTools(ledger);
+        this.streamable = McpServer.sync(streamableTransport)
+                .serverInfo("entourage", version)
+                .instructions(LedgerTools.INSTRUCTIONS)
+                .capabilities(ServerCapabilities.builder().tools(false).logging().build())
+                .validateToolInputs(false)
+                .tools(tools.specifications(this::caller))
+                .build();
+        this.sse = McpServer.sync(sseTransport)
+                .serverInfo("entourage", version)
+                .instructions(LedgerTools.INSTRUCTIONS)
+                .capabilities(ServerCapabilities.builder().tools(false).logging().build())
+                .validateToolInputs(false)
+                .tools(tools.specifications(this::caller))
+                .build();
+        Map<String, HttpServlet> map = new LinkedHashMap<>();
+        map.put("/mcp", streamableTransport);
+        map.put("/sse", sseTransport);
+        map.put("/message", sseTransport);
+        this.servlets = Map.copyOf(map);
+    }
+
+    /**
+     * Builds both MCP servers.
+     *
+     * @param boundHost the address the bridge listens on; loopback names are always allowed as Host/Origin
+     */
+    public static HttpMcp create(LedgerService ledger, String boundHost, String version) {
+        return new HttpMcp(ledger, boundHost, version);
+    }
+
+    /** The servlets to mount, by path: {@code /mcp}, {@code /sse}, {@code /message}. */
+    public Map<String, HttpServlet> servlets() {
+        return servlets;
+    }
+
+    private static DefaultServerTransportSecurityValidator securityValidator(String boundHost) {
+        List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "[::1]"));
+        if (!hosts.contains(boundHost) && !boundHost.equals("::1") && !boundHost.equals("0.0.0.0")) {
+            hosts.add(boundHost);
+        }
+        DefaultServerTransportSecurityValidator.Builder builder = DefaultServerTransportSecurityValidator.builder();
+        for (String host : hosts) {
+            builder.allowedHost(host).allowedHost(host + ":*")
+                    .allowedOrigin("http://" + host + ":*").allowedOrigin("https://" + host + ":*");
+        }
+        return builder.build();
+    }
+
+    private static McpTransportContext context(HttpServletRequest request) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Object principal = request.getAttribute(PRINCIPAL_ATTRIBUTE);
+        if (principal != null) {
+            values.put(PRINCIPAL_ATTRIBUTE, principal);
+        }
+        String agent = request.getParameter("agent");
+        if (agent != null) {
+            values.put("agent", agent);
+        }
+        return McpTransportContext.create(values);
+    }
+
+    private Caller caller(McpSyncServerExchange exchange) {
+        McpTransportContext context = exchange.transportContext();
+        if (!(context.get(PRINCIPAL_ATTRIBUTE) instanceof Principal principal)) {
+            throw new LedgerException(ErrorCode.UNAUTHENTICATED, "No credentials reached the MCP endpoint.");
+        }
+        Object named = context.get("agent");
+        String key = exchange.sessionId() + "|" + principal.subject() + "|" + named;
+        Caller known = callers.get(key);
+        if (known != null) {
+            return known;
+        }
+        Agent agent = agentFor(principal, named == null ? null : named.toString());
+        Caller caller = new Caller(agent.id(), agent.name(), null, null, principal.role() != Role.VIEWER);
+        callers.put(key, caller);
+        return caller;
+    }
+
+    private Agent agentFor(Principal principal, String named) {
+        if (principal.role() == Role.AGENT) {
+            Agent bound = ledger.agent(Long.toString(principal.agentId()));
+            if (named != null && !named.equals(bound.name())) {
+                throw new LedgerException(ErrorCode.FORBIDDEN, "agent: this key acts for " + bound.name()
+                        + " only", Map.of("field", "agent"), null);
+            }
+            return bound;
+        }
+        String name = named == null ? DEFAULT_AGENT : named;
+        Agent agent = principal.role() == Role.ADMIN
+                ? ledger.ensureAgent(name, Long.toString(principal.teamId()))
+                : ledger.agent(name);
+        if (agent.teamId() != principal.teamId()) {
+            throw new LedgerException(ErrorCode.FORBIDDEN, "agent: " + name + " belongs to another team",
+                    Map.of("field", "agent"), null);
+        }
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        streamable.closeGracefully();
+        sse.closeGracefully();
+    }
+}
