@@ -1,0 +1,123 @@
+package dev.entourage.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code entourage serve} as a process: sharing a database with stdio sidecars, its settings, its shutdown. */
+class ServeProcessIT {
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private int startServe(Path db, Map<String, String> env) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", Sidecar.jar(), "serve", "--port",
+                Integer.toString(port), "--db", db.toString())
+                .redirectOutput(dir.resolve("serve-" + port + ".log").toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(env);
+        processes.add(builder.start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get(port, "/healthz", null).statusCode() == 200) {
+                    return port;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("serve did not come up on port " + port);
+    }
+
+    private HttpResponse<String> get(int port, String path, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(int port, String path, String key, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-API-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void usageReportedOverRestIsSeenByAStdioSidecarAndTheReverse() throws Exception {
+        Path db = dir.resolve("ledger.db");
+        Cli cli = new Cli(db);
+        cli.ok("init");
+        String key = LedgerContract.parse(cli.output("keys", "create", "--role", "agent", "--agent", "eng-1", "--json"))
+                .path("key").asText();
+        int port = startServe(db, Map.of());
+
+        HttpResponse<String> started = post(port, "/api/v1/agents/eng-1/sessions", key, "{}");
+        long restSession = LedgerContract.parse(started.body()).path("id").asLong();
+        assertThat(post(port, "/api/v1/sessions/" + restSession + "/usage", key,
+                "{\"input_tokens\": 2500, \"output_tokens\": 800, \"cost_usd\": 0.012}").statusCode()).isEqualTo(201);
+
+        try (Sidecar sidecar = new Sidecar(db, "eng-1")) {
+            ToolAnswer seen = sidecar.call("check_budget", Map.of());
+            assertThat(LedgerContract.dollars(seen.structured().path("daily_spent_usd")))
+                    .isEqualByComparingTo("0.012");
+            sidecar.call("start_session", Map.of());
+            sidecar.call("report_usage", Map.of("input_tokens", 10, "output_tokens", 1, "cost_usd",
+                    new BigDecimal("0.5")));
+        }
+
+        JsonNode budget = LedgerContract.parse(get(port, "/api/v1/agents/eng-1/budget", key).body());
+        assertThat(LedgerContract.dollars(budget.path("daily_spent_usd"))).isEqualByComparingTo("0.512");
+    }
+
+    @Test
+    void theRateLimitComesFromTheEnvironmentAndSigtermStopsGracefully() throws Exception {
+        Path db = dir.resolve("ledger.db");
+        String key = LedgerContract.parse(new Cli(db).output("init", "--json")).path("admin_key").asText();
+        int port = startServe(db, Map.of("OPENCLAW_RATE_LIMIT_RPM", "5"));
+
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(get(port, "/api/v1/teams/default/tasks", key));
+        }
+
+        assertThat(answers.subList(0, 5)).allSatisfy(answer -> {
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("X-RateLimit-Limit")).hasValue("5");
+        });
+        assertThat(answers.get(5).statusCode()).isEqualTo(429);
+        assertThat(answers.get(5).headers().firstValue("Retry-After")).isPresent();
+
+        Process serve = processes.get(0);
+        serve.destroy();
+        assertThat(serve.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        assertThat(java.nio.file.Files.readString(dir.resolve("serve-" + port + ".log"))).contains("Stopping");
+    }
+}
