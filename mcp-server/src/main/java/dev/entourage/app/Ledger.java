@@ -7,6 +7,7 @@ import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.store.SqliteLedgerStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 
 /** An open ledger: its store, the ledger and access services over it. Closing it closes the store. */
@@ -69,6 +70,21 @@ public final class Ledger implements AutoCloseable {
 
     public Path file() {
         return store.file();
+    }
+
+    /** The problems SQLite's full integrity check finds; empty when the database is sound. */
+    public List<String> integrityCheck() {
+        return store.integrityCheck();
+    }
+
+    /** A consistent online copy of the database at {@code target} (never overwritten); returns its size. */
+    public long backup(Path target) {
+        return store.backup(target);
+    }
+
+    /** File, sizes, schema version, journal mode and row counts of the open database. */
+    public SqliteLedgerStore.Facts facts() {
+        return store.facts();
     }
 
     @Override

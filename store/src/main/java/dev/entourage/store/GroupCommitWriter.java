@@ -181,7 +181,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     writer.sql("ROLLBACK TO job");
                     writer.sql("RELEASE job");
                 } catch (SQLException broken) {
-                    failure = writer.faults.unavailable("undo a failed write", broken);
+                    LOG.debug("SQLite already undid the whole transaction: {}", broken.getMessage());
                     return false;
                 }
                 return true;

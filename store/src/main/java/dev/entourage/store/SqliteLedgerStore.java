@@ -73,8 +73,30 @@ public final class SqliteLedgerStore implements LedgerStore {
             throw e;
         } catch (RuntimeException e) {
             closeQuietly(writeHandle);
-            throw faults.unavailable("open " + file, e);
+            StorageUnavailableException failure = faults.unavailable("open " + file, e);
+            if (isDamage(e)) {
+                throw damaged(file, "it is not a readable ledger database", failure);
+            }
+            throw failure;
         }
+    }
+
+    /** Whether the driver says the file is not a database or is malformed (as opposed to busy, full, read-only). */
+    private static boolean isDamage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = t.getMessage() == null ? "" : t.getMessage();
+            if (text.contains("SQLITE_CORRUPT") || text.contains("SQLITE_NOTADB") || text.contains("malformed")
+                    || text.contains("not a database")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StorageUnavailableException damaged(Path file, String what, Throwable cause) {
+        return new StorageUnavailableException("The database " + file + " is damaged (" + what + "). Nothing will "
+                + "be written to it. Restore it from a backup (entourage backup makes one) or move it aside to "
+                + "start afresh.", cause);
     }
 
     private static SQLiteDataSource dataSource(Path file, Duration busyTimeout, SQLiteConfig.TransactionMode mode) {
@@ -92,9 +114,7 @@ public final class SqliteLedgerStore implements LedgerStore {
     private static void checkIntegrity(Handle handle, Path file) {
         List<String> problems = handle.createQuery("PRAGMA quick_check").mapTo(String.class).list();
         if (!problems.equals(List.of("ok"))) {
-            throw new StorageUnavailableException("The database " + file + " is damaged (quick_check found "
-                    + problems.size() + " problem(s)). Nothing will be written to it. Restore it from a backup "
-                    + "or move it aside to start afresh.", null);
+            throw damaged(file, "quick_check found " + problems.size() + " problem(s)", null);
         }
     }
 
@@ -116,6 +136,105 @@ public final class SqliteLedgerStore implements LedgerStore {
     @Override
     public <T> T write(Function<LedgerWriter, T> work) {
         return writer.submit(handle -> work.apply(new JdbiLedgerAccess(handle)));
+    }
+
+    /**
+     * Runs SQLite's full {@code PRAGMA integrity_check} on a read connection (writers go on meanwhile: it reads
+     * one consistent snapshot) and returns the problems it found; empty when the database is sound.
+     *
+     * @throws StorageUnavailableException when the check cannot run at all (e.g. the file is unreadable)
+     */
+    public List<String> integrityCheck() {
+        List<String> answer = onReadConnection("check integrity",
+                handle -> handle.createQuery("PRAGMA integrity_check").mapTo(String.class).list());
+        return answer.equals(List.of("ok")) ? List.of() : List.copyOf(answer);
+    }
+
+    /**
+     * Writes a consistent copy of the live database to {@code target} with {@code VACUUM INTO}, from one read
+     * snapshot, while writers go on; the copy is a complete ledger (not in WAL mode until opened as one).
+     *
+     * @return the size of the copy in bytes
+     * @throws LedgerException {@code invalid_request} naming {@code FILE} when {@code target} exists already
+     * @throws StorageUnavailableException when the copy cannot be written
+     */
+    public long backup(Path target) {
+        Objects.requireNonNull(target, "target");
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw LedgerException.invalid("FILE", absolute + " exists already; a backup never overwrites a file. "
+                    + "Choose a new name or move the old file away.");
+        }
+        if (absolute.equals(file.toAbsolutePath().normalize())) {
+            throw LedgerException.invalid("FILE", "the backup must not be the live database itself");
+        }
+        try {
+            Path parent = absolute.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw faults.unavailable("create the backup directory", e);
+        }
+        onReadConnection("back up to " + absolute, handle -> {
+            handle.execute("VACUUM INTO ?", absolute.toString());
+            return null;
+        });
+        try (java.nio.channels.FileChannel copy = java.nio.channels.FileChannel.open(absolute,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            copy.force(true); // VACUUM INTO does not sync its output; a backup must survive a power cut
+            return copy.size();
+        } catch (IOException e) {
+            throw faults.unavailable("sync the backup", e);
+        }
+    }
+
+    /** A few facts about the open database, for {@code entourage doctor}. */
+    public record Facts(Path file, long sizeBytes, long walBytes, int schemaVersion, String journalMode,
+                        long sessions, long usageEvents) {
+    }
+
+    /** Reads {@link Facts} on a read connection. */
+    public Facts facts() {
+        return onReadConnection("read database facts", handle -> {
+            Integer version = handle.createQuery("SELECT MAX(version) FROM schema_migrations")
+                    .mapTo(Integer.class).one();
+            String journal = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
+            long sessions = handle.createQuery("SELECT COUNT(*) FROM sessions").mapTo(Long.class).one();
+            long usage = handle.createQuery("SELECT COUNT(*) FROM usage_events").mapTo(Long.class).one();
+            return new Facts(file, sizeOf(file), sizeOf(Path.of(file + "-wal")), version == null ? 0 : version,
+                    journal, sessions, usage);
+        });
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.exists(path) ? Files.size(path) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Test hook: runs {@code PRAGMA <setting>} on the writer connection, e.g. {@code max_page_count = 10}. */
+    void pragmaOnWriter(String setting) {
+        writer.submit(handle -> {
+            handle.execute("PRAGMA " + setting);
+            return null;
+        });
+    }
+
+    /** Runs {@code work} outside any transaction on a pooled read connection (VACUUM refuses a transaction). */
+    private <T> T onReadConnection(String what, Function<Handle, T> work) {
+        try {
+            return readJdbi.withHandle(work::apply);
+        } catch (LedgerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (isDamage(e)) {
+                throw damaged(file, "SQLite reports a malformed file", faults.unavailable(what, e));
+            }
+            throw faults.unavailable(what, e);
+        }
     }
 
     @Override
