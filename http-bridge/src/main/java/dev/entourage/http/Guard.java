@@ -1,6 +1,7 @@
 package dev.entourage.http;
 
 import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerService;
@@ -90,6 +91,19 @@ final class Guard {
                     Map.of("field", "session_id"), null);
         }
         return session;
+    }
+
+    /** The hold {@code id} in the caller's team, which must be an agent key's own. */
+    BudgetHold hold(Principal p, String id) {
+        BudgetHold hold = ledger.hold(id);
+        if (hold.teamId() != p.teamId()) {
+            throw LedgerException.notFound("hold_id", "hold '" + HttpFailure.printable(id) + "' does not exist");
+        }
+        if (p.role() == Role.AGENT && hold.agentId() != p.agentId()) {
+            throw new LedgerException(ErrorCode.FORBIDDEN, "hold '" + HttpFailure.printable(id)
+                    + "' belongs to another agent", Map.of("field", "hold_id"), null);
+        }
+        return hold;
     }
 
     /** The task {@code id} in the caller's team. */

@@ -10,8 +10,10 @@ import dev.entourage.http.json.LedgerRequests;
 import dev.entourage.http.json.RestRequests;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.AgentSettings;
+import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.ErrorCode;
+import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerService;
 import dev.entourage.ledger.NewTask;
@@ -61,12 +63,13 @@ final class RestRoutes {
                 .add("POST", "/agents/{agent_id}/sessions", this::startSession)
                 .add("GET", "/agents/{agent_id}/sessions", this::sessions)
                 .add("GET", "/agents/{agent_id}/budget", this::budget)
-                .add("POST", "/agents/{agent_id}/budget/holds", notYet("POST /agents/{agent_id}/budget/holds"))
+                .add("POST", "/agents/{agent_id}/budget/holds", this::reserve)
                 .add("POST", "/sessions/{session_id}/usage", this::usage)
                 .add("POST", "/sessions/{session_id}/end", this::end)
                 .add("GET", "/sessions/{session_id}", this::session)
                 .add("POST", "/sessions/{session_id}/kill", this::kill)
-                .add("DELETE", "/holds/{hold_id}", notYet("DELETE /holds/{hold_id}"))
+                .add("GET", "/holds/{hold_id}", this::hold)
+                .add("DELETE", "/holds/{hold_id}", this::releaseHold)
                 .add("PATCH", "/settings/teams/{team_id}", this::updateTeam)
                 .add("PATCH", "/settings/agents/{agent_id}", this::updateAgent)
                 .add("POST", "/teams/{team_id}/agents", this::createAgent)
@@ -82,7 +85,7 @@ final class RestRoutes {
                 .add("DELETE", "/auth/keys/{key_id}", this::revokeKey);
     }
 
-    /** Routes of a later version (holds, alerts, events): 501, in this one place. */
+    /** Routes of a later version (alerts, events): 501, in this one place. */
     private static Router.Handler notYet(String route) {
         return call -> {
             throw HttpFailure.notAvailable(route);
@@ -126,6 +129,36 @@ final class RestRoutes {
         return Reply.ok(json.budget(ledger.checkBudget(agent.id(), taskId, null)));
     }
 
+    /** Reserves an estimate: 201 with the hold when it fits, else 402 naming the scope that would trip. */
+    private Reply reserve(Call call) {
+        Principal p = call.principal();
+        Guard.writes(p);
+        call.query();
+        LedgerRequests.BudgetCheck request = LedgerRequests.hold(call.body());
+        Agent agent = guard.agent(p, call.path("agent_id"));
+        if (request.taskId() != null) {
+            guard.task(p, request.taskId());
+        }
+        HoldReceipt receipt = ledger.reserve(agent.id(), request.taskId(), null, request.estimateMicros());
+        return new Reply(201, json.reservation(receipt), null, null,
+                Map.of("Location", "/api/v1/holds/" + receipt.hold().id()));
+    }
+
+    private Reply hold(Call call) {
+        call.query();
+        return Reply.ok(json.hold(guard.hold(call.principal(), call.path("hold_id"))));
+    }
+
+    /** Releases a hold; releasing one that is settled, released or expired answers it as it is. */
+    private Reply releaseHold(Call call) {
+        Principal p = call.principal();
+        Guard.writes(p);
+        call.query();
+        Fields.of(call.body(), Set.of());
+        BudgetHold hold = guard.hold(p, call.path("hold_id"));
+        return Reply.ok(json.hold(ledger.releaseHold(hold.id(), actingAgent(p))));
+    }
+
     private Reply usage(Call call) {
         Principal p = call.principal();
         Guard.writes(p);
@@ -152,7 +185,7 @@ final class RestRoutes {
             throw LedgerException.invalid(header, "must be 1 to 200 printable ASCII characters");
         }
         if (report.eventId() == null) {
-            return new UsageReport(report.sessionId(), report.tokens(), report.costMicros(), report.model(), trimmed);
+            return report.withEventId(trimmed);
         }
         if (!report.eventId().equals(trimmed)) {
             throw LedgerException.invalid("event_id", "differs from the Idempotency-Key header; send one of them, "

@@ -209,11 +209,11 @@ class BadInputTest {
         assertRefused(wrongMethod, 405, "invalid_request", "DELETE");
         assertThat(wrongMethod.header("Allow")).isEqualTo("GET");
         assertRefused(h.call("POST", "/healthz", null), 405, "invalid_request", null);
-        Harness.Answer holds = h.admin("POST", "/api/v1/agents/eng-1/budget/holds", "{\"estimated_cost_usd\": 0.4}");
-        assertRefused(holds, 501, "invalid_request", "not available in this version");
+        Harness.Answer events = h.admin("GET", "/api/v1/events", null);
+        assertRefused(events, 501, "invalid_request", "not available in this version");
         assertRefused(h.admin("GET", "/api/v1/events", null), 501, "invalid_request", "GET /events");
         assertRefused(h.admin("GET", "/api/v1/teams/default/alerts", null), 501, "invalid_request", null);
-        assertRefused(h.admin("DELETE", "/api/v1/holds/abc", null), 501, "invalid_request", null);
+        assertRefused(h.admin("DELETE", "/api/v1/holds/abc", null), 404, "not_found", "hold_id");
     }
 
     @Test

@@ -39,14 +39,16 @@ final class BudgetCommand implements Callable<Integer> {
                 Output.json(new LedgerJson(Clock.systemUTC()).budget(budget));
                 return 0;
             }
-            Output.table(List.of("scope", "limit", "spent", "remaining"), List.of(
+            Output.table(List.of("scope", "limit", "spent", "held", "remaining"), List.of(
                     List.of("agent daily", Output.dollars(budget.dailyLimit()), Output.dollars(budget.dailySpent()),
-                            Output.dollars(budget.dailyRemaining())),
+                            Output.dollars(budget.dailyHeld()), Output.dollars(budget.dailyRemaining())),
                     List.of("task " + Output.text(budget.taskId()), Output.dollars(budget.taskLimit()),
                             budget.taskSpent() == null ? "-" : Output.dollars(budget.taskSpent()),
+                            budget.taskHeld() == null ? "-" : Output.dollars(budget.taskHeld()),
                             budget.taskSpent() == null ? "-" : Output.dollars(budget.taskRemaining())),
                     List.of("team daily", Output.dollars(budget.teamDailyLimit()),
-                            Output.dollars(budget.teamDailySpent()), Output.dollars(budget.teamDailyRemaining()))));
+                            Output.dollars(budget.teamDailySpent()), Output.dollars(budget.teamDailyHeld()),
+                            Output.dollars(budget.teamDailyRemaining()))));
             Output.out().println();
             Output.out().println(budget.overBudget()
                     ? "OVER BUDGET: " + String.join(", ", budget.violations().stream()

@@ -8,6 +8,7 @@ import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.ErrorCode;
+import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerService;
 import dev.entourage.ledger.Money;
@@ -39,7 +40,10 @@ public final class LedgerTools {
             1. Call start_session when you begin a task (pass task_id if you were given one, and your model).
             2. After EVERY model call, call report_usage with the call's input_tokens, output_tokens and cache \
             token counts (and cost_usd if you know it). Give each report an event_id and reuse it when retrying.
-            3. Before an expensive step (a large prompt, a long tool run, spawning work), call check_budget.
+            3. Before an expensive step (a large prompt, a long tool run, spawning work), call check_budget; pass \
+            estimated_cost_usd to reserve that amount, and pass the hold_id it returns to the report_usage of \
+            that step (a hold expires after a few minutes if unused). If the estimate does not fit, do not start \
+            the step.
             4. When any answer says "action": "stop" (or over_budget is true, or start_session fails with \
             budget_exceeded), stop working, do not try to work around it, and tell a human why (stop_reason).
             5. Call end_session when the task is done.""";
@@ -63,18 +67,31 @@ public final class LedgerTools {
         return List.of(
                 tool("start_session", "Start a session", "Open a session for a block of work before you start a "
                                 + "task. Refused with budget_exceeded when you are over budget.",
-                        ToolSchemas.startSessionInput(), ToolSchemas.startSessionOutput(), false, callers,
+                        ToolSchemas.startSessionInput(), ToolSchemas.startSessionOutput(), Access.WRITES, callers,
                         this::startSession),
                 tool("report_usage", "Report token usage", "Record the tokens (and cost) of a model call. Call "
-                                + "after every model call. Answers with totals, the budget, and action continue|stop.",
-                        ToolSchemas.reportUsageInput(), ToolSchemas.reportUsageOutput(), false, callers,
+                                + "after every model call; pass hold_id to settle a reservation. Answers with totals, "
+                                + "the budget, and action continue|stop.",
+                        ToolSchemas.reportUsageInput(), ToolSchemas.reportUsageOutput(), Access.WRITES, callers,
                         this::reportUsage),
                 tool("check_budget", "Check the budget", "Ask whether you are within budget before an expensive "
-                                + "step. Read-only.",
-                        ToolSchemas.checkBudgetInput(), ToolSchemas.budget(), true, callers, this::checkBudget),
+                                + "step. With estimated_cost_usd it also reserves that amount when it fits and "
+                                + "returns a hold_id for report_usage; when it does not fit it fails with "
+                                + "budget_exceeded naming the scope. Without an estimate it only reads.",
+                        ToolSchemas.checkBudgetInput(), ToolSchemas.checkBudgetOutput(), Access.READS_OR_RESERVES,
+                        callers, this::checkBudget),
                 tool("end_session", "End the session", "Close a session when its work is done. Ending twice is "
                                 + "fine.",
-                        ToolSchemas.endSessionInput(), ToolSchemas.session(), false, callers, this::endSession));
+                        ToolSchemas.endSessionInput(), ToolSchemas.session(), Access.WRITES, callers,
+                        this::endSession));
+    }
+
+    /** Who may call a tool, and what its annotations say. */
+    private enum Access {
+        /** Writes: refused to viewers; idempotent (with event ids, or by nature). */
+        WRITES,
+        /** Reads, or with an estimate reserves (which viewers may not); not idempotent. */
+        READS_OR_RESERVES
     }
 
     private interface Handler {
@@ -82,23 +99,24 @@ public final class LedgerTools {
     }
 
     private SyncToolSpecification tool(String name, String title, String description, Map<String, Object> input,
-                                       Map<String, Object> output, boolean readOnly,
+                                       Map<String, Object> output, Access access,
                                        Function<McpSyncServerExchange, Caller> callers, Handler handler) {
+        boolean writes = access == Access.WRITES;
         Tool tool = Tool.builder(name, input)
                 .title(title)
                 .description(description)
                 .outputSchema(output)
-                .annotations(new ToolAnnotations(title, readOnly, false, !readOnly, false, false))
+                .annotations(new ToolAnnotations(title, false, false, writes, false, false))
                 .build();
         return new SyncToolSpecification(tool,
-                (exchange, request) -> call(name, readOnly, callers, handler, exchange, request));
+                (exchange, request) -> call(name, writes, callers, handler, exchange, request));
     }
 
-    private CallToolResult call(String name, boolean readOnly, Function<McpSyncServerExchange, Caller> callers,
+    private CallToolResult call(String name, boolean writes, Function<McpSyncServerExchange, Caller> callers,
                                 Handler handler, McpSyncServerExchange exchange, CallToolRequest request) {
         try {
             Caller caller = callers.apply(exchange);
-            if (!readOnly && !caller.mayWrite()) {
+            if (writes && !caller.mayWrite()) {
                 throw new LedgerException(ErrorCode.FORBIDDEN, name + " needs an agent or admin key; viewers only read",
                         Map.of(), null);
             }
@@ -134,9 +152,20 @@ public final class LedgerTools {
     }
 
     private CallToolResult checkBudget(Caller caller, JsonNode arguments) {
-        Budget budget = ledger.checkBudget(caller.agentId(), LedgerRequests.budgetTask(arguments),
-                caller.openSessionId());
-        return success(json.budget(budget), summary(budget));
+        LedgerRequests.BudgetCheck request = LedgerRequests.budgetCheck(arguments);
+        if (request.estimateMicros() == null) {
+            Budget budget = ledger.checkBudget(caller.agentId(), request.taskId(), caller.openSessionId());
+            return success(json.budget(budget), summary(budget));
+        }
+        if (!caller.mayWrite()) {
+            throw new LedgerException(ErrorCode.FORBIDDEN, "reserving estimated_cost_usd needs an agent or admin key; "
+                    + "viewers only read (leave estimated_cost_usd out)", Map.of("field", "estimated_cost_usd"), null);
+        }
+        HoldReceipt receipt = ledger.reserve(caller.agentId(), request.taskId(), caller.openSessionId(),
+                request.estimateMicros());
+        return success(json.budgetWithHold(receipt), "Reserved $" + Money.format(receipt.hold().amountMicros())
+                + " as hold_id " + receipt.hold().id() + " until " + receipt.hold().expiresAt()
+                + "; pass hold_id to report_usage for this step; " + summary(receipt.budget()));
     }
 
     private CallToolResult endSession(Caller caller, JsonNode arguments) {

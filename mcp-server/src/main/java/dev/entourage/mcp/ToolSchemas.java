@@ -27,12 +27,16 @@ final class ToolSchemas {
                 "cache_read_input_tokens", tokens("Tokens read from the prompt cache."),
                 "cost_usd", money("The call's cost in dollars if known; otherwise it is priced from the model."),
                 "model", string("The model of this call, if not the session's."),
-                "event_id", string("A unique id for this report; repeat it when retrying so it counts once.")),
+                "event_id", string("A unique id for this report; repeat it when retrying so it counts once."),
+                "hold_id", string("The hold_id check_budget returned for this step: settles that reservation.")),
                 List.of("input_tokens", "output_tokens"));
     }
 
     static Map<String, Object> checkBudgetInput() {
-        return object(props("task_id", id("Check this task's cap. Default: the open session's task.")), List.of());
+        return object(props(
+                "task_id", id("Check this task's cap. Default: the open session's task."),
+                "estimated_cost_usd", money("What the next step will likely cost, in dollars: reserves it when it "
+                        + "fits (answer has hold_id), else fails with budget_exceeded.")), List.of());
     }
 
     static Map<String, Object> endSessionInput() {
@@ -45,23 +49,40 @@ final class ToolSchemas {
                         List.of("agent_daily", "task", "team_daily", "paused", "killed")),
                 "limit_usd", nullable("number"),
                 "spent_usd", Map.of("type", "number"),
+                "held_usd", Map.of("type", "number"),
+                "estimated_cost_usd", nullable("number"),
+                "remaining_usd", nullable("number"),
                 "resets_at", nullable("string")), List.of("scope", "limit_usd", "spent_usd", "resets_at"));
         Map<String, Object> props = props(
                 "agent_id", Map.of("type", "integer"),
                 "task_id", nullable("integer"),
                 "daily_limit_usd", nullable("number"),
                 "daily_spent_usd", Map.of("type", "number"),
+                "daily_held_usd", Map.of("type", "number"),
                 "daily_remaining_usd", nullable("number"),
                 "task_limit_usd", nullable("number"),
                 "task_spent_usd", nullable("number"),
+                "task_held_usd", nullable("number"),
                 "task_remaining_usd", nullable("number"),
                 "team_daily_limit_usd", nullable("number"),
                 "team_daily_spent_usd", Map.of("type", "number"),
+                "team_daily_held_usd", Map.of("type", "number"),
                 "team_daily_remaining_usd", nullable("number"),
                 "over_budget", Map.of("type", "boolean"),
                 "violations", Map.of("type", "array", "items", violation),
                 "resets_at", Map.of("type", "string"));
         return object(props, List.copyOf(props.keySet()));
+    }
+
+    /** The budget, plus {@code hold_id} and {@code hold_expires_at} when an estimate was reserved. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> checkBudgetOutput() {
+        Map<String, Object> schema = new LinkedHashMap<>(budget());
+        Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
+        props.put("hold_id", Map.of("type", "string"));
+        props.put("hold_expires_at", Map.of("type", "string"));
+        schema.put("properties", props);
+        return schema;
     }
 
     static Map<String, Object> session() {
@@ -110,7 +131,9 @@ final class ToolSchemas {
                 "budget", budget(),
                 "over_budget", Map.of("type", "boolean"),
                 "action", action(),
-                "stop_reason", nullable("string"));
+                "stop_reason", nullable("string"),
+                "hold_id", nullable("string"),
+                "hold_status", nullable("string"));
         return object(props, List.copyOf(props.keySet()));
     }
 

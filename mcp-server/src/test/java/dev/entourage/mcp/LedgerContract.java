@@ -132,6 +132,54 @@ abstract class LedgerContract {
         assertOverBudget(other, "team_daily", "team_daily_remaining_usd", "0.05", "0.09");
     }
 
+    @Test
+    void anEstimateIsHeldAgainstTheTeamUntilTheReportNamingItSettlesIt() {
+        cli.ok("teams", "set", "default", "--daily-limit", "0.10");
+        Door agent = door("eng-9");
+        assertThat(agent.call("start_session", args("model", MODEL)).isError()).isFalse();
+
+        ToolAnswer held = agent.call("check_budget", args("estimated_cost_usd", 0.06));
+        assertThat(held.isError()).as(held.text()).isFalse();
+        String holdId = held.structured().path("hold_id").asText();
+        assertThat(holdId).isNotEmpty();
+        assertThat(held.structured().path("hold_expires_at").asText()).endsWith("Z");
+        assertThat(held.structured().path("over_budget").asBoolean()).isFalse();
+        assertThat(dollars(held.structured().path("team_daily_held_usd"))).isEqualByComparingTo("0.06");
+        assertThat(dollars(held.structured().path("team_daily_remaining_usd"))).isEqualByComparingTo("0.04");
+
+        ToolAnswer refused = agent.call("check_budget", args("estimated_cost_usd", 0.05));
+        assertThat(refused.isError()).isTrue();
+        assertThat(refused.errorCode()).isEqualTo("budget_exceeded");
+        assertThat(refused.structured().path("details").path("scope").asText()).isEqualTo("team_daily");
+        assertThat(dollars(refused.structured().path("details").path("remaining_usd"))).isEqualByComparingTo("0.04");
+        assertThat(refused.structured().path("details").path("budget").path("violations").get(0).path("scope")
+                .asText()).isEqualTo("team_daily");
+
+        Map<String, Object> report = new HashMap<>(CALL);
+        report.put("hold_id", holdId);
+        report.put("event_id", "evt-hold-1");
+        ToolAnswer settled = agent.call("report_usage", report);
+        assertThat(settled.isError()).as(settled.text()).isFalse();
+        assertThat(settled.structured().path("hold_status").asText()).isEqualTo("settled");
+        assertThat(settled.structured().path("action").asText()).isEqualTo("continue");
+        assertThat(dollars(settled.structured().path("budget").path("team_daily_held_usd"))).isEqualByComparingTo("0");
+        assertThat(dollars(settled.structured().path("budget").path("team_daily_remaining_usd")))
+                .isEqualByComparingTo("0.055");
+        ToolAnswer replay = agent.call("report_usage", report);
+        assertThat(replay.structured().path("duplicate").asBoolean()).isTrue();
+
+        Map<String, Object> reused = new HashMap<>(report);
+        reused.put("event_id", "evt-hold-2");
+        ToolAnswer twice = agent.call("report_usage", reused);
+        assertThat(twice.isError()).isTrue();
+        assertThat(twice.errorField()).isEqualTo("hold_id");
+
+        ToolAnswer plain = agent.call("check_budget", Map.of());
+        assertThat(plain.structured().has("hold_id")).isFalse();
+        assertThat(dollars(plain.structured().path("team_daily_spent_usd"))).isEqualByComparingTo(CALL_COST);
+        assertThat(dollars(plain.structured().path("team_daily_held_usd"))).isEqualByComparingTo("0");
+    }
+
     private void assertOverBudget(Door agent, String scope, String remainingField, String limit, String spent) {
         ToolAnswer budget = agent.call("check_budget", Map.of());
         assertThat(budget.isError()).as(budget.text()).isFalse();

@@ -57,8 +57,10 @@ class RestContractIT extends LedgerContract {
             return switch (tool) {
                 case "start_session" -> started(send("POST", "/agents/" + agent + "/sessions", arguments));
                 case "report_usage" -> send("POST", "/sessions/" + session + "/usage", body);
-                case "check_budget" -> send("GET", "/agents/" + agent + "/budget"
-                        + (arguments.containsKey("task_id") ? "?task_id=" + arguments.get("task_id") : ""), null);
+                case "check_budget" -> arguments.containsKey("estimated_cost_usd")
+                        ? reserved(send("POST", "/agents/" + agent + "/budget/holds", arguments))
+                        : send("GET", "/agents/" + agent + "/budget"
+                                + (arguments.containsKey("task_id") ? "?task_id=" + arguments.get("task_id") : ""), null);
                 case "end_session" -> send("POST", "/sessions/" + session + "/end", null);
                 default -> throw new IllegalArgumentException(tool);
             };
@@ -73,6 +75,17 @@ class RestContractIT extends LedgerContract {
             ObjectNode shaped = McpClientDoor.MAPPER.createObjectNode();
             shaped.put("session_id", openSession);
             shaped.set("session", answer.structured());
+            return new ToolAnswer(false, shaped, "");
+        }
+
+        /** REST answers a reservation with {@code {hold_id, expires_at, budget}}; the tool with the budget plus the hold. */
+        private static ToolAnswer reserved(ToolAnswer answer) {
+            if (answer.isError()) {
+                return answer;
+            }
+            ObjectNode shaped = answer.structured().path("budget").deepCopy();
+            shaped.put("hold_id", answer.structured().path("hold_id").asText());
+            shaped.put("hold_expires_at", answer.structured().path("expires_at").asText());
             return new ToolAnswer(false, shaped, "");
         }
 

@@ -7,14 +7,18 @@ import java.util.Optional;
 
 /**
  * An agent's budget at one instant: its daily scope, the task scope (when a task applies) and the team's
- * daily scope. Limits that are null mean no limit. Amounts are micro-dollars.
+ * daily scope. Limits that are null mean no limit. Amounts are micro-dollars. Held amounts (unexpired
+ * {@link BudgetHold}s) count as spent: remainders subtract them, and a scope trips when spent plus held
+ * reaches its limit.
  *
  * @param taskId     the task whose cap was evaluated, or null
  * @param taskSpent  null when no task applies
+ * @param taskHeld   null when no task applies
  * @param resetsAt   the next midnight in the team's zone, when both daily scopes start afresh
  */
-public record Budget(long agentId, Long taskId, Long dailyLimit, long dailySpent, Long taskLimit, Long taskSpent,
-                     Long teamDailyLimit, long teamDailySpent, List<Violation> violations, Instant resetsAt) {
+public record Budget(long agentId, Long taskId, Long dailyLimit, long dailySpent, long dailyHeld, Long taskLimit,
+                     Long taskSpent, Long taskHeld, Long teamDailyLimit, long teamDailySpent, long teamDailyHeld,
+                     List<Violation> violations, Instant resetsAt) {
     public Budget {
         violations = List.copyOf(violations);
         Objects.requireNonNull(resetsAt, "resetsAt");
@@ -25,15 +29,15 @@ public record Budget(long agentId, Long taskId, Long dailyLimit, long dailySpent
     }
 
     public Long dailyRemaining() {
-        return remaining(dailyLimit, dailySpent);
+        return remaining(dailyLimit, dailySpent + dailyHeld);
     }
 
     public Long taskRemaining() {
-        return taskSpent == null ? null : remaining(taskLimit, taskSpent);
+        return taskSpent == null ? null : remaining(taskLimit, taskSpent + (taskHeld == null ? 0 : taskHeld));
     }
 
     public Long teamDailyRemaining() {
-        return remaining(teamDailyLimit, teamDailySpent);
+        return remaining(teamDailyLimit, teamDailySpent + teamDailyHeld);
     }
 
     /** The scope that trips first, which is also the {@code stop_reason}. */
@@ -41,7 +45,7 @@ public record Budget(long agentId, Long taskId, Long dailyLimit, long dailySpent
         return violations.stream().map(Violation::scope).findFirst();
     }
 
-    private static Long remaining(Long limit, long spent) {
-        return limit == null ? null : Math.max(0, limit - spent);
+    private static Long remaining(Long limit, long counted) {
+        return limit == null ? null : Math.max(0, limit - counted);
     }
 }

@@ -10,7 +10,12 @@ public final class BudgetExceededException extends LedgerException {
     private final transient Budget budget;
 
     public BudgetExceededException(String message, Budget budget) {
-        super(ErrorCode.BUDGET_EXCEEDED, message, Map.of(), null);
+        this(message, budget, Map.of());
+    }
+
+    /** @param details machine-readable extras, e.g. the {@code scope} a reservation would trip */
+    public BudgetExceededException(String message, Budget budget, Map<String, Object> details) {
+        super(ErrorCode.BUDGET_EXCEEDED, message, details, null);
         this.budget = Objects.requireNonNull(budget, "budget");
     }
 

@@ -10,23 +10,40 @@ final class BudgetPolicy {
     }
 
     /**
-     * Evaluates every scope that applies to {@code agent} now.
+     * Evaluates every scope that applies to {@code agent} now; unexpired holds count as spent.
      *
      * @param task    the task whose cap applies, or null
      * @param session the session being worked in, or null; a killed session trips {@link Scope#KILLED}
      */
     static Budget evaluate(LedgerReader reader, Team team, Agent agent, Task task, Session session, Instant now) {
+        return evaluate(reader, team, agent, task, session, now, null);
+    }
+
+    /**
+     * As {@link #evaluate(LedgerReader, Team, Agent, Task, Session, Instant)}, asking whether {@code estimate}
+     * more would fit: a limited scope then trips when {@code spent + held >= limit} or
+     * {@code spent + held + estimate > limit}, and its violation carries the estimate.
+     *
+     * @param estimate micro-dollars to reserve, or null for a plain evaluation
+     */
+    static Budget evaluate(LedgerReader reader, Team team, Agent agent, Task task, Session session, Instant now,
+                           Long estimate) {
         BudgetDay day = BudgetDay.of(now, team.zone());
         long agentSpent = reader.spent(SpendKey.agentDay(agent.id(), day.date()));
+        long agentHeld = reader.held(Scope.AGENT_DAILY, agent.id(), now);
         long teamSpent = reader.spent(SpendKey.teamDay(team.id(), day.date()));
+        long teamHeld = reader.held(Scope.TEAM_DAILY, team.id(), now);
         Long taskLimit = null;
         Long taskSpent = null;
+        Long taskHeld = null;
         if (task != null) {
             taskLimit = task.budgetMicros() != null
                     ? task.budgetMicros()
                     : team.taskTypeBudget(task.taskType()).orElse(null);
             taskSpent = reader.spent(SpendKey.task(task.id()));
+            taskHeld = reader.held(Scope.TASK, task.id(), now);
         }
+        long extra = estimate == null ? 0 : estimate;
 
         List<Violation> violations = new ArrayList<>();
         if (session != null && session.status() == SessionStatus.KILLED) {
@@ -35,21 +52,24 @@ final class BudgetPolicy {
         if (agent.paused() || team.paused()) {
             violations.add(new Violation(Scope.PAUSED, null, agentSpent, null));
         }
-        if (trips(agent.dailyLimitMicros(), agentSpent)) {
-            violations.add(new Violation(Scope.AGENT_DAILY, agent.dailyLimitMicros(), agentSpent, day.resetsAt()));
+        if (trips(agent.dailyLimitMicros(), agentSpent + agentHeld, extra)) {
+            violations.add(new Violation(Scope.AGENT_DAILY, agent.dailyLimitMicros(), agentSpent, agentHeld, estimate,
+                    day.resetsAt()));
         }
-        if (taskSpent != null && trips(taskLimit, taskSpent)) {
-            violations.add(new Violation(Scope.TASK, taskLimit, taskSpent, null));
+        if (taskSpent != null && trips(taskLimit, taskSpent + taskHeld, extra)) {
+            violations.add(new Violation(Scope.TASK, taskLimit, taskSpent, taskHeld, estimate, null));
         }
-        if (trips(team.dailyLimitMicros(), teamSpent)) {
-            violations.add(new Violation(Scope.TEAM_DAILY, team.dailyLimitMicros(), teamSpent, day.resetsAt()));
+        if (trips(team.dailyLimitMicros(), teamSpent + teamHeld, extra)) {
+            violations.add(new Violation(Scope.TEAM_DAILY, team.dailyLimitMicros(), teamSpent, teamHeld, estimate,
+                    day.resetsAt()));
         }
-        return new Budget(agent.id(), task == null ? null : task.id(), agent.dailyLimitMicros(), agentSpent,
-                taskLimit, taskSpent, team.dailyLimitMicros(), teamSpent, violations, day.resetsAt());
+        return new Budget(agent.id(), task == null ? null : task.id(), agent.dailyLimitMicros(), agentSpent, agentHeld,
+                taskLimit, taskSpent, taskHeld, team.dailyLimitMicros(), teamSpent, teamHeld, violations,
+                day.resetsAt());
     }
 
-    private static boolean trips(Long limit, long spent) {
-        return limit != null && spent >= limit;
+    private static boolean trips(Long limit, long counted, long estimate) {
+        return limit != null && (counted >= limit || counted + estimate > limit);
     }
 
     /** A sentence a person or a model can act on, naming the first scope that trips. */
@@ -67,6 +87,27 @@ final class BudgetPolicy {
     }
 
     private static String amounts(Violation violation) {
-        return "$" + Money.format(violation.spentMicros()) + " of $" + Money.format(violation.limitMicros());
+        String held = violation.heldMicros() == 0 ? "" : " + $" + Money.format(violation.heldMicros()) + " held";
+        return "$" + Money.format(violation.spentMicros()) + held + " of $" + Money.format(violation.limitMicros());
+    }
+
+    /** Why a reservation of {@code estimate} does not fit, naming the first scope that would trip. */
+    static String explainReservation(String agentName, long estimate, Budget budget) {
+        Violation first = budget.violations().get(0);
+        String what = switch (first.scope()) {
+            case KILLED -> "its session was killed by a person";
+            case PAUSED -> "it or its team is paused by a person";
+            case AGENT_DAILY -> "its daily budget";
+            case TASK -> "the task's budget";
+            case TEAM_DAILY -> "the team's daily budget";
+        };
+        if (first.limitMicros() == null) {
+            return "Agent " + agentName + " cannot reserve $" + Money.format(estimate) + ": " + what
+                    + ". Stop and tell a human.";
+        }
+        String resets = first.resetsAt() == null ? "" : "; it resets at " + first.resetsAt();
+        return "Agent " + agentName + " cannot reserve $" + Money.format(estimate) + ": it would exceed " + what
+                + " (" + amounts(first) + ", $" + Money.format(first.remainingMicros()) + " remains" + resets
+                + "). Do not start this step; use a smaller step or tell a human.";
     }
 }

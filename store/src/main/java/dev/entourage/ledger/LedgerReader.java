@@ -29,6 +29,14 @@ public interface LedgerReader {
 
     Optional<StoredUsage> usageByEventId(String eventId);
 
+    /**
+     * Micro-dollars reserved by holds still held and not expired at {@code now} on one scope: an agent's
+     * ({@link Scope#AGENT_DAILY}), a team's ({@link Scope#TEAM_DAILY}) or a task's ({@link Scope#TASK}) holds.
+     */
+    long held(Scope scope, long scopeId, java.time.Instant now);
+
+    Optional<BudgetHold> hold(String holdId);
+
     /** A team's tasks, newest first. */
     List<Task> tasks(long teamId);
 

@@ -4,9 +4,11 @@ import dev.entourage.ledger.pricing.ModelPrice;
 import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.ledger.pricing.PricedCost;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,17 +27,33 @@ import org.slf4j.LoggerFactory;
 public final class LedgerService {
     /** The longest range a cost report covers. */
     public static final int MAX_REPORT_DAYS = 366;
+    /** How long a budget hold lasts unless a report settles it or it is released. */
+    public static final Duration DEFAULT_HOLD_TTL = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(LedgerService.class);
     private final LedgerStore store;
     private final PriceTable prices;
     private final Clock clock;
     private final EventIds eventIds;
+    private final Duration holdTtl;
 
     public LedgerService(LedgerStore store, PriceTable prices, Clock clock) {
+        this(store, prices, clock, DEFAULT_HOLD_TTL);
+    }
+
+    /** @param holdTtl how long a budget hold lasts unless settled or released; positive */
+    public LedgerService(LedgerStore store, PriceTable prices, Clock clock, Duration holdTtl) {
         this.store = Objects.requireNonNull(store, "store");
         this.prices = Objects.requireNonNull(prices, "prices");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.holdTtl = Objects.requireNonNull(holdTtl, "holdTtl");
+        if (holdTtl.isNegative() || holdTtl.isZero()) {
+            throw new IllegalArgumentException("holdTtl must be positive");
+        }
         this.eventIds = new EventIds(clock);
+    }
+
+    public Duration holdTtl() {
+        return holdTtl;
     }
 
     public PriceTable prices() {
@@ -157,6 +175,7 @@ public final class LedgerService {
             if (task != null && task.teamId() != agent.teamId()) {
                 throw LedgerException.invalid("task_id", "task " + taskId + " belongs to another team");
             }
+            w.expireHolds(team.id(), now);
             Budget budget = BudgetPolicy.evaluate(w, team, agent, task, null, now);
             if (budget.overBudget()) {
                 throw new BudgetExceededException(BudgetPolicy.explain(agent.name(), budget), budget);
@@ -197,6 +216,8 @@ public final class LedgerService {
         Agent agent = findAgent(w, session.agentId());
         Team team = findTeam(w, agent.teamId());
         String model = report.model() != null ? report.model() : session.model();
+        HoldStatus holdStatus = settleHold(w, report.holdId(), agent, eventId, now);
+        w.expireHolds(team.id(), now);
 
         long cost;
         CostSource source;
@@ -230,7 +251,37 @@ public final class LedgerService {
         }
         w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
                 report.tokens(), cost, source, price, report.fingerprint(), action, stopReason, now));
-        return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason);
+        return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason,
+                report.holdId(), holdStatus);
+    }
+
+    /**
+     * Settles the hold a report names, before its cost is counted, so the reservation gives way to the real
+     * cost. A hold that expired or was released is not settled, but the report is still recorded: the money
+     * was spent, and usage is never lost. Returns what became of the hold; null without one.
+     *
+     * @throws LedgerException {@code invalid_request} on {@code hold_id} for an unknown hold, another agent's
+     *                         hold, or a hold that another report settled already
+     */
+    private static HoldStatus settleHold(LedgerWriter w, String holdId, Agent agent, String eventId, Instant now) {
+        if (holdId == null) {
+            return null;
+        }
+        BudgetHold hold = w.hold(holdId).filter(h -> h.agentId() == agent.id()).orElseThrow(() ->
+                LedgerException.invalid("hold_id", "no hold '" + holdId + "' of agent " + agent.name()
+                        + " exists; send the hold_id check_budget returned, or leave hold_id out"));
+        HoldStatus status = hold.statusAt(now);
+        switch (status) {
+            case HELD -> w.closeHold(holdId, HoldStatus.SETTLED, now, eventId);
+            case SETTLED -> throw LedgerException.invalid("hold_id", "hold '" + holdId
+                    + "' was already settled by another report; a hold settles one report, so reserve again "
+                    + "or leave hold_id out");
+            case EXPIRED -> w.closeHold(holdId, HoldStatus.EXPIRED, hold.expiresAt(), null);
+            case RELEASED -> {
+                // released before: nothing to settle; the usage still counts
+            }
+        }
+        return status == HoldStatus.HELD ? HoldStatus.SETTLED : status;
     }
 
     private UsageReceipt replay(LedgerWriter w, StoredUsage first, UsageReport report, Long actingAgentId) {
@@ -242,8 +293,10 @@ public final class LedgerService {
         }
         Session session = findSession(w, first.sessionId());
         Budget budget = evaluate(w, session, session.taskId());
+        HoldStatus holdStatus = report.holdId() == null ? null
+                : w.hold(report.holdId()).map(h -> h.statusAt(clock.instant())).orElse(null);
         return new UsageReceipt(first.sessionId(), first.eventId(), true, first.costMicros(), first.costSource(),
-                session, budget, first.action(), first.stopReason());
+                session, budget, first.action(), first.stopReason(), report.holdId(), holdStatus);
     }
 
     /**
@@ -264,6 +317,98 @@ public final class LedgerService {
             Long effectiveTask = taskId != null ? taskId : session == null ? null : session.taskId();
             return evaluate(r, agent, session, effectiveTask);
         });
+    }
+
+    /**
+     * {@code check_budget} with an estimate: in one write transaction, evaluates the budget counting held amounts
+     * as spent and, if {@code estimateMicros} more fits on every applicable scope (agent daily, task, team daily;
+     * and nothing is paused or killed), reserves it as a hold that lasts {@link #holdTtl()}. The task and session
+     * are chosen as in {@link #checkBudget}.
+     *
+     * @throws BudgetExceededException when it does not fit; its budget's violations name each scope that would
+     *                                 trip (with the estimate), its details the first {@code scope} and its
+     *                                 {@code remaining_usd}
+     * @throws LedgerException         {@code invalid_request} on {@code estimated_cost_usd} for a negative or
+     *                                 absurd estimate
+     */
+    public HoldReceipt reserve(long agentId, Long taskId, Long sessionId, long estimateMicros) {
+        if (estimateMicros < 0 || estimateMicros > Money.MAX_REPORTED_MICROS) {
+            throw LedgerException.invalid("estimated_cost_usd", "must be between 0 and 10000");
+        }
+        return store.write(w -> {
+            Instant now = clock.instant();
+            Agent agent = findAgent(w, agentId);
+            Team team = findTeam(w, agent.teamId());
+            Session session = sessionId != null
+                    ? findSession(w, sessionId)
+                    : w.latestActiveSession(agent.id()).orElse(null);
+            if (session != null && session.agentId() != agent.id()) {
+                throw LedgerException.invalid("session_id", "session " + sessionId + " belongs to another agent");
+            }
+            Long effectiveTask = taskId != null ? taskId : session == null ? null : session.taskId();
+            Task task = effectiveTask == null ? null : findTask(w, effectiveTask);
+            if (task != null && task.teamId() != team.id()) {
+                throw LedgerException.invalid("task_id", "task " + effectiveTask + " belongs to another team");
+            }
+            w.expireHolds(team.id(), now);
+            Budget wouldBe = BudgetPolicy.evaluate(w, team, agent, task, session, now, estimateMicros);
+            if (wouldBe.overBudget()) {
+                Violation first = wouldBe.violations().get(0);
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("scope", first.scope().wireName());
+                details.put("estimated_cost_usd", Money.toDollars(estimateMicros));
+                if (first.remainingMicros() != null) {
+                    details.put("remaining_usd", Money.toDollars(first.remainingMicros()));
+                }
+                throw new BudgetExceededException(BudgetPolicy.explainReservation(agent.name(), estimateMicros,
+                        wouldBe), wouldBe, details);
+            }
+            BudgetHold hold = new BudgetHold(eventIds.next(), agent.id(), team.id(), task == null ? null : task.id(),
+                    session == null ? null : session.id(), estimateMicros, now, now.plus(holdTtl), HoldStatus.HELD,
+                    null, null);
+            w.insertHold(hold);
+            return new HoldReceipt(hold, BudgetPolicy.evaluate(w, team, agent, task, session, now));
+        });
+    }
+
+    /** The hold with this id, as it stands now (a held hold whose time ran out reads as expired). */
+    public BudgetHold hold(String holdId) {
+        return store.read(r -> current(findHold(r, holdId), clock.instant()));
+    }
+
+    /**
+     * Releases a hold before it is used, so its amount stops counting. Releasing a hold that is settled,
+     * released or expired changes nothing and returns it as it is.
+     *
+     * @param actingAgentId the agent the caller acts for, or null for a caller that may act for any
+     * @throws LedgerException {@code not_found} for an unknown hold, {@code forbidden} for another agent's
+     */
+    public BudgetHold releaseHold(String holdId, Long actingAgentId) {
+        return store.write(w -> {
+            Instant now = clock.instant();
+            BudgetHold hold = findHold(w, holdId);
+            if (actingAgentId != null && hold.agentId() != actingAgentId) {
+                throw new LedgerException(ErrorCode.FORBIDDEN, "hold " + holdId + " belongs to another agent",
+                        Map.of("field", "hold_id"), null);
+            }
+            w.expireHolds(hold.teamId(), now);
+            if (hold.statusAt(now) == HoldStatus.HELD) {
+                w.closeHold(holdId, HoldStatus.RELEASED, now, null);
+            }
+            return current(findHold(w, holdId), now);
+        });
+    }
+
+    private static BudgetHold current(BudgetHold hold, Instant now) {
+        HoldStatus status = hold.statusAt(now);
+        return status == hold.status() ? hold : new BudgetHold(hold.id(), hold.agentId(), hold.teamId(),
+                hold.taskId(), hold.sessionId(), hold.amountMicros(), hold.createdAt(), hold.expiresAt(), status,
+                hold.expiresAt(), null);
+    }
+
+    private static BudgetHold findHold(LedgerReader r, String holdId) {
+        String id = Text.required("hold_id", holdId, 200);
+        return r.hold(id).orElseThrow(() -> LedgerException.notFound("hold_id", "hold '" + id + "' does not exist"));
     }
 
     private Budget evaluate(LedgerReader r, Session session, Long taskId) {

@@ -29,6 +29,14 @@ public interface LedgerWriter extends LedgerReader {
     /** Adds {@code micros} to the counter of one scope in one window, creating it at 0 first. */
     void addSpend(SpendKey key, long micros);
 
+    void insertHold(BudgetHold hold);
+
+    /** Moves a held hold to {@code status} (settled, released or expired); a hold no longer held is left as it is. */
+    void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId);
+
+    /** Marks the team's held holds whose time ran out at {@code now} as expired; returns how many. */
+    int expireHolds(long teamId, Instant now);
+
     // access
 
     dev.entourage.ledger.access.ApiKey insertApiKey(String keyHash, String prefix, String name,

@@ -9,14 +9,23 @@ import java.util.Objects;
  * @param session    the session's totals now
  * @param budget     the budget now
  * @param stopReason the scope that tripped when {@code action} is stop, else null
+ * @param holdId     the hold the report named, or null
+ * @param holdStatus what became of that hold: {@code settled}, or {@code expired}/{@code released} when it had
+ *                   run out or been released before (the usage is recorded all the same); null without a hold
  */
 public record UsageReceipt(long sessionId, String eventId, boolean duplicate, long costMicros, CostSource costSource,
-                           Session session, Budget budget, Action action, String stopReason) {
+                           Session session, Budget budget, Action action, String stopReason, String holdId,
+                           HoldStatus holdStatus) {
     public UsageReceipt {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(costSource, "costSource");
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(action, "action");
+    }
+
+    public UsageReceipt(long sessionId, String eventId, boolean duplicate, long costMicros, CostSource costSource,
+                        Session session, Budget budget, Action action, String stopReason) {
+        this(sessionId, eventId, duplicate, costMicros, costSource, session, budget, action, stopReason, null, null);
     }
 }

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param model      null to use the session's model
  * @param eventId    null to let the ledger generate a time-ordered one; a replay with the same id is
  *                   answered with the first answer
+ * @param holdId     the hold this report settles, or null
  */
-public record UsageReport(long sessionId, TokenCounts tokens, Long costMicros, String model, String eventId) {
+public record UsageReport(long sessionId, TokenCounts tokens, Long costMicros, String model, String eventId,
+                          String holdId) {
     public UsageReport {
         Objects.requireNonNull(tokens, "tokens");
         if (costMicros != null && (costMicros < 0 || costMicros > Money.MAX_REPORTED_MICROS)) {
@@ -18,6 +20,16 @@ public record UsageReport(long sessionId, TokenCounts tokens, Long costMicros, S
         }
         model = Text.optional("model", model, 200);
         eventId = Text.optional("event_id", eventId, 200);
+        holdId = Text.optional("hold_id", holdId, 200);
+    }
+
+    public UsageReport(long sessionId, TokenCounts tokens, Long costMicros, String model, String eventId) {
+        this(sessionId, tokens, costMicros, model, eventId, null);
+    }
+
+    /** The same report with another event id. */
+    public UsageReport withEventId(String id) {
+        return new UsageReport(sessionId, tokens, costMicros, model, id, holdId);
     }
 
     /** A canonical text of everything that makes two reports the same report. */
@@ -25,6 +37,6 @@ public record UsageReport(long sessionId, TokenCounts tokens, Long costMicros, S
         return String.join("|", Long.toString(sessionId), Long.toString(tokens.input()),
                 Long.toString(tokens.output()), Long.toString(tokens.cacheCreation()),
                 Long.toString(tokens.cacheCreation1h()), Long.toString(tokens.cacheRead()),
-                String.valueOf(costMicros), String.valueOf(model));
+                String.valueOf(costMicros), String.valueOf(model)) + (holdId == null ? "" : "|hold=" + holdId);
     }
 }

@@ -2,9 +2,12 @@ package dev.entourage.store;
 
 import dev.entourage.ledger.Action;
 import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.CostSource;
+import dev.entourage.ledger.HoldStatus;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.NewTask;
+import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.SessionStatus;
@@ -334,6 +337,65 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 .bind("price_cr", price == null ? null : price.cacheReadPerMtok())
                 .bind("fingerprint", usage.fingerprint()).bind("action", usage.action().wireName())
                 .bind("stop_reason", usage.stopReason()).bind("reported_at", usage.reportedAt().toEpochMilli())
+                .execute();
+    }
+
+    @Override
+    public long held(Scope scope, long scopeId, Instant now) {
+        String column = switch (scope) {
+            case AGENT_DAILY -> "agent_id";
+            case TEAM_DAILY -> "team_id";
+            case TASK -> "task_id";
+            default -> throw new IllegalArgumentException("no holds on scope " + scope);
+        };
+        return handle.createQuery("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
+                        + " = :id AND status = 'held' AND expires_at > :now")
+                .bind("id", scopeId).bind("now", now.toEpochMilli())
+                .mapTo(Long.class).one();
+    }
+
+    @Override
+    public Optional<BudgetHold> hold(String holdId) {
+        return handle.createQuery("SELECT * FROM budget_holds WHERE hold_id = :id").bind("id", holdId)
+                .map((rs, ctx) -> {
+                    Long closedAt = nullableLong(rs, "closed_at");
+                    return new BudgetHold(rs.getString("hold_id"), rs.getLong("agent_id"), rs.getLong("team_id"),
+                            nullableLong(rs, "task_id"), nullableLong(rs, "session_id"), rs.getLong("amount_micros"),
+                            Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
+                            HoldStatus.fromWire(rs.getString("status")),
+                            closedAt == null ? null : Instant.ofEpochMilli(closedAt), rs.getString("event_id"));
+                })
+                .findOne();
+    }
+
+    @Override
+    public void insertHold(BudgetHold hold) {
+        handle.createUpdate("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
+                        + "status, created_at, expires_at, closed_at, event_id) VALUES (:id, :agent_id, :team_id, "
+                        + ":task_id, :session_id, :amount, :status, :created_at, :expires_at, :closed_at, :event_id)")
+                .bind("id", hold.id()).bind("agent_id", hold.agentId()).bind("team_id", hold.teamId())
+                .bind("task_id", hold.taskId()).bind("session_id", hold.sessionId())
+                .bind("amount", hold.amountMicros()).bind("status", hold.status().wireName())
+                .bind("created_at", hold.createdAt().toEpochMilli()).bind("expires_at", hold.expiresAt().toEpochMilli())
+                .bind("closed_at", hold.closedAt() == null ? null : hold.closedAt().toEpochMilli())
+                .bind("event_id", hold.eventId())
+                .execute();
+    }
+
+    @Override
+    public void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
+        handle.createUpdate("UPDATE budget_holds SET status = :status, closed_at = :closed_at, event_id = :event_id "
+                        + "WHERE hold_id = :id AND status = 'held'")
+                .bind("status", status.wireName()).bind("closed_at", closedAt.toEpochMilli())
+                .bind("event_id", eventId).bind("id", holdId)
+                .execute();
+    }
+
+    @Override
+    public int expireHolds(long teamId, Instant now) {
+        return handle.createUpdate("UPDATE budget_holds SET status = 'expired', closed_at = expires_at "
+                        + "WHERE team_id = :team_id AND status = 'held' AND expires_at <= :now")
+                .bind("team_id", teamId).bind("now", now.toEpochMilli())
                 .execute();
     }
 

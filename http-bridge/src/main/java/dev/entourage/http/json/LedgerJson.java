@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.BudgetExceededException;
+import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.CostReport;
+import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Session;
@@ -67,12 +69,15 @@ public final class LedgerJson {
         node.put("task_id", b.taskId());
         node.put("daily_limit_usd", dollars(b.dailyLimit()));
         node.put("daily_spent_usd", Money.toDollars(b.dailySpent()));
+        node.put("daily_held_usd", Money.toDollars(b.dailyHeld()));
         node.put("daily_remaining_usd", dollars(b.dailyRemaining()));
         node.put("task_limit_usd", dollars(b.taskLimit()));
         node.put("task_spent_usd", dollars(b.taskSpent()));
+        node.put("task_held_usd", dollars(b.taskHeld()));
         node.put("task_remaining_usd", dollars(b.taskRemaining()));
         node.put("team_daily_limit_usd", dollars(b.teamDailyLimit()));
         node.put("team_daily_spent_usd", Money.toDollars(b.teamDailySpent()));
+        node.put("team_daily_held_usd", Money.toDollars(b.teamDailyHeld()));
         node.put("team_daily_remaining_usd", dollars(b.teamDailyRemaining()));
         node.put("over_budget", b.overBudget());
         ArrayNode violations = node.putArray("violations");
@@ -81,6 +86,9 @@ public final class LedgerJson {
             violation.put("scope", v.scope().wireName());
             violation.put("limit_usd", dollars(v.limitMicros()));
             violation.put("spent_usd", Money.toDollars(v.spentMicros()));
+            violation.put("held_usd", Money.toDollars(v.heldMicros()));
+            violation.put("estimated_cost_usd", dollars(v.estimateMicros()));
+            violation.put("remaining_usd", dollars(v.remainingMicros()));
             violation.put("resets_at", time(v.resetsAt()));
         }
         node.put("resets_at", time(b.resetsAt()));
@@ -99,6 +107,43 @@ public final class LedgerJson {
         node.put("over_budget", r.budget().overBudget());
         node.put("action", r.action().wireName());
         node.put("stop_reason", r.stopReason());
+        node.put("hold_id", r.holdId());
+        node.put("hold_status", r.holdStatus() == null ? null : r.holdStatus().wireName());
+        return node;
+    }
+
+    /** A budget hold: what it reserves, where it stands and until when. */
+    public ObjectNode hold(BudgetHold h) {
+        ObjectNode node = NODES.objectNode();
+        node.put("hold_id", h.id());
+        node.put("agent_id", h.agentId());
+        node.put("team_id", h.teamId());
+        node.put("task_id", h.taskId());
+        node.put("session_id", h.sessionId());
+        node.put("estimated_cost_usd", Money.toDollars(h.amountMicros()));
+        node.put("status", h.status().wireName());
+        node.put("created_at", time(h.createdAt()));
+        node.put("expires_at", time(h.expiresAt()));
+        node.put("closed_at", time(h.closedAt()));
+        node.put("event_id", h.eventId());
+        return node;
+    }
+
+    /** The REST answer to a reservation that fit: {@code {"hold_id", "expires_at", "estimated_cost_usd", "budget"}}. */
+    public ObjectNode reservation(HoldReceipt r) {
+        ObjectNode node = NODES.objectNode();
+        node.put("hold_id", r.hold().id());
+        node.put("expires_at", time(r.hold().expiresAt()));
+        node.put("estimated_cost_usd", Money.toDollars(r.hold().amountMicros()));
+        node.set("budget", budget(r.budget()));
+        return node;
+    }
+
+    /** The MCP {@code check_budget} answer with an estimate: the budget plus {@code hold_id} and {@code hold_expires_at}. */
+    public ObjectNode budgetWithHold(HoldReceipt r) {
+        ObjectNode node = budget(r.budget());
+        node.put("hold_id", r.hold().id());
+        node.put("hold_expires_at", time(r.hold().expiresAt()));
         return node;
     }
 

@@ -12,7 +12,7 @@ public final class LedgerRequests {
     /** Fields of a usage report, as REST bodies and the MCP tool take them. */
     public static final Set<String> USAGE_FIELDS = Set.of("session_id", "input_tokens", "output_tokens",
             "cache_creation_input_tokens", "cache_creation_1h_input_tokens", "cache_read_input_tokens", "cost_usd",
-            "model", "event_id");
+            "model", "event_id", "hold_id");
 
     private LedgerRequests() {
     }
@@ -48,7 +48,7 @@ public final class LedgerRequests {
                 tokensOrZero(fields, "cache_creation_1h_input_tokens"),
                 tokensOrZero(fields, "cache_read_input_tokens"));
         return new UsageReport(sessionId, tokens, fields.optionalDollars("cost_usd", Money.MAX_REPORTED_MICROS),
-                fields.optionalString("model"), fields.optionalString("event_id"));
+                fields.optionalString("model"), fields.optionalString("event_id"), fields.optionalString("hold_id"));
     }
 
     private static long tokensOrZero(Fields fields, String field) {
@@ -59,6 +59,30 @@ public final class LedgerRequests {
     /** The task named by a budget check, or null. */
     public static Long budgetTask(JsonNode body) {
         return Fields.of(body, Set.of("task_id")).optionalId("task_id");
+    }
+
+    /**
+     * A budget check: the task (or null) and the estimate to reserve (or null for a plain check).
+     *
+     * @param estimateMicros null when no {@code estimated_cost_usd} was given
+     */
+    public record BudgetCheck(Long taskId, Long estimateMicros) {
+    }
+
+    /** The MCP {@code check_budget} arguments: {@code task_id?}, {@code estimated_cost_usd?}. */
+    public static BudgetCheck budgetCheck(JsonNode body) {
+        Fields fields = Fields.of(body, Set.of("task_id", "estimated_cost_usd"));
+        return new BudgetCheck(fields.optionalId("task_id"),
+                fields.optionalDollars("estimated_cost_usd", Money.MAX_REPORTED_MICROS));
+    }
+
+    /** A REST reservation {@code {"estimated_cost_usd", "task_id"?}}: the estimate is required. */
+    public static BudgetCheck hold(JsonNode body) {
+        BudgetCheck check = budgetCheck(body);
+        if (check.estimateMicros() == null) {
+            throw LedgerException.invalid("estimated_cost_usd", "is required: the dollars to reserve, e.g. 0.40");
+        }
+        return check;
     }
 
     /** The session named by an end request, or {@code defaultSessionId}. */
