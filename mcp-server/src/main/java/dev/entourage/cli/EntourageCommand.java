@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Keeps AI agents from burning money unseen: sessions, usage, budgets and kill switches.",
         subcommands = {ServeCommand.class, McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
                 TasksCommand.class, BudgetCommand.class, SessionsCommand.class, PricesCommand.class,
-                KeysCommand.class, UsersCommand.class, DoctorCommand.class, BackupCommand.class,
+                KeysCommand.class, UsersCommand.class, KillCommand.class, DoctorCommand.class, BackupCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Every command takes --db PATH (env ENTOURAGE_DB, default ~/.entourage/entourage.db).",
                 "Exit codes: 0 ok, 1 failure, 2 usage error."})

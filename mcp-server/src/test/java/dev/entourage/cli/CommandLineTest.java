@@ -53,7 +53,7 @@ class CommandLineTest {
     @Test
     void helpWorksEverywhereAndUsageErrorsExitWithTwo() {
         assertThat(run("--help").code()).isZero();
-        for (String command : List.of("mcp", "init", "teams", "agents", "tasks", "budget", "sessions", "prices", "keys",
+        for (String command : List.of("kill", "mcp", "init", "teams", "agents", "tasks", "budget", "sessions", "prices", "keys",
                 "users")) {
             Run help = run(command, "--help");
             assertThat(help.code()).as(command).isZero();
@@ -134,6 +134,32 @@ class CommandLineTest {
         Run unknown = run("budget", "nobody");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("agent 'nobody' does not exist");
+    }
+
+    @Test
+    void killStopsASessionAndTheNextReportIsToldToStop() {
+        run("agents", "set", "eng-1");
+        Path db = dir.resolve("ledger.db");
+        long session;
+        try (dev.entourage.app.Ledger ledger = dev.entourage.app.Ledger.open(db.toString(), null,
+                java.time.Clock.systemUTC())) {
+            session = ledger.service().startSession(ledger.service().agent("eng-1").id(), null, null).session().id();
+        }
+
+        Run killed = run("kill", Long.toString(session), "--reason", "looping", "--json");
+        Run unknown = run("kill", "999");
+
+        assertThat(killed.code()).isZero();
+        assertThat(killed.json().path("status").asText()).isEqualTo("killed");
+        assertThat(killed.json().path("stop_reason").asText()).isEqualTo("killed");
+        assertThat(unknown.code()).isEqualTo(1);
+        try (dev.entourage.app.Ledger ledger = dev.entourage.app.Ledger.open(db.toString(), null,
+                java.time.Clock.systemUTC())) {
+            var receipt = ledger.service().reportUsage(new dev.entourage.ledger.UsageReport(session,
+                    new dev.entourage.ledger.TokenCounts(1, 1, 0, 0, 0), 10L, null, null));
+            assertThat(receipt.action()).isEqualTo(dev.entourage.ledger.Action.STOP);
+            assertThat(receipt.stopReason()).isEqualTo("killed");
+        }
     }
 
     @Test
