@@ -58,6 +58,9 @@ final class RestRoutes {
         this.guard = new Guard(ledger);
     }
 
+    private static final int DEFAULT_ALERT_LIMIT = 100;
+    private static final int MAX_ALERT_LIMIT = 1000;
+
     Router router() {
         return new Router()
                 .add("POST", "/agents/{agent_id}/sessions", this::startSession)
@@ -77,7 +80,7 @@ final class RestRoutes {
                 .add("GET", "/teams/{team_id}/tasks", this::tasks)
                 .add("GET", "/tasks/{task_id}", this::task)
                 .add("GET", "/teams/{team_id}/costs", this::costs)
-                .add("GET", "/teams/{team_id}/alerts", notYet("GET /teams/{team_id}/alerts"))
+                .add("GET", "/teams/{team_id}/alerts", this::alerts)
                 .add("GET", "/events", notYet("GET /events"))
                 .add("POST", "/auth/login", this::login)
                 .add("POST", "/auth/keys", this::createKey)
@@ -85,7 +88,19 @@ final class RestRoutes {
                 .add("DELETE", "/auth/keys/{key_id}", this::revokeKey);
     }
 
-    /** Routes of a later version (alerts, events): 501, in this one place. */
+    private Reply alerts(Call call) {
+        Principal p = call.principal();
+        Guard.people(p);
+        Query query = call.query("limit");
+        int limit = query.integer("limit", 1, MAX_ALERT_LIMIT, DEFAULT_ALERT_LIMIT);
+        Team team = guard.team(p, call.path("team_id"));
+        ObjectNode node = NODES.objectNode();
+        ArrayNode alerts = node.putArray("alerts");
+        ledger.alerts(Long.toString(team.id()), limit).forEach(a -> alerts.add(json.alert(a)));
+        return Reply.ok(node);
+    }
+
+    /** Routes of a later version (events): 501, in this one place. */
     private static Router.Handler notYet(String route) {
         return call -> {
             throw HttpFailure.notAvailable(route);

@@ -177,12 +177,22 @@ class BadInputTest {
     }
 
     @Test
-    void refusesTeamSettingsThisVersionDoesNotKeep() {
-        for (String field : new String[] {"alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd"}) {
+    void refusesBadAlertAndRunawaySettings() {
+        String[][] cases = {
+                {"alert_webhook_url", "\"ftp://example.com/x\""},
+                {"alert_webhook_url", "\"not a url\""},
+                {"alert_webhook_url", "5"},
+                {"alert_thresholds", "[0]"},
+                {"alert_thresholds", "[80, 1001]"},
+                {"alert_thresholds", "[\"80\"]"},
+                {"alert_thresholds", "80"},
+                {"alert_thresholds", "[80.5]"},
+                {"max_session_cost_per_minute_usd", "-1"},
+                {"max_session_cost_per_minute_usd", "\"1\""}};
+        for (String[] c : cases) {
             Harness.Answer answer = h.admin("PATCH", "/api/v1/settings/teams/default",
-                    "{\"daily_cost_limit_usd\": 3, \"" + field + "\": null}");
-            assertRefused(answer, 400, "invalid_request", field);
-            assertThat(answer.json().get("error").get("message").asText()).contains("not supported yet");
+                    "{\"daily_cost_limit_usd\": 3, \"" + c[0] + "\": " + c[1] + "}");
+            assertRefused(answer, 400, "invalid_request", c[0]);
         }
         assertThat(h.ledger.team("default").dailyLimitMicros()).isNull();
     }
@@ -212,7 +222,7 @@ class BadInputTest {
         Harness.Answer events = h.admin("GET", "/api/v1/events", null);
         assertRefused(events, 501, "invalid_request", "not available in this version");
         assertRefused(h.admin("GET", "/api/v1/events", null), 501, "invalid_request", "GET /events");
-        assertRefused(h.admin("GET", "/api/v1/teams/default/alerts", null), 501, "invalid_request", null);
+        assertRefused(h.admin("GET", "/api/v1/teams/default/alerts?limit=0", null), 400, "invalid_request", "limit");
         assertRefused(h.admin("DELETE", "/api/v1/holds/abc", null), 404, "not_found", "hold_id");
     }
 

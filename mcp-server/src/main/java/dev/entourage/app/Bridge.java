@@ -1,19 +1,26 @@
 package dev.entourage.app;
 
 import dev.entourage.cli.Version;
+import dev.entourage.http.AlertDispatcher;
 import dev.entourage.http.BridgeConfig;
 import dev.entourage.http.HttpBridge;
 import dev.entourage.mcp.HttpMcp;
 import java.util.Objects;
 
-/** The running HTTP bridge: REST, MCP over HTTP ({@code /mcp}, {@code /sse}) over one open {@link Ledger}. */
+/**
+ * The running HTTP bridge: REST, MCP over HTTP ({@code /mcp}, {@code /sse}) over one open {@link Ledger}, and the
+ * alert dispatcher that POSTs alerts to the teams' webhooks (only here: the stdio sidecar records alerts, the
+ * bridge delivers them).
+ */
 public final class Bridge implements AutoCloseable {
     private final HttpMcp mcp;
     private final HttpBridge http;
+    private final AlertDispatcher alerts;
 
-    private Bridge(HttpMcp mcp, HttpBridge http) {
+    private Bridge(HttpMcp mcp, HttpBridge http, AlertDispatcher alerts) {
         this.mcp = mcp;
         this.http = http;
+        this.alerts = alerts;
     }
 
     /** Starts listening; returns once requests are served. */
@@ -21,7 +28,8 @@ public final class Bridge implements AutoCloseable {
         Objects.requireNonNull(ledger, "ledger");
         HttpMcp mcp = HttpMcp.create(ledger.service(), config.host(), Version.VERSION);
         try {
-            return new Bridge(mcp, HttpBridge.start(config, ledger.service(), ledger.access(), mcp.servlets()));
+            HttpBridge http = HttpBridge.start(config, ledger.service(), ledger.access(), mcp.servlets());
+            return new Bridge(mcp, http, AlertDispatcher.start(ledger.service()));
         } catch (RuntimeException e) {
             mcp.close();
             throw e;
@@ -35,6 +43,7 @@ public final class Bridge implements AutoCloseable {
     /** Stops taking requests, lets those in flight finish, then closes the MCP servers. */
     @Override
     public void close() {
+        alerts.close();
         http.close();
         mcp.close();
     }

@@ -3,6 +3,7 @@ package dev.entourage.cli;
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.ledger.Change;
+import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
@@ -47,6 +48,21 @@ final class TeamsCommand {
                         + "Replaces the team's whole set.")
         Map<String, String> taskTypeBudgets;
 
+        @Option(names = "--max-session-cost-per-minute", paramLabel = "USD|none",
+                description = "Runaway guard: a session spending more than this per minute, averaged over the "
+                        + "last 5 minutes, is told to stop (stop_reason runaway); 'none' removes it.")
+        String maxSessionRate;
+
+        @Option(names = "--alert-webhook-url", paramLabel = "URL|none",
+                description = "Where the bridge (entourage serve) POSTs budget alerts (Slack-compatible JSON); "
+                        + "'none' removes it.")
+        String alertWebhookUrl;
+
+        @Option(names = "--alert-thresholds", paramLabel = "PERCENT[,PERCENT...]|none", split = ",",
+                description = "Percentages of a limit at which an alert fires (default 80,100); 'none' turns "
+                        + "alerts off.")
+        List<String> alertThresholds;
+
         @Option(names = "--json", description = "Print the team as JSON.")
         boolean json;
 
@@ -59,16 +75,42 @@ final class TeamsCommand {
                         parsed.put(type, Money.parseDollars(usd, "--task-type-budget", Money.MAX_REPORTED_MICROS)));
                 budgets = Change.to(parsed);
             }
+            Change<Long> rate = maxSessionRate == null ? Change.keep()
+                    : "none".equalsIgnoreCase(maxSessionRate.strip()) ? Change.to(null)
+                    : Change.to(Money.parseDollars(maxSessionRate, "--max-session-cost-per-minute",
+                            Money.MAX_REPORTED_MICROS));
+            Change<String> webhook = alertWebhookUrl == null ? Change.keep()
+                    : Change.to("none".equalsIgnoreCase(alertWebhookUrl.strip()) ? null : alertWebhookUrl);
+            Change<List<Integer>> thresholds = Change.keep();
+            if (alertThresholds != null) {
+                List<Integer> parsed = new java.util.ArrayList<>();
+                for (String t : alertThresholds) {
+                    if (t.isBlank() || "none".equalsIgnoreCase(t.strip())) {
+                        continue;
+                    }
+                    try {
+                        parsed.add(Integer.parseInt(t.strip().replace("%", "")));
+                    } catch (NumberFormatException e) {
+                        throw LedgerException.invalid("--alert-thresholds", "must be whole percentages such as 80,100");
+                    }
+                }
+                thresholds = Change.to(parsed);
+            }
             TeamSettings settings = new TeamSettings(Limits.limit("--daily-limit", dailyLimit),
-                    Limits.zone(timezone), Limits.flag(paused), budgets);
+                    Limits.zone(timezone), Limits.flag(paused), budgets, thresholds, webhook, rate);
             try (Ledger ledger = store.open()) {
                 Team team = ledger.service().setTeam(name, settings);
                 if (json) {
                     Output.json(new LedgerJson(Clock.systemUTC()).team(team));
                 } else {
-                    Output.table(List.of("id", "team", "daily limit", "timezone", "paused"),
+                    Output.table(List.of("id", "team", "daily limit", "timezone", "paused", "runaway $/min",
+                                    "alerts at", "alert webhook"),
                             List.of(List.of(Long.toString(team.id()), team.name(), Output.dollars(team.dailyLimitMicros()),
-                                    team.zone().getId(), Boolean.toString(team.paused()))));
+                                    team.zone().getId(), Boolean.toString(team.paused()),
+                                    Output.dollars(team.maxSessionRateMicros()),
+                                    team.alertThresholds().isEmpty() ? "none" : team.alertThresholds().stream()
+                                            .map(t -> t + "%").collect(java.util.stream.Collectors.joining(",")),
+                                    team.alertWebhookUrl() == null ? "-" : team.alertWebhookUrl())));
                 }
             }
             return 0;

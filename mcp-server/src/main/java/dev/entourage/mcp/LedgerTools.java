@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.Json;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
+import dev.entourage.ledger.Alert;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.HoldReceipt;
@@ -19,6 +20,8 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import io.modelcontextprotocol.spec.McpSchema.LoggingMessageNotification;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 import java.util.List;
@@ -95,7 +98,7 @@ public final class LedgerTools {
     }
 
     private interface Handler {
-        CallToolResult handle(Caller caller, JsonNode arguments);
+        CallToolResult handle(Caller caller, JsonNode arguments, McpSyncServerExchange exchange);
     }
 
     private SyncToolSpecification tool(String name, String title, String description, Map<String, Object> input,
@@ -121,7 +124,7 @@ public final class LedgerTools {
                         Map.of(), null);
             }
             JsonNode arguments = MAPPER.valueToTree(request.arguments() == null ? Map.of() : request.arguments());
-            return handler.handle(caller, arguments);
+            return handler.handle(caller, arguments, exchange);
         } catch (LedgerException e) {
             return error(e);
         } catch (RuntimeException e) {
@@ -132,7 +135,7 @@ public final class LedgerTools {
         }
     }
 
-    private CallToolResult startSession(Caller caller, JsonNode arguments) {
+    private CallToolResult startSession(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
         LedgerRequests.StartSession request = LedgerRequests.startSession(arguments);
         Long taskId = request.taskId() != null ? request.taskId() : caller.defaultTaskId();
         String model = request.model() != null ? request.model() : caller.defaultModel();
@@ -142,16 +145,33 @@ public final class LedgerTools {
                 + caller.agentName() + (taskId == null ? "" : " on task " + taskId) + "; " + summary(start.budget()));
     }
 
-    private CallToolResult reportUsage(Caller caller, JsonNode arguments) {
+    private CallToolResult reportUsage(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
         UsageReceipt receipt = ledger.reportUsage(LedgerRequests.usage(arguments, caller.openSessionId()),
                 caller.agentId());
+        for (Alert alert : receipt.alerts()) {
+            notifyAlert(exchange, alert);
+        }
         String line = (receipt.duplicate() ? "Already recorded" : "Recorded") + " $"
                 + Money.format(receipt.costMicros()) + " (" + receipt.costSource().wireName() + ") in session "
                 + receipt.sessionId() + "; " + summary(receipt.budget());
         return success(json.usage(receipt), line);
     }
 
-    private CallToolResult checkBudget(Caller caller, JsonNode arguments) {
+    /** Tells the client a threshold was crossed: a logging notification, level warning, logger "entourage". */
+    private static void notifyAlert(McpSyncServerExchange exchange, Alert alert) {
+        if (exchange == null) {
+            return;
+        }
+        try {
+            exchange.loggingNotification(new LoggingMessageNotification(LoggingLevel.WARNING, "entourage",
+                    alert.text()));
+        } catch (RuntimeException e) {
+            // the usage is recorded either way; a client that cannot take the notification still gets the answer
+            LOG.debug("Could not send the alert notification: {}", e.toString());
+        }
+    }
+
+    private CallToolResult checkBudget(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
         LedgerRequests.BudgetCheck request = LedgerRequests.budgetCheck(arguments);
         if (request.estimateMicros() == null) {
             Budget budget = ledger.checkBudget(caller.agentId(), request.taskId(), caller.openSessionId());
@@ -168,7 +188,7 @@ public final class LedgerTools {
                 + "; pass hold_id to report_usage for this step; " + summary(receipt.budget()));
     }
 
-    private CallToolResult endSession(Caller caller, JsonNode arguments) {
+    private CallToolResult endSession(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
         Session session = ledger.endSession(LedgerRequests.endSession(arguments, caller.openSessionId()),
                 caller.agentId());
         caller.ended(session.id());

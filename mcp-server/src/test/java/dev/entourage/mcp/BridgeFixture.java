@@ -24,6 +24,10 @@ final class BridgeFixture implements AutoCloseable {
         bridge = Bridge.start(ledger, new BridgeConfig("127.0.0.1", 0, 100_000, false));
     }
 
+    Ledger ledger() {
+        return ledger;
+    }
+
     URI uri() {
         return URI.create("http://127.0.0.1:" + bridge.port());
     }

@@ -51,6 +51,7 @@ class HttpMcpContractIT extends LedgerContract {
                     .requestBuilder(HttpRequest.newBuilder().header("X-API-Key", key))
                     .build();
             McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+                .loggingConsumer(this::logged)
                     .initializationTimeout(Duration.ofSeconds(30)).build();
             client.initialize();
             return client;

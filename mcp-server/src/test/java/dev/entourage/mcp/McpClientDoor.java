@@ -11,6 +11,14 @@ abstract class McpClientDoor implements Door {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private McpSyncClient client;
+    /** The logging notifications the server sent this door's clients. */
+    final java.util.List<McpSchema.LoggingMessageNotification> logs =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** For {@code loggingConsumer}: keeps what the server logged to the client. */
+    void logged(McpSchema.LoggingMessageNotification notification) {
+        logs.add(notification);
+    }
 
     /** Connects a new, initialized client. */
     abstract McpSyncClient connect();

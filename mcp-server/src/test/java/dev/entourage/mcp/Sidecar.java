@@ -34,6 +34,7 @@ final class Sidecar extends McpClientDoor {
         StdioClientTransport transport = new StdioClientTransport(
                 ServerParameters.builder("java").args(args).build(), new JacksonMcpJsonMapper(MAPPER));
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+                .loggingConsumer(this::logged)
                 .initializationTimeout(Duration.ofSeconds(30)).build();
         client.initialize();
         return client;

@@ -40,6 +40,18 @@ public record Budget(long agentId, Long taskId, Long dailyLimit, long dailySpent
         return remaining(teamDailyLimit, teamDailySpent + teamDailyHeld);
     }
 
+    /** The same budget with one more violation, placed after those of a person (killed, paused). */
+    public Budget withViolation(Violation violation) {
+        List<Violation> all = new java.util.ArrayList<>(violations);
+        int at = 0;
+        while (at < all.size() && (all.get(at).scope() == Scope.KILLED || all.get(at).scope() == Scope.PAUSED)) {
+            at++;
+        }
+        all.add(at, violation);
+        return new Budget(agentId, taskId, dailyLimit, dailySpent, dailyHeld, taskLimit, taskSpent, taskHeld,
+                teamDailyLimit, teamDailySpent, teamDailyHeld, all, resetsAt);
+    }
+
     /** The scope that trips first, which is also the {@code stop_reason}. */
     public Optional<Scope> firstViolation() {
         return violations.stream().map(Violation::scope).findFirst();

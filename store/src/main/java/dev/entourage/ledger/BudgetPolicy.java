@@ -81,6 +81,8 @@ final class BudgetPolicy {
             case AGENT_DAILY -> "its daily budget is used up (" + amounts(first) + " today)";
             case TASK -> "the task's budget is used up (" + amounts(first) + ")";
             case TEAM_DAILY -> "the team's daily budget is used up (" + amounts(first) + " today)";
+            case RUNAWAY -> "its session is spending too fast ($" + Money.format(first.spentMicros())
+                    + " in the last 5 minutes, more than $" + Money.format(first.limitMicros()) + ")";
         };
         String resets = first.resetsAt() == null ? "" : "; it resets at " + first.resetsAt();
         return "Agent " + agentName + " must stop: " + what + resets + ". Stop and tell a human.";
@@ -100,6 +102,7 @@ final class BudgetPolicy {
             case AGENT_DAILY -> "its daily budget";
             case TASK -> "the task's budget";
             case TEAM_DAILY -> "the team's daily budget";
+            case RUNAWAY -> "its session is spending too fast";
         };
         if (first.limitMicros() == null) {
             return "Agent " + agentName + " cannot reserve $" + Money.format(estimate) + ": " + what

@@ -43,6 +43,18 @@ public interface LedgerReader {
     /** A team's usage reported in {@code [from, to)}, summed by session and model. */
     List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
 
+    /** Micro-dollars the session reported after {@code since} (exclusive). */
+    long sessionSpentSince(long sessionId, java.time.Instant since);
+
+    /** A team's alerts, newest first, at most {@code limit}. */
+    List<Alert> alerts(long teamId, int limit);
+
+    /**
+     * Alerts not yet delivered, due for an attempt at {@code now} (fewer than {@code maxAttempts} tried), of teams
+     * that have a webhook URL; oldest first, at most {@code limit}.
+     */
+    List<Alert> dueAlerts(java.time.Instant now, int maxAttempts, int limit);
+
     // access
 
     Optional<dev.entourage.ledger.access.ApiKey> apiKey(long id);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,11 @@ public final class LedgerService {
         Map<String, Long> typeBudgets = Objects.requireNonNullElse(settings.taskTypeBudgets().or(Map.of()), Map.of());
         typeBudgets.keySet().forEach(type -> Text.name("task_type_budgets_usd", type));
         typeBudgets.values().forEach(v -> checkLimit("task_type_budgets_usd", Change.to(v)));
+        checkLimit("max_session_cost_per_minute_usd", settings.maxSessionRateMicros());
+        Change<List<Integer>> thresholds = settings.alertThresholds().present()
+                ? Change.to(thresholds(settings.alertThresholds().value())) : Change.keep();
+        Change<String> webhook = settings.alertWebhookUrl().present()
+                ? Change.to(webhookUrl(settings.alertWebhookUrl().value())) : Change.keep();
         return store.write(w -> {
             Team team = w.teamByName(teamName).orElseGet(() -> w.insertTeam(teamName, clock.instant()));
             Team changed = new Team(team.id(), team.name(),
@@ -100,7 +106,8 @@ public final class LedgerService {
                     settings.zone().or(team.zone()),
                     Boolean.TRUE.equals(settings.paused().or(team.paused())),
                     Objects.requireNonNullElse(settings.taskTypeBudgets().or(team.taskTypeBudgets()), Map.of()),
-                    team.createdAt());
+                    team.createdAt(), thresholds.or(team.alertThresholds()), webhook.or(team.alertWebhookUrl()),
+                    settings.maxSessionRateMicros().or(team.maxSessionRateMicros()));
             w.updateTeam(changed);
             return changed;
         });
@@ -205,9 +212,11 @@ public final class LedgerService {
      */
     public UsageReceipt reportUsage(UsageReport report, Long actingAgentId) {
         String eventId = report.eventId() != null ? report.eventId() : eventIds.next();
-        return store.write(w -> w.usageByEventId(eventId)
+        UsageReceipt receipt = store.write(w -> w.usageByEventId(eventId)
                 .map(first -> replay(w, first, report, actingAgentId))
                 .orElseGet(() -> record(w, report, eventId, actingAgentId)));
+        receipt.alerts().forEach(alert -> LOG.info("Alert {}: {}", alert.id(), alert.text()));
+        return receipt;
     }
 
     private UsageReceipt record(LedgerWriter w, UsageReport report, String eventId, Long actingAgentId) {
@@ -233,16 +242,29 @@ public final class LedgerService {
         }
 
         BudgetDay day = BudgetDay.of(now, team.zone());
-        w.addSpend(SpendKey.agentDay(agent.id(), day.date()), cost);
-        w.addSpend(SpendKey.teamDay(team.id(), day.date()), cost);
-        if (session.taskId() != null) {
-            w.addSpend(SpendKey.task(session.taskId()), cost);
+        Task task = session.taskId() == null ? null : findTask(w, session.taskId());
+        List<Alert> alerts = new ArrayList<>();
+        spend(w, SpendKey.agentDay(agent.id(), day.date()), agent.dailyLimitMicros(), cost, team, agent, session,
+                now, alerts);
+        spend(w, SpendKey.teamDay(team.id(), day.date()), team.dailyLimitMicros(), cost, team, agent, session, now,
+                alerts);
+        if (task != null) {
+            Long taskLimit = task.budgetMicros() != null
+                    ? task.budgetMicros() : team.taskTypeBudget(task.taskType()).orElse(null);
+            spend(w, SpendKey.task(task.id()), taskLimit, cost, team, agent, session, now, alerts);
         }
         w.addToSession(session.id(), report.tokens(), cost);
 
         Session updated = session.plus(report.tokens(), cost);
-        Task task = updated.taskId() == null ? null : findTask(w, updated.taskId());
         Budget budget = BudgetPolicy.evaluate(w, team, agent, task, updated, now);
+        if (team.maxSessionRateMicros() != null) {
+            long windowLimit = team.maxSessionRateMicros() * Team.RUNAWAY_WINDOW_MINUTES;
+            long recent = w.sessionSpentSince(session.id(), now.minus(Duration.ofMinutes(Team.RUNAWAY_WINDOW_MINUTES)))
+                    + cost;
+            if (recent > windowLimit) {
+                budget = budget.withViolation(new Violation(Scope.RUNAWAY, windowLimit, recent, null));
+            }
+        }
         Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
         String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
         if (action == Action.STOP && updated.stopReason() == null) {
@@ -252,7 +274,57 @@ public final class LedgerService {
         w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
                 report.tokens(), cost, source, price, report.fingerprint(), action, stopReason, now));
         return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason,
-                report.holdId(), holdStatus);
+                report.holdId(), holdStatus, alerts);
+    }
+
+    /**
+     * Adds {@code cost} to one counter and records an alert for each of the team's thresholds it crosses: spent
+     * before {@literal <} threshold × limit {@literal <=} spent after. Each (scope, window, threshold) fires once;
+     * a crossing some other writer recorded already is not repeated.
+     */
+    private static void spend(LedgerWriter w, SpendKey key, Long limit, long cost, Team team, Agent agent,
+                              Session session, Instant now, List<Alert> fired) {
+        long before = w.spent(key);
+        w.addSpend(key, cost);
+        long after = w.spent(key);
+        if (limit == null || limit <= 0) {
+            return;
+        }
+        for (int percent : team.alertThresholds()) {
+            long mark = limit * percent; // compared with spent × 100, exactly
+            if (before * 100 < mark && mark <= after * 100) {
+                Alert alert = new Alert(0, team.id(), team.name(), key.scope(), key.scopeId(), key.window(), percent,
+                        limit, after, agent.id(), agent.name(), session.taskId(), session.id(), now, null, 0);
+                w.insertAlert(alert, now).ifPresent(fired::add);
+            }
+        }
+    }
+
+    /** A team's alerts, newest first (at most {@code limit}). */
+    public List<Alert> alerts(String teamRef, int limit) {
+        return store.read(r -> r.alerts(findTeam(r, teamRef).id(), limit));
+    }
+
+    /** Alerts due for a webhook delivery attempt now (see {@link LedgerReader#dueAlerts}). */
+    public List<Alert> dueAlerts(int maxAttempts, int limit) {
+        return store.read(r -> r.dueAlerts(clock.instant(), maxAttempts, limit));
+    }
+
+    /** Takes a due alert for one attempt, leasing it for {@code lease}; false when another took it. */
+    public boolean claimAlert(long alertId, Duration lease) {
+        return store.write(w -> {
+            Instant now = clock.instant();
+            return w.claimAlert(alertId, now, now.plus(lease));
+        });
+    }
+
+    /** Records a delivery attempt: delivered now when {@code error} is null, else due again after {@code retryIn}. */
+    public void recordAlertAttempt(long alertId, String error, Duration retryIn) {
+        store.<Void>write(w -> {
+            Instant now = clock.instant();
+            w.recordAlertAttempt(alertId, error == null ? now : null, error == null ? now : now.plus(retryIn), error);
+            return null;
+        });
     }
 
     /**
@@ -556,6 +628,46 @@ public final class LedgerService {
                     to.plusDays(1).atStartOfDay(team.zone()).toInstant());
             return CostReports.build(team.id(), from, to, lines, id -> findSession(r, id), id -> findTask(r, id), now);
         });
+    }
+
+    /** The highest alert threshold accepted, in percent. */
+    public static final int MAX_ALERT_THRESHOLD = 1000;
+
+    private static List<Integer> thresholds(List<Integer> given) {
+        if (given == null) {
+            return Team.DEFAULT_ALERT_THRESHOLDS;
+        }
+        for (Integer t : given) {
+            if (t == null || t < 1 || t > MAX_ALERT_THRESHOLD) {
+                throw LedgerException.invalid("alert_thresholds", "must be whole percentages from 1 to "
+                        + MAX_ALERT_THRESHOLD + ", e.g. [80, 100]");
+            }
+        }
+        if (given.size() > 20) {
+            throw LedgerException.invalid("alert_thresholds", "must have at most 20 percentages");
+        }
+        return given.stream().distinct().sorted().toList();
+    }
+
+    private static String webhookUrl(String given) {
+        if (given == null || given.isBlank()) {
+            return null;
+        }
+        String url = given.strip();
+        String problem = "must be an http or https URL such as https://hooks.slack.com/services/…, or null";
+        if (url.length() > 2000) {
+            throw LedgerException.invalid("alert_webhook_url", problem);
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw LedgerException.invalid("alert_webhook_url", problem);
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw LedgerException.invalid("alert_webhook_url", problem);
+        }
+        return url;
     }
 
     private static void checkLimit(String field, Change<Long> limit) {

@@ -37,6 +37,18 @@ public interface LedgerWriter extends LedgerReader {
     /** Marks the team's held holds whose time ran out at {@code now} as expired; returns how many. */
     int expireHolds(long teamId, Instant now);
 
+    /** Stores the alert unless one of its (scope, scope id, window, threshold) exists; the stored one, if new. */
+    java.util.Optional<Alert> insertAlert(Alert alert, Instant nextAttemptAt);
+
+    /**
+     * Takes a due alert for one delivery attempt, pushing its next attempt to {@code leaseUntil} so no other
+     * dispatcher takes it meanwhile; false when it is not due (any more).
+     */
+    boolean claimAlert(long alertId, Instant now, Instant leaseUntil);
+
+    /** Records one delivery attempt: delivered at {@code deliveredAt}, or failed with {@code error}. */
+    void recordAlertAttempt(long alertId, Instant deliveredAt, Instant nextAttemptAt, String error);
+
     // access
 
     dev.entourage.ledger.access.ApiKey insertApiKey(String keyHash, String prefix, String name,

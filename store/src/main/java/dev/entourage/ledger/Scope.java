@@ -6,7 +6,9 @@ public enum Scope {
     TASK("task"),
     TEAM_DAILY("team_daily"),
     PAUSED("paused"),
-    KILLED("killed");
+    KILLED("killed"),
+    /** A session spending faster than its team's {@code max_session_cost_per_minute_usd} over 5 minutes. */
+    RUNAWAY("runaway");
 
     private final String wireName;
 

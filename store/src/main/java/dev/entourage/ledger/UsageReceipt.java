@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,11 +13,13 @@ import java.util.Objects;
  * @param holdId     the hold the report named, or null
  * @param holdStatus what became of that hold: {@code settled}, or {@code expired}/{@code released} when it had
  *                   run out or been released before (the usage is recorded all the same); null without a hold
+ * @param alerts     the alerts this report fired (thresholds it crossed); empty for a replay
  */
 public record UsageReceipt(long sessionId, String eventId, boolean duplicate, long costMicros, CostSource costSource,
                            Session session, Budget budget, Action action, String stopReason, String holdId,
-                           HoldStatus holdStatus) {
+                           HoldStatus holdStatus, List<Alert> alerts) {
     public UsageReceipt {
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(costSource, "costSource");
         Objects.requireNonNull(session, "session");
@@ -26,6 +29,14 @@ public record UsageReceipt(long sessionId, String eventId, boolean duplicate, lo
 
     public UsageReceipt(long sessionId, String eventId, boolean duplicate, long costMicros, CostSource costSource,
                         Session session, Budget budget, Action action, String stopReason) {
-        this(sessionId, eventId, duplicate, costMicros, costSource, session, budget, action, stopReason, null, null);
+        this(sessionId, eventId, duplicate, costMicros, costSource, session, budget, action, stopReason, null, null,
+                List.of());
+    }
+
+    public UsageReceipt(long sessionId, String eventId, boolean duplicate, long costMicros, CostSource costSource,
+                        Session session, Budget budget, Action action, String stopReason, String holdId,
+                        HoldStatus holdStatus) {
+        this(sessionId, eventId, duplicate, costMicros, costSource, session, budget, action, stopReason, holdId,
+                holdStatus, List.of());
     }
 }

@@ -73,9 +73,16 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 budgets.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
             }
         }
+        List<Integer> thresholds = new java.util.ArrayList<>();
+        for (String part : rs.getString("alert_thresholds").split(",")) {
+            if (!part.isBlank()) {
+                thresholds.add(Integer.parseInt(part.strip()));
+            }
+        }
         return new Team(rs.getLong("id"), rs.getString("name"), nullableLong(rs, "daily_limit_micros"),
                 ZoneId.of(rs.getString("timezone")), rs.getInt("paused") != 0, budgets,
-                Instant.ofEpochMilli(rs.getLong("created_at")));
+                Instant.ofEpochMilli(rs.getLong("created_at")), thresholds, rs.getString("alert_webhook_url"),
+                nullableLong(rs, "max_session_rate_micros"));
     }
 
     @Override
@@ -93,7 +100,11 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(LINE));
         handle.createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused, "
-                        + "task_type_budgets = :budgets WHERE id = :id")
+                        + "task_type_budgets = :budgets, alert_thresholds = :thresholds, alert_webhook_url = :url, "
+                        + "max_session_rate_micros = :rate WHERE id = :id")
+                .bind("thresholds", team.alertThresholds().stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")))
+                .bind("url", team.alertWebhookUrl()).bind("rate", team.maxSessionRateMicros())
                 .bind("limit", team.dailyLimitMicros()).bind("zone", team.zone().getId())
                 .bind("paused", team.paused() ? 1 : 0).bind("budgets", budgets).bind("id", team.id())
                 .execute();
@@ -396,6 +407,79 @@ final class JdbiLedgerAccess implements LedgerWriter {
         return handle.createUpdate("UPDATE budget_holds SET status = 'expired', closed_at = expires_at "
                         + "WHERE team_id = :team_id AND status = 'held' AND expires_at <= :now")
                 .bind("team_id", teamId).bind("now", now.toEpochMilli())
+                .execute();
+    }
+
+    @Override
+    public long sessionSpentSince(long sessionId, Instant since) {
+        return handle.createQuery("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events "
+                        + "WHERE session_id = :session_id AND reported_at > :since")
+                .bind("session_id", sessionId).bind("since", since.toEpochMilli())
+                .mapTo(Long.class).one();
+    }
+
+    private static final String ALERT_COLUMNS = "l.*, t.name AS team_name FROM alerts l JOIN teams t ON t.id = l.team_id ";
+
+    @Override
+    public List<dev.entourage.ledger.Alert> alerts(long teamId, int limit) {
+        return handle.createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.team_id = :team_id ORDER BY l.id DESC "
+                        + "LIMIT :limit")
+                .bind("team_id", teamId).bind("limit", limit)
+                .map((rs, ctx) -> alert(rs)).list();
+    }
+
+    @Override
+    public List<dev.entourage.ledger.Alert> dueAlerts(Instant now, int maxAttempts, int limit) {
+        return handle.createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.delivered_at IS NULL "
+                        + "AND l.next_attempt_at <= :now AND l.attempts < :max AND t.alert_webhook_url IS NOT NULL "
+                        + "ORDER BY l.id LIMIT :limit")
+                .bind("now", now.toEpochMilli()).bind("max", maxAttempts).bind("limit", limit)
+                .map((rs, ctx) -> alert(rs)).list();
+    }
+
+    private static dev.entourage.ledger.Alert alert(ResultSet rs) throws SQLException {
+        Long deliveredAt = nullableLong(rs, "delivered_at");
+        String scope = rs.getString("scope");
+        Scope parsed = java.util.Arrays.stream(Scope.values()).filter(s -> s.wireName().equals(scope)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("unknown alert scope " + scope));
+        return new dev.entourage.ledger.Alert(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team_name"),
+                parsed, rs.getLong("scope_id"), rs.getString("window_key"), rs.getInt("threshold_percent"),
+                rs.getLong("limit_micros"), rs.getLong("spent_micros"), rs.getLong("agent_id"),
+                rs.getString("agent_name"), nullableLong(rs, "task_id"), rs.getLong("session_id"),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                deliveredAt == null ? null : Instant.ofEpochMilli(deliveredAt), rs.getInt("attempts"));
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.Alert> insertAlert(dev.entourage.ledger.Alert a, Instant nextAttemptAt) {
+        return handle.createQuery("INSERT INTO alerts (team_id, scope, scope_id, window_key, threshold_percent, "
+                        + "limit_micros, spent_micros, agent_id, agent_name, task_id, session_id, created_at, "
+                        + "attempts, next_attempt_at) VALUES (:team_id, :scope, :scope_id, :window, :threshold, "
+                        + ":limit, :spent, :agent_id, :agent_name, :task_id, :session_id, :created_at, 0, :next) "
+                        + "ON CONFLICT (scope, scope_id, window_key, threshold_percent) DO NOTHING RETURNING id")
+                .bind("team_id", a.teamId()).bind("scope", a.scope().wireName()).bind("scope_id", a.scopeId())
+                .bind("window", a.window()).bind("threshold", a.thresholdPercent()).bind("limit", a.limitMicros())
+                .bind("spent", a.spentMicros()).bind("agent_id", a.agentId()).bind("agent_name", a.agentName())
+                .bind("task_id", a.taskId()).bind("session_id", a.sessionId())
+                .bind("created_at", a.createdAt().toEpochMilli()).bind("next", nextAttemptAt.toEpochMilli())
+                .mapTo(Long.class).findOne()
+                .map(a::withId);
+    }
+
+    @Override
+    public boolean claimAlert(long alertId, Instant now, Instant leaseUntil) {
+        return handle.createUpdate("UPDATE alerts SET next_attempt_at = :lease WHERE id = :id "
+                        + "AND delivered_at IS NULL AND next_attempt_at <= :now")
+                .bind("lease", leaseUntil.toEpochMilli()).bind("id", alertId).bind("now", now.toEpochMilli())
+                .execute() == 1;
+    }
+
+    @Override
+    public void recordAlertAttempt(long alertId, Instant deliveredAt, Instant nextAttemptAt, String error) {
+        handle.createUpdate("UPDATE alerts SET attempts = attempts + 1, delivered_at = :delivered, "
+                        + "next_attempt_at = :next, last_error = :error WHERE id = :id AND delivered_at IS NULL")
+                .bind("delivered", deliveredAt == null ? null : deliveredAt.toEpochMilli())
+                .bind("next", nextAttemptAt.toEpochMilli()).bind("error", error).bind("id", alertId)
                 .execute();
     }
 

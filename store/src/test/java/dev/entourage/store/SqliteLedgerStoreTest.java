@@ -437,8 +437,8 @@ class SqliteLedgerStoreTest {
         try (SqliteLedgerStore store = open()) {
             assertThat(teamNamed(store, "before")).isPresent();
         }
-        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(3L);
-        assertThat(queryLong("SELECT MAX(version) FROM schema_migrations")).isEqualTo(3L);
+        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(4L);
+        assertThat(queryLong("SELECT MAX(version) FROM schema_migrations")).isEqualTo(4L);
         assertThat(queryLong("SELECT MAX(applied_at) FROM schema_migrations")).isEqualTo(NOW.toEpochMilli());
     }
 
@@ -458,7 +458,7 @@ class SqliteLedgerStoreTest {
         } finally {
             stores.forEach(SqliteLedgerStore::close);
         }
-        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(3L);
+        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(4L);
     }
 
     // ---------------------------------------------------------------- damage

@@ -172,7 +172,57 @@ public final class LedgerJson {
         ObjectNode budgets = node.putObject("task_type_budgets_usd");
         t.taskTypeBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> budgets.put(e.getKey(), Money.toDollars(e.getValue())));
+        ArrayNode thresholds = node.putArray("alert_thresholds");
+        t.alertThresholds().forEach(thresholds::add);
+        node.put("alert_webhook_url", t.alertWebhookUrl());
+        node.put("max_session_cost_per_minute_usd", dollars(t.maxSessionRateMicros()));
         node.put("created_at", time(t.createdAt()));
+        return node;
+    }
+
+    /** An alert: a threshold a scope crossed, and whether the webhook took it. */
+    public ObjectNode alert(dev.entourage.ledger.Alert a) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", a.id());
+        node.put("team_id", a.teamId());
+        node.put("scope", a.scope().wireName());
+        node.put("scope_id", a.scopeId());
+        node.put("window", a.window());
+        node.put("threshold_percent", a.thresholdPercent());
+        node.put("limit_usd", Money.toDollars(a.limitMicros()));
+        node.put("spent_usd", Money.toDollars(a.spentMicros()));
+        node.put("agent_id", a.agentId());
+        node.put("agent", a.agentName());
+        node.put("task_id", a.taskId());
+        node.put("session_id", a.sessionId());
+        node.put("text", a.text());
+        node.put("created_at", time(a.createdAt()));
+        node.put("delivered_at", time(a.deliveredAt()));
+        node.put("attempts", a.attempts());
+        return node;
+    }
+
+    /**
+     * The webhook event of an alert: Slack's {@code text} plus structured fields.
+     */
+    public ObjectNode alertEvent(dev.entourage.ledger.Alert a) {
+        ObjectNode node = NODES.objectNode();
+        node.put("text", a.text());
+        node.put("event", "budget_alert");
+        node.put("alert_id", a.id());
+        node.put("team", a.teamName());
+        node.put("team_id", a.teamId());
+        node.put("scope", a.scope().wireName());
+        node.put("scope_id", a.scopeId());
+        node.put("window", a.window());
+        node.put("threshold_percent", a.thresholdPercent());
+        node.put("limit_usd", Money.toDollars(a.limitMicros()));
+        node.put("spent_usd", Money.toDollars(a.spentMicros()));
+        node.put("agent", a.agentName());
+        node.put("agent_id", a.agentId());
+        node.put("task", a.taskId());
+        node.put("session_id", a.sessionId());
+        node.put("created_at", time(a.createdAt()));
         return node;
     }
 

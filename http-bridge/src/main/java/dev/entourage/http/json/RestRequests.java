@@ -26,31 +26,54 @@ public final class RestRequests {
     /** The largest daily limit accepted for a team or an agent: $1,000,000. */
     public static final long MAX_LIMIT_MICROS = Money.MAX_REPORTED_MICROS * 100;
 
-    /** Team settings of SPEC §5 that this version does not keep yet: refused rather than silently dropped. */
-    public static final List<String> UNSUPPORTED_TEAM_FIELDS = List.of("alert_webhook_url", "alert_thresholds",
-            "max_session_cost_per_minute_usd");
-
     private RestRequests() {
     }
 
-    /** {@code PATCH /settings/teams/{team_id}}: daily_cost_limit_usd, timezone, paused, task_type_budgets_usd. */
+    /**
+     * {@code PATCH /settings/teams/{team_id}}: daily_cost_limit_usd, timezone, paused, task_type_budgets_usd,
+     * alert_webhook_url (null: none), alert_thresholds (percentages; null: the default 80 and 100; [] : no alerts),
+     * max_session_cost_per_minute_usd (null: no runaway guard).
+     */
     public static TeamSettings teamSettings(JsonNode body) {
-        if (body != null && body.isObject()) {
-            for (String field : UNSUPPORTED_TEAM_FIELDS) {
-                if (body.has(field)) {
-                    throw LedgerException.invalid(field, "is not supported yet by this version of Entourage; "
-                            + "leave it out");
-                }
-            }
-        }
-        Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd");
+        Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd",
+                "alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd");
         Fields fields = Fields.of(body, allowed);
         Change<Long> limit = limit(body, fields, "daily_cost_limit_usd");
         Change<ZoneId> zone = Change.keep();
         if (has(body, "timezone")) {
             zone = Change.to(zone(fields.optionalString("timezone")));
         }
-        return new TeamSettings(limit, zone, flag(body, fields, "paused"), taskTypeBudgets(body));
+        Change<String> webhook = has(body, "alert_webhook_url")
+                ? Change.to(fields.optionalString("alert_webhook_url")) : Change.keep();
+        Change<Long> rate = has(body, "max_session_cost_per_minute_usd")
+                ? Change.to(fields.optionalDollars("max_session_cost_per_minute_usd", Money.MAX_REPORTED_MICROS))
+                : Change.keep();
+        return new TeamSettings(limit, zone, flag(body, fields, "paused"), taskTypeBudgets(body),
+                thresholds(body), webhook, rate);
+    }
+
+    private static Change<List<Integer>> thresholds(JsonNode body) {
+        String field = "alert_thresholds";
+        if (!has(body, field)) {
+            return Change.keep();
+        }
+        JsonNode node = body.get(field);
+        if (node.isNull()) {
+            return Change.to(null);
+        }
+        String problem = "must be an array of whole percentages from 1 to 1000, e.g. [80, 100]";
+        if (!node.isArray() || node.size() > 20) {
+            throw LedgerException.invalid(field, problem);
+        }
+        List<Integer> values = new java.util.ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isIntegralNumber() || !element.canConvertToInt() || element.intValue() < 1
+                    || element.intValue() > 1000) {
+                throw LedgerException.invalid(field, problem);
+            }
+            values.add(element.intValue());
+        }
+        return Change.to(values);
     }
 
     /** {@code PATCH /settings/agents/{agent_id}}: daily_limit_usd, paused. */
