@@ -284,9 +284,9 @@ public final class LedgerService {
      */
     private static void spend(LedgerWriter w, SpendKey key, Long limit, long cost, Team team, Agent agent,
                               Session session, Instant now, List<Alert> fired) {
-        long before = w.spent(key);
         w.addSpend(key, cost);
         long after = w.spent(key);
+        long before = after - cost;
         if (limit == null || limit <= 0) {
             return;
         }
