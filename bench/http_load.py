@@ -201,7 +201,8 @@ def table(results):
         per_req = 1e6 * r["server_cpu_s"] / max(1, r["requests"])
         wall = r["duration_us"] / 1e6
         f = r.get("fsyncs")
-        fs = "n/a" if f is None else f"{f / r['wall_s']:,.0f}" + (f" ({r['requests'] / f:.1f})" if f else "")
+        fs = "n/a" if f is None else (f"{f / r['wall_s']:,.0f} ({r['requests'] / f:.1f})" if f >= r["wall_s"]
+                                      else f"{f} in all")
         print(f"| {r['name']} | {r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p90_us'])} | {ms(r['p99_us'])} "
               f"| {ms(r['p999_us'])} | {r['non2xx']} | {sock} | {ratio} | {r['load_before']:.2f}→{r['load_after']:.2f} "
               f"| {100 * r['server_cpu_s'] / wall:.0f}% | {per_req:.0f} µs | {fs} | {100 * r.get('others_cpu_s', 0) / wall:.0f}% |")
