@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = {"Run the HTTP bridge: REST under /api/v1, MCP over Streamable HTTP at /mcp (legacy SSE at "
                 + "/sse), GET /healthz. Every route but /healthz and /api/v1/auth/login needs X-API-Key or a "
                 + "bearer token (see `entourage init` and `entourage keys`).",
-                "Stops gracefully on SIGTERM or Ctrl-C."})
+                "Stops gracefully on SIGTERM or Ctrl-C: requests in flight finish, then it exits with 0."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -63,6 +63,8 @@ final class ServeCommand implements Callable<Integer> {
             bridge.close();
             ledger.close();
             stopped.countDown();
+            LOG.info("Stopped");
+            Runtime.getRuntime().halt(0);
         }, "entourage-shutdown"));
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
         LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,

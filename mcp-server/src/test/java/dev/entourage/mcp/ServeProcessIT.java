@@ -118,6 +118,7 @@ class ServeProcessIT {
         Process serve = processes.get(0);
         serve.destroy();
         assertThat(serve.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        assertThat(serve.exitValue()).as("a graceful stop is a success").isZero();
         assertThat(java.nio.file.Files.readString(dir.resolve("serve-" + port + ".log"))).contains("Stopping");
     }
 }
