@@ -185,8 +185,7 @@ final class RestRoutes {
                     + " but the path session " + sessionId + "; leave it out of the body");
         }
         report = withIdempotencyKey(report, call.header("Idempotency-Key"));
-        guard.session(p, sessionId);
-        UsageReceipt receipt = ledger.reportUsage(report, actingAgent(p));
+        UsageReceipt receipt = ledger.reportUsage(report, actingAgent(p), p.teamId());
         return new Reply(receipt.duplicate() ? 200 : 201, json.usage(receipt), null, null, Map.of());
     }
 

@@ -211,17 +211,28 @@ public final class LedgerService {
      * @throws LedgerException {@code forbidden} when the session belongs to another agent
      */
     public UsageReceipt reportUsage(UsageReport report, Long actingAgentId) {
+        return reportUsage(report, actingAgentId, null);
+    }
+
+    /**
+     * As {@link #reportUsage(UsageReport, Long)}, for a caller of one team: another team's session is
+     * {@code not_found}, checked in the same transaction as the write.
+     *
+     * @param actingTeamId the caller's team, or null for a caller of any team
+     */
+    public UsageReceipt reportUsage(UsageReport report, Long actingAgentId, Long actingTeamId) {
         String eventId = report.eventId() != null ? report.eventId() : eventIds.next();
+        Acting acting = new Acting(actingAgentId, actingTeamId);
         UsageReceipt receipt = store.write(w -> w.usageByEventId(eventId)
-                .map(first -> replay(w, first, report, actingAgentId))
-                .orElseGet(() -> record(w, report, eventId, actingAgentId)));
+                .map(first -> replay(w, first, report, acting))
+                .orElseGet(() -> record(w, report, eventId, acting)));
         receipt.alerts().forEach(alert -> LOG.info("Alert {}: {}", alert.id(), alert.text()));
         return receipt;
     }
 
-    private UsageReceipt record(LedgerWriter w, UsageReport report, String eventId, Long actingAgentId) {
+    private UsageReceipt record(LedgerWriter w, UsageReport report, String eventId, Acting acting) {
         Instant now = clock.instant();
-        Session session = ownSession(w, report.sessionId(), actingAgentId);
+        Session session = acting.ownSession(w, report.sessionId());
         Agent agent = findAgent(w, session.agentId());
         Team team = findTeam(w, agent.teamId());
         String model = report.model() != null ? report.model() : session.model();
@@ -356,8 +367,8 @@ public final class LedgerService {
         return status == HoldStatus.HELD ? HoldStatus.SETTLED : status;
     }
 
-    private UsageReceipt replay(LedgerWriter w, StoredUsage first, UsageReport report, Long actingAgentId) {
-        ownSession(w, first.sessionId(), actingAgentId);
+    private UsageReceipt replay(LedgerWriter w, StoredUsage first, UsageReport report, Acting acting) {
+        acting.ownSession(w, first.sessionId());
         if (!first.fingerprint().equals(report.fingerprint())) {
             throw new LedgerException(ErrorCode.IDEMPOTENCY_MISMATCH, "event_id: '" + first.eventId()
                     + "' was already recorded with a different report; use a new event_id for new usage",
@@ -706,12 +717,26 @@ public final class LedgerService {
     }
 
     private static Session ownSession(LedgerReader r, long id, Long actingAgentId) {
-        Session session = findSession(r, id);
+        return checkAgent(findSession(r, id), actingAgentId);
+    }
+
+    private static Session checkAgent(Session session, Long actingAgentId) {
         if (actingAgentId != null && session.agentId() != actingAgentId) {
-            throw new LedgerException(ErrorCode.FORBIDDEN, "session " + id + " belongs to another agent",
+            throw new LedgerException(ErrorCode.FORBIDDEN, "session " + session.id() + " belongs to another agent",
                     Map.of("field", "session_id"), null);
         }
         return session;
+    }
+
+    /** Whom a report acts for: one agent, one team, or (nulls) anyone. */
+    private record Acting(Long agentId, Long teamId) {
+        Session ownSession(LedgerReader r, long id) {
+            Session session = findSession(r, id);
+            if (teamId != null && session.teamId() != teamId) {
+                throw LedgerException.notFound("session_id", "session " + id + " does not exist");
+            }
+            return checkAgent(session, agentId);
+        }
     }
 
     private static boolean isId(String ref) {

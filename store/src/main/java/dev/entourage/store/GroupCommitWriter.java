@@ -5,8 +5,9 @@ import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.StorageUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -39,12 +40,15 @@ final class GroupCommitWriter implements AutoCloseable {
     private final StorageFaults faults;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Map<String, PreparedStatement> control = new HashMap<>();
+    private final PreparedCache statements;
     private volatile boolean closed;
 
     GroupCommitWriter(Handle handle, StorageFaults faults) {
         this.handle = handle;
         this.connection = handle.getConnection();
         this.faults = faults;
+        this.statements = new PreparedCache(connection);
         this.thread = new Thread(this::run, "entourage-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -65,6 +69,11 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The statement cache of the writer's connection, for the work it runs. */
+    PreparedCache statements() {
+        return statements;
     }
 
     private void run() {
@@ -122,10 +131,26 @@ final class GroupCommitWriter implements AutoCloseable {
         batch.forEach(job -> job.fail(failure));
     }
 
-    private void sql(String statement) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(statement);
+    private void closeStatements() {
+        statements.close();
+        for (PreparedStatement statement : control.values()) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing a transaction statement failed: {}", e.getMessage());
+            }
         }
+        control.clear();
+    }
+
+    /** Runs one of the writer's few transaction statements, each compiled once. */
+    private void sql(String statement) throws SQLException {
+        PreparedStatement prepared = PreparedCache.reusable(control.get(statement));
+        if (prepared == null) {
+            prepared = connection.prepareStatement(statement);
+            control.put(statement, prepared);
+        }
+        prepared.execute();
     }
 
     private static LedgerException internal() {
@@ -150,6 +175,7 @@ final class GroupCommitWriter implements AutoCloseable {
         while ((left = queue.poll()) != null) {
             left.fail(shuttingDown());
         }
+        closeStatements();
         handle.close();
     }
 

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -22,32 +23,32 @@ final class JdbiAccessQueries {
     private static final String KEY_COLUMNS = "id, prefix, name, role, team_id, agent_id, created_at, last_used_at, "
             + "revoked_at";
 
-    private final Handle handle;
+    private final Supplier<Handle> handles;
+    private final PreparedCache sql;
 
-    JdbiAccessQueries(Handle handle) {
-        this.handle = handle;
+    JdbiAccessQueries(Supplier<Handle> handles, PreparedCache sql) {
+        this.handles = handles;
+        this.sql = sql;
     }
 
     Optional<ApiKey> apiKey(long id) {
-        return handle.createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE id = :id").bind("id", id)
+        return handles.get().createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE id = :id").bind("id", id)
                 .map((rs, ctx) -> apiKey(rs)).findOne();
     }
 
     Optional<ApiKey> apiKeyByHash(String keyHash) {
-        return handle.createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_hash = :hash")
-                .bind("hash", keyHash)
-                .map((rs, ctx) -> apiKey(rs)).findOne();
+        return sql.one("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_hash = ?", JdbiAccessQueries::apiKey, keyHash);
     }
 
     List<ApiKey> apiKeys(long teamId) {
-        return handle.createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team_id = :team_id ORDER BY id DESC")
+        return handles.get().createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team_id = :team_id ORDER BY id DESC")
                 .bind("team_id", teamId)
                 .map((rs, ctx) -> apiKey(rs)).list();
     }
 
     ApiKey insertApiKey(String keyHash, String prefix, String name, Role role, long teamId, Long agentId,
                         Instant createdAt) {
-        long id = handle.createQuery("INSERT INTO api_keys (key_hash, prefix, name, role, team_id, agent_id, created_at) "
+        long id = handles.get().createQuery("INSERT INTO api_keys (key_hash, prefix, name, role, team_id, agent_id, created_at) "
                         + "VALUES (:hash, :prefix, :name, :role, :team_id, :agent_id, :created_at) RETURNING id")
                 .bind("hash", keyHash).bind("prefix", prefix).bind("name", name).bind("role", role.wireName())
                 .bind("team_id", teamId).bind("agent_id", agentId).bind("created_at", createdAt.toEpochMilli())
@@ -56,13 +57,13 @@ final class JdbiAccessQueries {
     }
 
     void revokeApiKey(long id, Instant revokedAt) {
-        handle.createUpdate("UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")
+        handles.get().createUpdate("UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")
                 .bind("at", revokedAt.toEpochMilli()).bind("id", id)
                 .execute();
     }
 
     boolean touchApiKey(long id, Instant usedAt) {
-        return handle.createUpdate("UPDATE api_keys SET last_used_at = :at "
+        return handles.get().createUpdate("UPDATE api_keys SET last_used_at = :at "
                         + "WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :at)")
                 .bind("at", usedAt.toEpochMilli()).bind("id", id)
                 .execute() > 0;
@@ -76,14 +77,14 @@ final class JdbiAccessQueries {
     }
 
     Optional<UserCredential> userByEmail(String email) {
-        return handle.createQuery("SELECT id, email, role, team_id, created_at, password_hash FROM users "
+        return handles.get().createQuery("SELECT id, email, role, team_id, created_at, password_hash FROM users "
                         + "WHERE email = :email")
                 .bind("email", email)
                 .map((rs, ctx) -> new UserCredential(user(rs), rs.getString("password_hash"))).findOne();
     }
 
     User insertUser(String email, String passwordHash, Role role, long teamId, Instant createdAt) {
-        long id = handle.createQuery("INSERT INTO users (email, password_hash, role, team_id, created_at) "
+        long id = handles.get().createQuery("INSERT INTO users (email, password_hash, role, team_id, created_at) "
                         + "VALUES (:email, :hash, :role, :team_id, :created_at) RETURNING id")
                 .bind("email", email).bind("hash", passwordHash).bind("role", role.wireName())
                 .bind("team_id", teamId).bind("created_at", createdAt.toEpochMilli())
@@ -97,12 +98,12 @@ final class JdbiAccessQueries {
     }
 
     Optional<byte[]> secret(String name) {
-        return handle.createQuery("SELECT value FROM secrets WHERE name = :name").bind("name", name)
+        return handles.get().createQuery("SELECT value FROM secrets WHERE name = :name").bind("name", name)
                 .map((rs, ctx) -> Base64.getDecoder().decode(rs.getString("value"))).findOne();
     }
 
     void insertSecretIfAbsent(String name, byte[] value, Instant createdAt) {
-        handle.createUpdate("INSERT INTO secrets (name, value, created_at) VALUES (:name, :value, :created_at) "
+        handles.get().createUpdate("INSERT INTO secrets (name, value, created_at) VALUES (:name, :value, :created_at) "
                         + "ON CONFLICT (name) DO NOTHING")
                 .bind("name", name).bind("value", Base64.getEncoder().encodeToString(value))
                 .bind("created_at", createdAt.toEpochMilli())

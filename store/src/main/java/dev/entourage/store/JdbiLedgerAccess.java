@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -40,29 +41,43 @@ final class JdbiLedgerAccess implements LedgerWriter {
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
 
-    private final Handle handle;
+    private final Supplier<Handle> handles;
+    /** The statements of the hot paths (each usage report, check and authentication), compiled once. */
+    private final PreparedCache sql;
+    private Handle handle;
     /** Counter values this transaction wrote, from {@code RETURNING}: read back without another query. */
     private final Map<SpendKey, Long> spentWritten = new HashMap<>();
 
-    JdbiLedgerAccess(Handle handle) {
-        this.handle = handle;
+    /**
+     * @param handles opens the Jdbi handle on the same connection as {@code sql}, on first need: the hot paths
+     *                run on {@code sql} alone
+     */
+    JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql) {
+        this.handles = handles;
+        this.sql = sql;
+    }
+
+    private Handle handle() {
+        if (handle == null) {
+            handle = handles.get();
+        }
+        return handle;
     }
 
     @Override
     public Optional<Team> team(long id) {
-        return handle.createQuery("SELECT * FROM teams WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> team(rs)).findOne();
+        return sql.one("SELECT * FROM teams WHERE id = ?", JdbiLedgerAccess::team, id);
     }
 
     @Override
     public Optional<Team> teamByName(String name) {
-        return handle.createQuery("SELECT * FROM teams WHERE name = :name").bind("name", name)
+        return handle().createQuery("SELECT * FROM teams WHERE name = :name").bind("name", name)
                 .map((rs, ctx) -> team(rs)).findOne();
     }
 
     @Override
     public List<Team> teams() {
-        return handle.createQuery("SELECT * FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
+        return handle().createQuery("SELECT * FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
     }
 
     private static Team team(ResultSet rs) throws SQLException {
@@ -87,7 +102,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Team insertTeam(String name, Instant createdAt) {
-        long id = handle.createQuery("INSERT INTO teams (name, timezone, paused, created_at) "
+        long id = handle().createQuery("INSERT INTO teams (name, timezone, paused, created_at) "
                         + "VALUES (:name, 'UTC', 0, :created_at) RETURNING id")
                 .bind("name", name).bind("created_at", createdAt.toEpochMilli())
                 .mapTo(Long.class).one();
@@ -99,7 +114,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
         String budgets = team.taskTypeBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(LINE));
-        handle.createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused, "
+        handle().createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused, "
                         + "task_type_budgets = :budgets, alert_thresholds = :thresholds, alert_webhook_url = :url, "
                         + "max_session_rate_micros = :rate WHERE id = :id")
                 .bind("thresholds", team.alertThresholds().stream().map(String::valueOf)
@@ -112,13 +127,12 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Optional<Agent> agent(long id) {
-        return handle.createQuery("SELECT * FROM agents WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> agent(rs)).findOne();
+        return sql.one("SELECT * FROM agents WHERE id = ?", JdbiLedgerAccess::agent, id);
     }
 
     @Override
     public Optional<Agent> agentByName(String name) {
-        return handle.createQuery("SELECT * FROM agents WHERE name = :name").bind("name", name)
+        return handle().createQuery("SELECT * FROM agents WHERE name = :name").bind("name", name)
                 .map((rs, ctx) -> agent(rs)).findOne();
     }
 
@@ -130,7 +144,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Agent insertAgent(String name, long teamId, Instant createdAt) {
-        long id = handle.createQuery("INSERT INTO agents (name, team_id, paused, created_at) "
+        long id = handle().createQuery("INSERT INTO agents (name, team_id, paused, created_at) "
                         + "VALUES (:name, :team_id, 0, :created_at) RETURNING id")
                 .bind("name", name).bind("team_id", teamId).bind("created_at", createdAt.toEpochMilli())
                 .mapTo(Long.class).one();
@@ -139,7 +153,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void updateAgent(Agent agent) {
-        handle.createUpdate("UPDATE agents SET team_id = :team_id, daily_limit_micros = :limit, paused = :paused "
+        handle().createUpdate("UPDATE agents SET team_id = :team_id, daily_limit_micros = :limit, paused = :paused "
                         + "WHERE id = :id")
                 .bind("team_id", agent.teamId()).bind("limit", agent.dailyLimitMicros())
                 .bind("paused", agent.paused() ? 1 : 0).bind("id", agent.id())
@@ -148,11 +162,13 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Optional<Task> task(long id) {
-        return handle.createQuery("SELECT * FROM tasks WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> new Task(rs.getLong("id"), rs.getLong("team_id"), rs.getString("title"),
-                        rs.getString("priority"), rs.getString("task_type"), tags(rs.getString("tags")),
-                        nullableLong(rs, "budget_micros"), Instant.ofEpochMilli(rs.getLong("created_at"))))
-                .findOne();
+        return sql.one("SELECT * FROM tasks WHERE id = ?", JdbiLedgerAccess::task, id);
+    }
+
+    private static Task task(ResultSet rs) throws SQLException {
+        return new Task(rs.getLong("id"), rs.getLong("team_id"), rs.getString("title"), rs.getString("priority"),
+                rs.getString("task_type"), tags(rs.getString("tags")), nullableLong(rs, "budget_micros"),
+                Instant.ofEpochMilli(rs.getLong("created_at")));
     }
 
     private static List<String> tags(String joined) {
@@ -161,7 +177,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Task insertTask(long teamId, NewTask task, Long budgetMicros, Instant createdAt) {
-        long id = handle.createQuery("INSERT INTO tasks (team_id, title, priority, task_type, tags, budget_micros, "
+        long id = handle().createQuery("INSERT INTO tasks (team_id, title, priority, task_type, tags, budget_micros, "
                         + "created_at) VALUES (:team_id, :title, :priority, :task_type, :tags, :budget, :created_at) "
                         + "RETURNING id")
                 .bind("team_id", teamId).bind("title", task.title()).bind("priority", task.priority())
@@ -173,7 +189,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public List<Task> tasks(long teamId) {
-        return handle.createQuery("SELECT id FROM tasks WHERE team_id = :team_id ORDER BY id DESC")
+        return handle().createQuery("SELECT id FROM tasks WHERE team_id = :team_id ORDER BY id DESC")
                 .bind("team_id", teamId).mapTo(Long.class).list().stream()
                 .map(id -> task(id).orElseThrow())
                 .toList();
@@ -181,7 +197,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public List<UsageLine> usageBetween(long teamId, Instant from, Instant to) {
-        return handle.createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
+        return handle().createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
                         + "SUM(output_tokens) AS output, SUM(cache_creation_input_tokens) AS cache_creation, "
                         + "SUM(cache_read_input_tokens) AS cache_read, SUM(cost_micros) AS cost FROM usage_events "
                         + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to "
@@ -195,13 +211,12 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Optional<Session> session(long id) {
-        return handle.createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.id = :id").bind("id", id)
-                .map((rs, ctx) -> session(rs)).findOne();
+        return sql.one("SELECT " + SESSION_COLUMNS + "WHERE s.id = ?", JdbiLedgerAccess::session, id);
     }
 
     @Override
     public Optional<Session> latestActiveSession(long agentId) {
-        return handle.createQuery("SELECT " + SESSION_COLUMNS
+        return handle().createQuery("SELECT " + SESSION_COLUMNS
                         + "WHERE s.agent_id = :agent_id AND s.status = 'active' ORDER BY s.id DESC LIMIT 1")
                 .bind("agent_id", agentId)
                 .map((rs, ctx) -> session(rs)).findOne();
@@ -209,7 +224,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public List<Session> sessions(long agentId, SessionQuery query) {
-        Query select = handle.createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.agent_id = :agent_id"
+        Query select = handle().createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.agent_id = :agent_id"
                         + (query.status() == null ? "" : " AND s.status = :status")
                         + (query.taskId() == null ? "" : " AND s.task_id = :task_id")
                         + " ORDER BY s.id DESC LIMIT :limit")
@@ -223,21 +238,22 @@ final class JdbiLedgerAccess implements LedgerWriter {
         return select.map((rs, ctx) -> session(rs)).list();
     }
 
+    /** A row of {@link #SESSION_COLUMNS}, read by position. */
     private static Session session(ResultSet rs) throws SQLException {
-        Long endedAt = nullableLong(rs, "ended_at");
-        return new Session(rs.getLong("id"), rs.getLong("agent_id"), rs.getString("agent_name"),
-                rs.getLong("team_id"), nullableLong(rs, "task_id"), rs.getString("model"),
-                SessionStatus.fromWire(rs.getString("status")), Instant.ofEpochMilli(rs.getLong("started_at")),
-                endedAt == null ? null : Instant.ofEpochMilli(endedAt),
-                new UsageTotals(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
-                        rs.getLong("cache_creation_input_tokens"), rs.getLong("cache_read_input_tokens"),
-                        rs.getLong("cost_micros")),
-                rs.getString("stop_reason"));
+        long endedAt = rs.getLong(9);
+        boolean ended = !rs.wasNull();
+        long taskId = rs.getLong(5);
+        boolean noTask = rs.wasNull();
+        return new Session(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), noTask ? null : taskId,
+                rs.getString(6), SessionStatus.fromWire(rs.getString(7)), Instant.ofEpochMilli(rs.getLong(8)),
+                ended ? Instant.ofEpochMilli(endedAt) : null,
+                new UsageTotals(rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14)),
+                rs.getString(15));
     }
 
     @Override
     public Session insertSession(Agent agent, Long taskId, String model, Instant startedAt) {
-        long id = handle.createQuery("INSERT INTO sessions (agent_id, team_id, task_id, model, status, started_at) "
+        long id = handle().createQuery("INSERT INTO sessions (agent_id, team_id, task_id, model, status, started_at) "
                         + "VALUES (:agent_id, :team_id, :task_id, :model, 'active', :started_at) RETURNING id")
                 .bind("agent_id", agent.id()).bind("team_id", agent.teamId()).bind("task_id", taskId)
                 .bind("model", model).bind("started_at", startedAt.toEpochMilli())
@@ -247,7 +263,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason) {
-        handle.createUpdate("UPDATE sessions SET status = :status, ended_at = :ended_at, stop_reason = :reason "
+        handle().createUpdate("UPDATE sessions SET status = :status, ended_at = :ended_at, stop_reason = :reason "
                         + "WHERE id = :id")
                 .bind("status", status.wireName()).bind("ended_at", endedAt.toEpochMilli())
                 .bind("reason", stopReason).bind("id", sessionId)
@@ -256,22 +272,16 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void recordStop(long sessionId, String stopReason) {
-        handle.createUpdate("UPDATE sessions SET stop_reason = :reason WHERE id = :id AND stop_reason IS NULL")
-                .bind("reason", stopReason).bind("id", sessionId)
-                .execute();
+        sql.update("UPDATE sessions SET stop_reason = ? WHERE id = ? AND stop_reason IS NULL", stopReason, sessionId);
     }
 
     @Override
     public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
-        handle.createUpdate("UPDATE sessions SET input_tokens = input_tokens + :input, "
-                        + "output_tokens = output_tokens + :output, "
-                        + "cache_creation_input_tokens = cache_creation_input_tokens + :cache_creation, "
-                        + "cache_read_input_tokens = cache_read_input_tokens + :cache_read, "
-                        + "cost_micros = cost_micros + :cost WHERE id = :id")
-                .bind("input", tokens.input()).bind("output", tokens.output())
-                .bind("cache_creation", tokens.cacheCreation()).bind("cache_read", tokens.cacheRead())
-                .bind("cost", costMicros).bind("id", sessionId)
-                .execute();
+        sql.update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
+                        + "cache_creation_input_tokens = cache_creation_input_tokens + ?, "
+                        + "cache_read_input_tokens = cache_read_input_tokens + ?, cost_micros = cost_micros + ? "
+                        + "WHERE id = ?",
+                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(), costMicros, sessionId);
     }
 
     @Override
@@ -280,29 +290,23 @@ final class JdbiLedgerAccess implements LedgerWriter {
         if (written != null) {
             return written;
         }
-        return handle.createQuery("SELECT spent_micros FROM spend_counters "
-                        + "WHERE scope = :scope AND scope_id = :scope_id AND window_key = :window")
-                .bind("scope", key.scope().wireName()).bind("scope_id", key.scopeId()).bind("window", key.window())
-                .mapTo(Long.class).findOne().orElse(0L);
+        return sql.number("SELECT spent_micros FROM spend_counters WHERE scope = ? AND scope_id = ? AND window_key = ?",
+                0, key.scope().wireName(), key.scopeId(), key.window());
     }
 
     @Override
     public void addSpend(SpendKey key, long micros) {
-        long total = handle.createQuery("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
-                        + "VALUES (:scope, :scope_id, :window, :micros) "
-                        + "ON CONFLICT (scope, scope_id, window_key) "
+        long total = sql.one("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
+                        + "VALUES (?, ?, ?, ?) ON CONFLICT (scope, scope_id, window_key) "
                         + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros "
-                        + "RETURNING spent_micros")
-                .bind("scope", key.scope().wireName()).bind("scope_id", key.scopeId()).bind("window", key.window())
-                .bind("micros", micros)
-                .mapTo(Long.class).one();
+                        + "RETURNING spent_micros",
+                rs -> rs.getLong(1), key.scope().wireName(), key.scopeId(), key.window(), micros).orElseThrow();
         spentWritten.put(key, total);
     }
 
     @Override
     public Optional<StoredUsage> usageByEventId(String eventId) {
-        return handle.createQuery("SELECT * FROM usage_events WHERE event_id = :event_id").bind("event_id", eventId)
-                .map((rs, ctx) -> usage(rs)).findOne();
+        return sql.one("SELECT * FROM usage_events WHERE event_id = ?", JdbiLedgerAccess::usage, eventId);
     }
 
     private static StoredUsage usage(ResultSet rs) throws SQLException {
@@ -324,31 +328,20 @@ final class JdbiLedgerAccess implements LedgerWriter {
     public void insertUsage(StoredUsage usage) {
         ModelPrice price = usage.price();
         TokenCounts tokens = usage.tokens();
-        handle.createUpdate("INSERT INTO usage_events (event_id, session_id, agent_id, team_id, task_id, model, "
+        sql.update("INSERT INTO usage_events (event_id, session_id, agent_id, team_id, task_id, model, "
                         + "input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
                         + "cache_read_input_tokens, cost_micros, cost_source, price_id, price_prefix, price_input, "
                         + "price_output, price_cache_write_5m, price_cache_write_1h, price_cache_read, fingerprint, "
-                        + "action, stop_reason, reported_at) VALUES (:event_id, :session_id, :agent_id, :team_id, "
-                        + ":task_id, :model, :input, :output, :cache_creation, :cache_creation_1h, :cache_read, :cost, "
-                        + ":cost_source, :price_id, :price_prefix, :price_input, :price_output, :price_cw5m, "
-                        + ":price_cw1h, :price_cr, :fingerprint, :action, :stop_reason, :reported_at)")
-                .bind("event_id", usage.eventId()).bind("session_id", usage.sessionId())
-                .bind("agent_id", usage.agentId()).bind("team_id", usage.teamId()).bind("task_id", usage.taskId())
-                .bind("model", usage.model())
-                .bind("input", tokens.input()).bind("output", tokens.output())
-                .bind("cache_creation", tokens.cacheCreation()).bind("cache_creation_1h", tokens.cacheCreation1h())
-                .bind("cache_read", tokens.cacheRead())
-                .bind("cost", usage.costMicros()).bind("cost_source", usage.costSource().wireName())
-                .bind("price_id", price == null ? null : price.id())
-                .bind("price_prefix", price == null ? null : price.prefix() ? 1 : 0)
-                .bind("price_input", price == null ? null : price.inputPerMtok())
-                .bind("price_output", price == null ? null : price.outputPerMtok())
-                .bind("price_cw5m", price == null ? null : price.cacheWrite5mPerMtok())
-                .bind("price_cw1h", price == null ? null : price.cacheWrite1hPerMtok())
-                .bind("price_cr", price == null ? null : price.cacheReadPerMtok())
-                .bind("fingerprint", usage.fingerprint()).bind("action", usage.action().wireName())
-                .bind("stop_reason", usage.stopReason()).bind("reported_at", usage.reportedAt().toEpochMilli())
-                .execute();
+                        + "action, stop_reason, reported_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                usage.eventId(), usage.sessionId(), usage.agentId(), usage.teamId(), usage.taskId(), usage.model(),
+                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(), tokens.cacheRead(),
+                usage.costMicros(), usage.costSource().wireName(),
+                price == null ? null : price.id(), price == null ? null : price.prefix() ? 1 : 0,
+                price == null ? null : price.inputPerMtok(), price == null ? null : price.outputPerMtok(),
+                price == null ? null : price.cacheWrite5mPerMtok(), price == null ? null : price.cacheWrite1hPerMtok(),
+                price == null ? null : price.cacheReadPerMtok(),
+                usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli());
     }
 
     @Override
@@ -359,15 +352,13 @@ final class JdbiLedgerAccess implements LedgerWriter {
             case TASK -> "task_id";
             default -> throw new IllegalArgumentException("no holds on scope " + scope);
         };
-        return handle.createQuery("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
-                        + " = :id AND status = 'held' AND expires_at > :now")
-                .bind("id", scopeId).bind("now", now.toEpochMilli())
-                .mapTo(Long.class).one();
+        return sql.number("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
+                + " = ? AND status = 'held' AND expires_at > ?", 0, scopeId, now.toEpochMilli());
     }
 
     @Override
     public Optional<BudgetHold> hold(String holdId) {
-        return handle.createQuery("SELECT * FROM budget_holds WHERE hold_id = :id").bind("id", holdId)
+        return handle().createQuery("SELECT * FROM budget_holds WHERE hold_id = :id").bind("id", holdId)
                 .map((rs, ctx) -> {
                     Long closedAt = nullableLong(rs, "closed_at");
                     return new BudgetHold(rs.getString("hold_id"), rs.getLong("agent_id"), rs.getLong("team_id"),
@@ -381,7 +372,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void insertHold(BudgetHold hold) {
-        handle.createUpdate("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
+        handle().createUpdate("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
                         + "status, created_at, expires_at, closed_at, event_id) VALUES (:id, :agent_id, :team_id, "
                         + ":task_id, :session_id, :amount, :status, :created_at, :expires_at, :closed_at, :event_id)")
                 .bind("id", hold.id()).bind("agent_id", hold.agentId()).bind("team_id", hold.teamId())
@@ -395,7 +386,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
-        handle.createUpdate("UPDATE budget_holds SET status = :status, closed_at = :closed_at, event_id = :event_id "
+        handle().createUpdate("UPDATE budget_holds SET status = :status, closed_at = :closed_at, event_id = :event_id "
                         + "WHERE hold_id = :id AND status = 'held'")
                 .bind("status", status.wireName()).bind("closed_at", closedAt.toEpochMilli())
                 .bind("event_id", eventId).bind("id", holdId)
@@ -404,25 +395,21 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public int expireHolds(long teamId, Instant now) {
-        return handle.createUpdate("UPDATE budget_holds SET status = 'expired', closed_at = expires_at "
-                        + "WHERE team_id = :team_id AND status = 'held' AND expires_at <= :now")
-                .bind("team_id", teamId).bind("now", now.toEpochMilli())
-                .execute();
+        return sql.update("UPDATE budget_holds SET status = 'expired', closed_at = expires_at "
+                + "WHERE team_id = ? AND status = 'held' AND expires_at <= ?", teamId, now.toEpochMilli());
     }
 
     @Override
     public long sessionSpentSince(long sessionId, Instant since) {
-        return handle.createQuery("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events "
-                        + "WHERE session_id = :session_id AND reported_at > :since")
-                .bind("session_id", sessionId).bind("since", since.toEpochMilli())
-                .mapTo(Long.class).one();
+        return sql.number("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events "
+                + "WHERE session_id = ? AND reported_at > ?", 0, sessionId, since.toEpochMilli());
     }
 
     private static final String ALERT_COLUMNS = "l.*, t.name AS team_name FROM alerts l JOIN teams t ON t.id = l.team_id ";
 
     @Override
     public List<dev.entourage.ledger.Alert> alerts(long teamId, int limit) {
-        return handle.createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.team_id = :team_id ORDER BY l.id DESC "
+        return handle().createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.team_id = :team_id ORDER BY l.id DESC "
                         + "LIMIT :limit")
                 .bind("team_id", teamId).bind("limit", limit)
                 .map((rs, ctx) -> alert(rs)).list();
@@ -430,7 +417,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public List<dev.entourage.ledger.Alert> dueAlerts(Instant now, int maxAttempts, int limit) {
-        return handle.createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.delivered_at IS NULL "
+        return handle().createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.delivered_at IS NULL "
                         + "AND l.next_attempt_at <= :now AND l.attempts < :max AND t.alert_webhook_url IS NOT NULL "
                         + "ORDER BY l.id LIMIT :limit")
                 .bind("now", now.toEpochMilli()).bind("max", maxAttempts).bind("limit", limit)
@@ -452,7 +439,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Optional<dev.entourage.ledger.Alert> insertAlert(dev.entourage.ledger.Alert a, Instant nextAttemptAt) {
-        return handle.createQuery("INSERT INTO alerts (team_id, scope, scope_id, window_key, threshold_percent, "
+        return handle().createQuery("INSERT INTO alerts (team_id, scope, scope_id, window_key, threshold_percent, "
                         + "limit_micros, spent_micros, agent_id, agent_name, task_id, session_id, created_at, "
                         + "attempts, next_attempt_at) VALUES (:team_id, :scope, :scope_id, :window, :threshold, "
                         + ":limit, :spent, :agent_id, :agent_name, :task_id, :session_id, :created_at, 0, :next) "
@@ -468,7 +455,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public boolean claimAlert(long alertId, Instant now, Instant leaseUntil) {
-        return handle.createUpdate("UPDATE alerts SET next_attempt_at = :lease WHERE id = :id "
+        return handle().createUpdate("UPDATE alerts SET next_attempt_at = :lease WHERE id = :id "
                         + "AND delivered_at IS NULL AND next_attempt_at <= :now")
                 .bind("lease", leaseUntil.toEpochMilli()).bind("id", alertId).bind("now", now.toEpochMilli())
                 .execute() == 1;
@@ -476,7 +463,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void recordAlertAttempt(long alertId, Instant deliveredAt, Instant nextAttemptAt, String error) {
-        handle.createUpdate("UPDATE alerts SET attempts = attempts + 1, delivered_at = :delivered, "
+        handle().createUpdate("UPDATE alerts SET attempts = attempts + 1, delivered_at = :delivered, "
                         + "next_attempt_at = :next, last_error = :error WHERE id = :id AND delivered_at IS NULL")
                 .bind("delivered", deliveredAt == null ? null : deliveredAt.toEpochMilli())
                 .bind("next", nextAttemptAt.toEpochMilli()).bind("error", error).bind("id", alertId)
@@ -491,7 +478,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
     // access: the api_keys, users and secrets tables, in JdbiAccessQueries
 
     private JdbiAccessQueries accessQueries() {
-        return new JdbiAccessQueries(handle);
+        return new JdbiAccessQueries(this::handle, sql);
     }
 
     @Override

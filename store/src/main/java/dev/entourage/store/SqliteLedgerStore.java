@@ -8,6 +8,8 @@ import dev.entourage.ledger.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +66,7 @@ public final class SqliteLedgerStore implements LedgerStore {
             writeHandle = writeJdbi.open();
             checkIntegrity(writeHandle, file);
             Migrations.apply(writeHandle, clock);
+            writeHandle.setStatementBuilder(new CachingStatementBuilder());
             ReadConnections reads = new ReadConnections(
                     dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection, 4);
             return new SqliteLedgerStore(file, reads, Jdbi.create(reads), new GroupCommitWriter(writeHandle, faults),
@@ -124,8 +127,30 @@ public final class SqliteLedgerStore implements LedgerStore {
 
     @Override
     public <T> T read(Function<LedgerReader, T> work) {
+        ReadConnections.Lease lease;
         try {
-            return readJdbi.inTransaction(handle -> work.apply(new JdbiLedgerAccess(handle)));
+            lease = readConnections.lease();
+        } catch (SQLException e) {
+            throw faults.unavailable("read", e);
+        }
+        List<Handle> opened = new ArrayList<>(1);
+        try (lease) {
+            PreparedCache sql = lease.statements();
+            sql.update("BEGIN");
+            try {
+                T result = work.apply(new JdbiLedgerAccess(() -> {
+                    Handle handle = lease.jdbi().open();
+                    opened.add(handle);
+                    return handle;
+                }, sql));
+                sql.update("COMMIT");
+                return result;
+            } catch (RuntimeException e) {
+                rollback(lease);
+                throw e;
+            } finally {
+                opened.forEach(Handle::close);
+            }
         } catch (LedgerException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -133,9 +158,17 @@ public final class SqliteLedgerStore implements LedgerStore {
         }
     }
 
+    private static void rollback(ReadConnections.Lease lease) {
+        try {
+            lease.statements().update("ROLLBACK");
+        } catch (RuntimeException e) {
+            lease.discard();
+        }
+    }
+
     @Override
     public <T> T write(Function<LedgerWriter, T> work) {
-        return writer.submit(handle -> work.apply(new JdbiLedgerAccess(handle)));
+        return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())));
     }
 
     /**

@@ -1,0 +1,130 @@
+package dev.entourage.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The prepared statements of one connection, each compiled by SQLite once and kept until the connection closes,
+ * for the statements every usage report and every authenticated request runs. Used by one thread at a time
+ * (the writer, or whoever holds a pooled read connection); each use reads its results to the end before the
+ * next, so one statement per SQL text suffices.
+ */
+final class PreparedCache {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    PreparedCache(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Reads one row at a time. */
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first row's value, if there is a row. */
+    <T> Optional<T> one(String sql, Row<T> row, Object... parameters) {
+        try (ResultSet rs = bound(sql, parameters).executeQuery()) {
+            return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
+    /** The first column of the first row as a long; {@code otherwise} without a row or for NULL. */
+    long number(String sql, long otherwise, Object... parameters) {
+        try (ResultSet rs = bound(sql, parameters).executeQuery()) {
+            if (!rs.next()) {
+                return otherwise;
+            }
+            long value = rs.getLong(1);
+            return rs.wasNull() ? otherwise : value;
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
+    <T> List<T> list(String sql, Row<T> row, Object... parameters) {
+        try (ResultSet rs = bound(sql, parameters).executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(row.read(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE; returns the rows it changed. */
+    int update(String sql, Object... parameters) {
+        try {
+            return bound(sql, parameters).executeUpdate();
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
+    private PreparedStatement bound(String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = reusable(statements.get(sql));
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+        return statement;
+    }
+
+    /**
+     * {@code statement} with its parameters cleared, or null when there is none or it cannot be used again: after
+     * some failures (SQLITE_FULL, say) the driver finalizes a connection's statements, and {@code isClosed()}
+     * does not tell.
+     */
+    static PreparedStatement reusable(PreparedStatement statement) {
+        if (statement == null) {
+            return null;
+        }
+        try {
+            statement.clearParameters();
+            return statement;
+        } catch (SQLException finalized) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // finalized already
+            }
+            return null;
+        }
+    }
+
+    /** Closes every statement (the connection is about to close, or a failure may have finalized some). */
+    void close() {
+        statements.values().forEach(statement -> {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                // the connection goes next, and with it anything left open
+            }
+        });
+        statements.clear();
+    }
+
+    /** A failed statement, unchecked; the store turns it into a {@code StorageUnavailableException}. */
+    static final class SqlFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SqlFailure(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
