@@ -88,7 +88,7 @@ final class Call {
         }
         byte[] bytes;
         try {
-            bytes = readAtMost(request.getInputStream(), MAX_BODY_BYTES);
+            bytes = readAtMost(request.getInputStream(), MAX_BODY_BYTES, declared);
         } catch (IOException e) {
             throw LedgerException.invalid("body", "could not be read to its end");
         }
@@ -141,9 +141,10 @@ final class Call {
         }
     }
 
-    private static byte[] readAtMost(InputStream in, int max) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
+    private static byte[] readAtMost(InputStream in, int max, long declared) throws IOException {
+        int expected = declared > 0 ? (int) declared : 8192;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
+        byte[] buffer = new byte[Math.min(expected + 1, 8192)];
         int total = 0;
         for (int n; (n = in.read(buffer)) != -1; ) {
             total += n;

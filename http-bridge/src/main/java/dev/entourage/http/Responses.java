@@ -34,7 +34,7 @@ final class Responses {
             response.setHeader("Connection", "close");
             return;
         }
-        byte[] buffer = new byte[16_384];
+        byte[] buffer = new byte[declared >= 0 && declared < 16_384 ? (int) declared + 1 : 16_384];
         long total = 0;
         try {
             InputStream in = request.getInputStream();

@@ -36,6 +36,11 @@ import org.jdbi.v3.core.statement.Query;
 /** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
 final class JdbiLedgerAccess implements LedgerWriter {
     private static final String LINE = "\n";
+    /** The columns {@link #team(ResultSet)} reads, by position. */
+    private static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
+            + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros";
+    /** The columns {@link #agent(ResultSet)} reads, by position. */
+    private static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at";
     private static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
@@ -66,38 +71,37 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Optional<Team> team(long id) {
-        return sql.one("SELECT * FROM teams WHERE id = ?", JdbiLedgerAccess::team, id);
+        return sql.one("SELECT " + TEAM_COLUMNS + " FROM teams WHERE id = ?", JdbiLedgerAccess::team, id);
     }
 
     @Override
     public Optional<Team> teamByName(String name) {
-        return handle().createQuery("SELECT * FROM teams WHERE name = :name").bind("name", name)
+        return handle().createQuery("SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = :name").bind("name", name)
                 .map((rs, ctx) -> team(rs)).findOne();
     }
 
     @Override
     public List<Team> teams() {
-        return handle().createQuery("SELECT * FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
+        return handle().createQuery("SELECT " + TEAM_COLUMNS + " FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
     }
 
     private static Team team(ResultSet rs) throws SQLException {
         Map<String, Long> budgets = new HashMap<>();
-        for (String line : rs.getString("task_type_budgets").split(LINE)) {
+        for (String line : rs.getString(6).split(LINE)) {
             int equals = line.lastIndexOf('=');
             if (equals > 0) {
                 budgets.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
             }
         }
         List<Integer> thresholds = new java.util.ArrayList<>();
-        for (String part : rs.getString("alert_thresholds").split(",")) {
+        for (String part : rs.getString(8).split(",")) {
             if (!part.isBlank()) {
                 thresholds.add(Integer.parseInt(part.strip()));
             }
         }
-        return new Team(rs.getLong("id"), rs.getString("name"), nullableLong(rs, "daily_limit_micros"),
-                ZoneId.of(rs.getString("timezone")), rs.getInt("paused") != 0, budgets,
-                Instant.ofEpochMilli(rs.getLong("created_at")), thresholds, rs.getString("alert_webhook_url"),
-                nullableLong(rs, "max_session_rate_micros"));
+        return new Team(rs.getLong(1), rs.getString(2), nullableLong(rs, 3), ZoneId.of(rs.getString(4)),
+                rs.getInt(5) != 0, budgets, Instant.ofEpochMilli(rs.getLong(7)), thresholds, rs.getString(9),
+                nullableLong(rs, 10));
     }
 
     @Override
@@ -127,19 +131,18 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public Optional<Agent> agent(long id) {
-        return sql.one("SELECT * FROM agents WHERE id = ?", JdbiLedgerAccess::agent, id);
+        return sql.one("SELECT " + AGENT_COLUMNS + " FROM agents WHERE id = ?", JdbiLedgerAccess::agent, id);
     }
 
     @Override
     public Optional<Agent> agentByName(String name) {
-        return handle().createQuery("SELECT * FROM agents WHERE name = :name").bind("name", name)
+        return handle().createQuery("SELECT " + AGENT_COLUMNS + " FROM agents WHERE name = :name").bind("name", name)
                 .map((rs, ctx) -> agent(rs)).findOne();
     }
 
     private static Agent agent(ResultSet rs) throws SQLException {
-        return new Agent(rs.getLong("id"), rs.getString("name"), rs.getLong("team_id"),
-                nullableLong(rs, "daily_limit_micros"), rs.getInt("paused") != 0,
-                Instant.ofEpochMilli(rs.getLong("created_at")));
+        return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), nullableLong(rs, 4), rs.getInt(5) != 0,
+                Instant.ofEpochMilli(rs.getLong(6)));
     }
 
     @Override
@@ -471,6 +474,11 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }

@@ -30,6 +30,12 @@ public final class SqliteLedgerStore implements LedgerStore {
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Path file;
+    /**
+     * Read connections kept open for reuse: as many as requests read at once under load (16 clients keep about 16
+     * busy); opening one costs far more than the read it serves.
+     */
+    private static final int MAX_IDLE_READERS = 32;
+
     private final ReadConnections readConnections;
     private final Jdbi readJdbi;
     private final GroupCommitWriter writer;
@@ -68,7 +74,7 @@ public final class SqliteLedgerStore implements LedgerStore {
             Migrations.apply(writeHandle, clock);
             writeHandle.setStatementBuilder(new CachingStatementBuilder());
             ReadConnections reads = new ReadConnections(
-                    dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection, 4);
+                    dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection, MAX_IDLE_READERS);
             return new SqliteLedgerStore(file, reads, Jdbi.create(reads), new GroupCommitWriter(writeHandle, faults),
                     faults);
         } catch (LedgerException e) {
