@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * closed, since the watch began (a {@link ChangeMarker}); this process's own writes are counted from its own
  * published events. When the store shows more than this process wrote, someone else wrote. The count of the
  * store is taken before this process's count, so an own write is never mistaken the other way round; at worst
- * an own write committed but not yet published gives one needless refresh.
+ * an own write committed but not yet published gives one needless refresh. The first look, one interval after the
+ * start and on the watcher's thread (a store that is down at start delays nothing), only takes the baseline.
  */
 final class ChangeWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -37,13 +38,13 @@ final class ChangeWatcher implements AutoCloseable {
     private long ownSessionsAtStart;
     private long ownClosedAtStart;
     private long lastExternal;
+    private boolean started;
 
     ChangeWatcher(LedgerStore store, LedgerEvents events, Duration every) {
         this.store = store;
         this.events = events;
         this.every = every;
         this.subscription = events.subscribe(this::count);
-        baseline();
         this.thread = new Thread(this::run, "entourage-change-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -80,7 +81,13 @@ final class ChangeWatcher implements AutoCloseable {
                         sleep.wait(every.toMillis());
                     }
                 }
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                if (!started) {
+                    baseline();
+                    started = true;
+                } else {
                     poll();
                 }
             } catch (InterruptedException e) {
