@@ -40,8 +40,8 @@ final class JdbiLedgerAccess implements LedgerWriter {
     private static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
             + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros";
     /** The columns {@link #agent(ResultSet)} reads, by position. */
-    private static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at";
-    private static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
+    static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at";
+    static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
@@ -140,7 +140,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 .map((rs, ctx) -> agent(rs)).findOne();
     }
 
-    private static Agent agent(ResultSet rs) throws SQLException {
+    static Agent agent(ResultSet rs) throws SQLException {
         return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), nullableLong(rs, 4), rs.getInt(5) != 0,
                 Instant.ofEpochMilli(rs.getLong(6)));
     }
@@ -242,7 +242,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     /** A row of {@link #SESSION_COLUMNS}, read by position. */
-    private static Session session(ResultSet rs) throws SQLException {
+    static Session session(ResultSet rs) throws SQLException {
         long endedAt = rs.getLong(9);
         boolean ended = !rs.wasNull();
         long taskId = rs.getLong(5);
@@ -481,6 +481,33 @@ final class JdbiLedgerAccess implements LedgerWriter {
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    // dashboard and reports, in JdbiReportQueries
+
+    @Override
+    public List<Agent> agents(long teamId) {
+        return new JdbiReportQueries(handle()).agents(teamId);
+    }
+
+    @Override
+    public List<Session> teamSessions(long teamId, boolean active, int limit) {
+        return new JdbiReportQueries(handle()).teamSessions(teamId, active, limit);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
+        return new JdbiReportQueries(handle()).usageSlots(teamId, from, to);
+    }
+
+    @Override
+    public dev.entourage.ledger.ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
+        return new JdbiReportQueries(handle()).changeMarker(usageAfter, sessionsAfter, closedFrom);
+    }
+
+    @Override
+    public long oldestActiveSessionId() {
+        return new JdbiReportQueries(handle()).oldestActiveSessionId();
     }
 
     // access: the api_keys, users and secrets tables, in JdbiAccessQueries
