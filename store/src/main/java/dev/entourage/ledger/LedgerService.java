@@ -232,11 +232,17 @@ public final class LedgerService {
      * @param actingTeamId the caller's team, or null for a caller of any team
      */
     public UsageReceipt reportUsage(UsageReport report, Long actingAgentId, Long actingTeamId) {
-        String eventId = report.eventId() != null ? report.eventId() : eventIds.next();
         Acting acting = new Acting(actingAgentId, actingTeamId);
-        UsageReceipt receipt = store.write(w -> w.usageByEventId(eventId)
-                .map(first -> replay(w, first, report, acting))
-                .orElseGet(() -> record(w, report, eventId, acting)));
+        UsageReceipt receipt;
+        if (report.eventId() == null) {
+            String fresh = eventIds.next(); // a new UUIDv7: nothing can have been recorded under it
+            receipt = store.write(w -> record(w, report, fresh, acting));
+        } else {
+            String eventId = report.eventId();
+            receipt = store.write(w -> w.usageByEventId(eventId)
+                    .map(first -> replay(w, first, report, acting))
+                    .orElseGet(() -> record(w, report, eventId, acting)));
+        }
         receipt.alerts().forEach(alert -> LOG.info("Alert {}: {}", alert.id(), alert.text()));
         publishUsage(receipt);
         return receipt;

@@ -50,6 +50,8 @@ final class JdbiLedgerAccess implements LedgerWriter {
     /** The statements of the hot paths (each usage report, check and authentication), compiled once. */
     private final PreparedCache sql;
     private Handle handle;
+    /** Whether any hold is open, asked once per transaction: most ledgers have none, and then nothing is summed. */
+    private Boolean anyOpenHold;
     /** Counter values this transaction wrote, from {@code RETURNING}: read back without another query. */
     private final Map<SpendKey, Long> spentWritten = new HashMap<>();
 
@@ -349,6 +351,9 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public long held(Scope scope, long scopeId, Instant now) {
+        if (!anyOpenHold()) {
+            return 0;
+        }
         String column = switch (scope) {
             case AGENT_DAILY -> "agent_id";
             case TEAM_DAILY -> "team_id";
@@ -357,6 +362,13 @@ final class JdbiLedgerAccess implements LedgerWriter {
         };
         return sql.number("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
                 + " = ? AND status = 'held' AND expires_at > ?", 0, scopeId, now.toEpochMilli());
+    }
+
+    private boolean anyOpenHold() {
+        if (anyOpenHold == null) {
+            anyOpenHold = sql.number("SELECT EXISTS (SELECT 1 FROM budget_holds WHERE status = 'held')", 0) != 0;
+        }
+        return anyOpenHold;
     }
 
     @Override
@@ -375,6 +387,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void insertHold(BudgetHold hold) {
+        anyOpenHold = Boolean.TRUE;
         handle().createUpdate("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
                         + "status, created_at, expires_at, closed_at, event_id) VALUES (:id, :agent_id, :team_id, "
                         + ":task_id, :session_id, :amount, :status, :created_at, :expires_at, :closed_at, :event_id)")
@@ -398,6 +411,9 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public int expireHolds(long teamId, Instant now) {
+        if (!anyOpenHold()) {
+            return 0;
+        }
         return sql.update("UPDATE budget_holds SET status = 'expired', closed_at = expires_at "
                 + "WHERE team_id = ? AND status = 'held' AND expires_at <= ?", teamId, now.toEpochMilli());
     }
