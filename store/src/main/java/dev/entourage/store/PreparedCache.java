@@ -79,6 +79,9 @@ final class PreparedCache {
             statement = connection.prepareStatement(sql);
             statements.put(sql, statement);
         }
+        if (statement.getParameterMetaData().getParameterCount() != parameters.length) {
+            throw new IllegalArgumentException("SQL with a different number of parameters than given: " + sql);
+        }
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
         }
