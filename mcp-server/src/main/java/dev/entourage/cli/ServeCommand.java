@@ -6,6 +6,7 @@ import dev.entourage.http.BridgeConfig;
 import dev.entourage.ledger.LedgerException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -51,21 +52,34 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Ledger ledger = store.open();
+        AtomicReference<Bridge> running = new AtomicReference<>();
+        // Registered before the bridge answers: a SIGTERM as soon as /healthz answers must stop it gracefully too.
+        Thread shutdown = new Thread(() -> {
+            LOG.info("Stopping: finishing requests in flight");
+            Bridge started = running.get();
+            try {
+                if (started != null) {
+                    started.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("The bridge did not stop cleanly", e);
+            } finally {
+                ledger.close();
+            }
+            stopped.countDown();
+            LOG.info("Stopped");
+            Runtime.getRuntime().halt(0);
+        }, "entourage-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         Bridge bridge;
         try {
             bridge = Bridge.start(ledger, config);
         } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
             ledger.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping: finishing requests in flight");
-            bridge.close();
-            ledger.close();
-            stopped.countDown();
-            LOG.info("Stopped");
-            Runtime.getRuntime().halt(0);
-        }, "entourage-shutdown"));
+        running.set(bridge);
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
         LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,
                 ledger.file(), base, base, base, base);
