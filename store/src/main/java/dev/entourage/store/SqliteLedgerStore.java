@@ -69,7 +69,7 @@ public final class SqliteLedgerStore implements LedgerStore {
         Jdbi writeJdbi = Jdbi.create(dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.IMMEDIATE));
         Handle writeHandle = null;
         try {
-            writeHandle = writeJdbi.open();
+            writeHandle = openRetryingWhileBusy(writeJdbi, busyTimeout);
             checkIntegrity(writeHandle, file);
             Migrations.apply(writeHandle, clock);
             writeHandle.setStatementBuilder(new CachingStatementBuilder());
@@ -88,6 +88,38 @@ public final class SqliteLedgerStore implements LedgerStore {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Opens the writer's connection. Switching a new file to WAL, while other processes open it too, can be refused
+     * as busy at once (SQLite does not wait on that lock), so the open is retried until {@code busyTimeout}.
+     */
+    private static Handle openRetryingWhileBusy(Jdbi jdbi, Duration busyTimeout) {
+        long deadline = System.nanoTime() + busyTimeout.toNanos();
+        while (true) {
+            try {
+                return jdbi.open();
+            } catch (RuntimeException e) {
+                if (!isBusy(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the database was busy", interrupted);
+            }
+        }
+    }
+
+    private static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("SQLITE_BUSY")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the driver says the file is not a database or is malformed (as opposed to busy, full, read-only). */
