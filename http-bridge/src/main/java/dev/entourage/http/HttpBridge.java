@@ -9,6 +9,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP bridge: one Jetty server with the REST routes under {@value #API_PREFIX}, {@code GET /healthz}, the
- * dashboard's static files at {@code /} and {@code /assets/*} (without credentials: the page holds no data), and
- * the servlets handed to {@link #start} (MCP's {@code /mcp}, {@code /sse}, {@code /message}) behind the same
+ * live event stream {@code GET /api/v1/events}, the dashboard's static files at {@code /} and {@code /assets/*}
+ * (without credentials: the page holds no data), and the servlets handed to {@link #start} (MCP's {@code /mcp},
+ * {@code /sse}, {@code /message}) behind the same
  * authentication and rate limits as the REST routes. A mounted servlet finds the caller's
  * {@link Principal} in the request attribute {@value #PRINCIPAL_ATTRIBUTE}.
  */
@@ -47,15 +49,23 @@ public final class HttpBridge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpBridge.class);
 
+    /** How often the bridge looks for writes of other processes (stdio sidecars) for the live event stream. */
+    static final Duration WATCH_INTERVAL = Duration.ofMillis(400);
+
     private final Server server;
     private final ServerConnector connector;
     private final String host;
+    private final EventStream events;
+    private final AutoCloseable watcher;
     private volatile boolean closed;
 
-    private HttpBridge(Server server, ServerConnector connector, String host) {
+    private HttpBridge(Server server, ServerConnector connector, String host, EventStream events,
+                       AutoCloseable watcher) {
         this.server = server;
         this.connector = connector;
         this.host = host;
+        this.events = events;
+        this.watcher = watcher;
     }
 
     /**
@@ -101,6 +111,10 @@ public final class HttpBridge implements AutoCloseable {
         context.setErrorHandler(new JsonErrorHandlers.Context(errors));
         context.addServlet(new ServletHolder("entourage-api",
                 new ApiServlet(new RestRoutes(ledger, access, tokens, json).router(), errors)), API_PREFIX + "/*");
+        EventStream events = new EventStream(ledger.events(), json, errors, EventStream.KEEP_ALIVE);
+        ServletHolder eventsHolder = new ServletHolder("entourage-events", events);
+        eventsHolder.setAsyncSupported(true);
+        context.addServlet(eventsHolder, API_PREFIX + "/events");
         context.addServlet(new ServletHolder("entourage-health", new SimpleServlets.Health(errors)), "/healthz");
         List<String> gated = new ArrayList<>(List.of(API_PREFIX + "/*"));
         extras.forEach((pathSpec, servlet) -> {
@@ -129,9 +143,12 @@ public final class HttpBridge implements AutoCloseable {
         server.setErrorHandler(new JsonErrorHandlers.Server(errors));
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(false);
+        AutoCloseable watcher;
         try {
             server.start();
+            watcher = ledger.watchOtherWriters(WATCH_INTERVAL);
         } catch (Exception e) {
+            events.close();
             try {
                 server.stop();
             } catch (Exception suppressed) {
@@ -140,7 +157,7 @@ public final class HttpBridge implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
-        HttpBridge bridge = new HttpBridge(server, connector, config.host());
+        HttpBridge bridge = new HttpBridge(server, connector, config.host(), events, watcher);
         LOG.info("Entourage HTTP bridge listening on {}", bridge.uri());
         if (config.noAuth()) {
             LOG.warn("AUTHENTICATION IS OFF (--no-auth): every request to {} acts as admin of the default team. "
@@ -176,6 +193,12 @@ public final class HttpBridge implements AutoCloseable {
             return;
         }
         closed = true;
+        events.close();
+        try {
+            watcher.close();
+        } catch (Exception e) {
+            LOG.warn("The change watcher did not stop cleanly", e);
+        }
         try {
             server.stop();
         } catch (Exception e) {

@@ -21,6 +21,7 @@ import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.SessionStart;
 import dev.entourage.ledger.SessionStatus;
+import dev.entourage.ledger.SpendSeries;
 import dev.entourage.ledger.Task;
 import dev.entourage.ledger.TaskSpend;
 import dev.entourage.ledger.Team;
@@ -81,7 +82,8 @@ final class RestRoutes {
                 .add("GET", "/tasks/{task_id}", this::task)
                 .add("GET", "/teams/{team_id}/costs", this::costs)
                 .add("GET", "/teams/{team_id}/alerts", this::alerts)
-                .add("GET", "/events", notYet("GET /events"))
+                .add("GET", "/dashboard", this::dashboard)
+                .add("GET", "/teams/{team_id}/spend", this::spend)
                 .add("POST", "/auth/login", this::login)
                 .add("POST", "/auth/keys", this::createKey)
                 .add("GET", "/auth/keys", this::keys)
@@ -100,11 +102,25 @@ final class RestRoutes {
         return Reply.ok(node);
     }
 
-    /** Routes of a later version (events): 501, in this one place. */
-    private static Router.Handler notYet(String route) {
-        return call -> {
-            throw HttpFailure.notAvailable(route);
-        };
+    /** The caller's team's dashboard in one document (people only). */
+    private Reply dashboard(Call call) {
+        Principal p = call.principal();
+        Guard.people(p);
+        call.query();
+        return Reply.ok(json.dashboard(ledger.dashboard(Long.toString(p.teamId())), p.role().wireName()));
+    }
+
+    /** Spend over time for charts: {@code ?range=today|7d|30d&by=agent|model}. */
+    private Reply spend(Call call) {
+        Principal p = call.principal();
+        Guard.people(p);
+        Query query = call.query("range", "by");
+        String range = query.choice("range", List.of("today", "7d", "30d"));
+        String by = query.choice("by", List.of("agent", "model"));
+        Team team = guard.team(p, call.path("team_id"));
+        return Reply.ok(json.spend(ledger.spend(Long.toString(team.id()),
+                SpendSeries.Range.fromWire(range == null ? "today" : range),
+                SpendSeries.Split.fromWire(by == null ? "agent" : by))));
     }
 
     private Reply startSession(Call call) {
@@ -298,16 +314,18 @@ final class RestRoutes {
     private Reply costs(Call call) {
         Principal p = call.principal();
         Guard.people(p);
-        Query query = call.query("since", "until", "format");
+        Query query = call.query("since", "until", "format", "by");
         String format = query.choice("format", List.of("json", "csv"));
+        String by = query.choice("by", CostsCsv.GROUPINGS);
         boolean csv = format != null ? format.equals("csv") : prefersCsv(call.header("Accept"));
         Team team = guard.team(p, call.path("team_id"));
         CostReport report = ledger.costs(Long.toString(team.id()), query.date("since"), query.date("until"));
         if (!csv) {
             return Reply.ok(json.costs(report));
         }
-        String file = "costs-" + team.name() + "-" + report.since() + "-" + report.until() + ".csv";
-        return Reply.text(CostsCsv.CONTENT_TYPE, CostsCsv.of(report),
+        String file = "costs-" + team.name() + (by == null ? "" : "-by-" + by) + "-" + report.since() + "-"
+                + report.until() + ".csv";
+        return Reply.text(CostsCsv.CONTENT_TYPE, by == null ? CostsCsv.of(report) : CostsCsv.grouped(report, by),
                 Map.of("Content-Disposition", "attachment; filename=\"" + file + "\""));
     }
 

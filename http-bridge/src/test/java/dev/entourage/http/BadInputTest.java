@@ -219,9 +219,14 @@ class BadInputTest {
         assertRefused(wrongMethod, 405, "invalid_request", "DELETE");
         assertThat(wrongMethod.header("Allow")).isEqualTo("GET");
         assertRefused(h.call("POST", "/healthz", null), 405, "invalid_request", null);
-        Harness.Answer events = h.admin("GET", "/api/v1/events", null);
-        assertRefused(events, 501, "invalid_request", "not available in this version");
-        assertRefused(h.admin("GET", "/api/v1/events", null), 501, "invalid_request", "GET /events");
+        Harness.Answer eventsByPost = h.admin("POST", "/api/v1/events", null);
+        assertRefused(eventsByPost, 405, "invalid_request", "POST");
+        assertThat(eventsByPost.header("Allow")).isEqualTo("GET");
+        assertRefused(h.admin("GET", "/api/v1/events?team=2", null), 400, "invalid_request", "team");
+        assertRefused(h.admin("GET", "/api/v1/teams/default/spend?range=1y", null), 400, "invalid_request", "range");
+        assertRefused(h.admin("GET", "/api/v1/teams/default/spend?by=task", null), 400, "invalid_request", "by");
+        assertRefused(h.admin("GET", "/api/v1/teams/default/costs?by=week&format=csv", null), 400, "invalid_request",
+                "by");
         assertRefused(h.admin("GET", "/api/v1/teams/default/alerts?limit=0", null), 400, "invalid_request", "limit");
         assertRefused(h.admin("DELETE", "/api/v1/holds/abc", null), 404, "not_found", "hold_id");
     }

@@ -6,11 +6,12 @@ import java.util.Objects;
 
 /**
  * What a team spent between two dates of its zone (both included), by session, agent, model and task.
- * Spend counts on the day it was reported. Lists are ordered by cost, highest first.
+ * Spend counts on the day it was reported. Lists are ordered by cost, highest first, except {@code byDay}: every
+ * day of the range, zero days included, oldest first.
  */
 public record CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
                          long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
-                         List<CostGroup> byModel, List<CostGroup> byTask) {
+                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay) {
     public CostReport {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");
@@ -18,6 +19,7 @@ public record CostReport(long teamId, LocalDate since, LocalDate until, long tot
         byAgent = List.copyOf(byAgent);
         byModel = List.copyOf(byModel);
         byTask = List.copyOf(byTask);
+        byDay = List.copyOf(byDay);
     }
 
     /** One session's spend inside the range. */
@@ -33,5 +35,12 @@ public record CostReport(long teamId, LocalDate since, LocalDate until, long tot
      */
     public record CostGroup(String name, Long id, long costMicros, long inputTokens, long outputTokens,
                             int sessions) {
+    }
+
+    /** Spend reported on one day of the team's zone; {@code sessions} counts the distinct sessions that spent. */
+    public record DayCost(LocalDate day, long costMicros, long inputTokens, long outputTokens, int sessions) {
+        public DayCost {
+            Objects.requireNonNull(day, "day");
+        }
     }
 }

@@ -21,8 +21,10 @@ final class CostReports {
     private CostReports() {
     }
 
+    /** A report of {@code lines}, with {@code byDay} summed from {@code slots} by day of {@code zone}. */
     static CostReport build(long teamId, LocalDate since, LocalDate until, List<UsageLine> lines,
-                            LongFunction<Session> sessions, LongFunction<Task> tasks, Instant now) {
+                            LongFunction<Session> sessions, LongFunction<Task> tasks, Instant now,
+                            java.time.ZoneId zone, List<UsageSlot> slots) {
         Map<Long, List<UsageLine>> bySession = new LinkedHashMap<>();
         lines.forEach(line -> bySession.computeIfAbsent(line.sessionId(), id -> new ArrayList<>()).add(line));
 
@@ -64,7 +66,33 @@ final class CostReports {
         sessionCosts.sort(Comparator.comparingLong(SessionCost::costMicros).reversed()
                 .thenComparingLong(SessionCost::sessionId));
         return new CostReport(teamId, since, until, cost, input, output, sessionCosts, byAgent.list(), byModel.list(),
-                byTask.list());
+                byTask.list(), byDay(since, until, zone, slots));
+    }
+
+    /** Every day from {@code since} to {@code until} (both included), oldest first, with what was spent on it. */
+    static List<CostReport.DayCost> byDay(LocalDate since, LocalDate until, java.time.ZoneId zone,
+                                          List<UsageSlot> slots) {
+        Map<LocalDate, long[]> sums = new java.util.TreeMap<>();
+        Map<LocalDate, Set<Long>> sessions = new LinkedHashMap<>();
+        for (LocalDate day = since; !day.isAfter(until); day = day.plusDays(1)) {
+            sums.put(day, new long[3]);
+            sessions.put(day, new HashSet<>());
+        }
+        for (UsageSlot slot : slots) {
+            LocalDate day = LocalDate.ofInstant(slot.start(), zone);
+            long[] sum = sums.get(day);
+            if (sum == null) {
+                continue;
+            }
+            sum[0] += slot.costMicros();
+            sum[1] += slot.inputTokens();
+            sum[2] += slot.outputTokens();
+            sessions.get(day).add(slot.sessionId());
+        }
+        List<CostReport.DayCost> days = new ArrayList<>();
+        sums.forEach((day, sum) -> days.add(new CostReport.DayCost(day, sum[0], sum[1], sum[2],
+                sessions.get(day).size())));
+        return days;
     }
 
     /** Sums by a name (and id), counting distinct sessions. */

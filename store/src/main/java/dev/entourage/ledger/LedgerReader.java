@@ -55,6 +55,26 @@ public interface LedgerReader {
      */
     List<Alert> dueAlerts(java.time.Instant now, int maxAttempts, int limit);
 
+    // dashboard and reports (see JdbiReportQueries)
+
+    /** A team's agents, by name. */
+    List<Agent> agents(long teamId);
+
+    /** A team's sessions, newest first: the active ones, or else the ended and killed ones; at most {@code limit}. */
+    List<Session> teamSessions(long teamId, boolean active, int limit);
+
+    /** A team's usage reported in {@code [from, to)}, summed by {@link UsageSlot} slot, session and model. */
+    List<UsageSlot> usageSlots(long teamId, java.time.Instant from, java.time.Instant to);
+
+    /**
+     * Counts for noticing other writers: usage rows above id {@code usageAfter}, sessions above id
+     * {@code sessionsAfter}, and closed sessions from id {@code closedFrom} on.
+     */
+    ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom);
+
+    /** The id of the oldest active session, or one more than the newest session's id when none is active. */
+    long oldestActiveSessionId();
+
     // access
 
     Optional<dev.entourage.ledger.access.ApiKey> apiKey(long id);

@@ -36,6 +36,7 @@ public final class LedgerService {
     private final Clock clock;
     private final EventIds eventIds;
     private final Duration holdTtl;
+    private final LedgerEvents events = new LedgerEvents();
 
     public LedgerService(LedgerStore store, PriceTable prices, Clock clock) {
         this(store, prices, clock, DEFAULT_HOLD_TTL);
@@ -99,7 +100,7 @@ public final class LedgerService {
                 ? Change.to(thresholds(settings.alertThresholds().value())) : Change.keep();
         Change<String> webhook = settings.alertWebhookUrl().present()
                 ? Change.to(webhookUrl(settings.alertWebhookUrl().value())) : Change.keep();
-        return store.write(w -> {
+        Team saved = store.write(w -> {
             Team team = w.teamByName(teamName).orElseGet(() -> w.insertTeam(teamName, clock.instant()));
             Team changed = new Team(team.id(), team.name(),
                     settings.dailyLimitMicros().or(team.dailyLimitMicros()),
@@ -111,6 +112,10 @@ public final class LedgerService {
             w.updateTeam(changed);
             return changed;
         });
+        if (settings.paused().present()) {
+            events.publish(new LedgerEvent.TeamPaused(saved.id(), saved.paused()));
+        }
+        return saved;
     }
 
     /**
@@ -133,7 +138,7 @@ public final class LedgerService {
     public Agent setAgent(String name, String teamName, AgentSettings settings) {
         String agentName = Text.name("agent", name);
         checkLimit("daily_limit_usd", settings.dailyLimitMicros());
-        return store.write(w -> {
+        Agent saved = store.write(w -> {
             Team team = findTeam(w, teamName == null ? Team.DEFAULT_NAME : teamName);
             Agent agent = w.agentByName(agentName).orElseGet(() -> w.insertAgent(agentName, team.id(), clock.instant()));
             Agent changed = new Agent(agent.id(), agent.name(), teamName == null ? agent.teamId() : team.id(),
@@ -142,6 +147,10 @@ public final class LedgerService {
             w.updateAgent(changed);
             return changed;
         });
+        if (settings.paused().present()) {
+            events.publish(new LedgerEvent.AgentPaused(saved.teamId(), saved.id(), saved.paused()));
+        }
+        return saved;
     }
 
     /** The agent with this id (digits) or name. */
@@ -174,7 +183,7 @@ public final class LedgerService {
      */
     public SessionStart startSession(long agentId, Long taskId, String model) {
         String modelId = Text.optional("model", model, 200);
-        return store.write(w -> {
+        SessionStart started = store.write(w -> {
             Instant now = clock.instant();
             Agent agent = findAgent(w, agentId);
             Team team = findTeam(w, agent.teamId());
@@ -189,6 +198,8 @@ public final class LedgerService {
             }
             return new SessionStart(w.insertSession(agent, taskId, modelId, now), budget);
         });
+        events.publish(new LedgerEvent.SessionChanged(started.session()));
+        return started;
     }
 
     /**
@@ -216,6 +227,7 @@ public final class LedgerService {
                 .map(first -> replay(w, first, report, actingAgentId))
                 .orElseGet(() -> record(w, report, eventId, actingAgentId)));
         receipt.alerts().forEach(alert -> LOG.info("Alert {}: {}", alert.id(), alert.text()));
+        publishUsage(receipt);
         return receipt;
     }
 
@@ -504,7 +516,8 @@ public final class LedgerService {
      * @throws LedgerException {@code forbidden} when the session belongs to another agent
      */
     public Session endSession(long sessionId, Long actingAgentId) {
-        return store.write(w -> {
+        Instant asked = clock.instant();
+        Session ended = store.write(w -> {
             Session session = ownSession(w, sessionId, actingAgentId);
             if (!session.isActive()) {
                 return session;
@@ -512,6 +525,8 @@ public final class LedgerService {
             w.endSession(sessionId, SessionStatus.ENDED, clock.instant(), null);
             return findSession(w, sessionId);
         });
+        publishClosed(ended, asked, null);
+        return ended;
     }
 
     public Session session(long sessionId) {
@@ -593,7 +608,8 @@ public final class LedgerService {
      */
     public Session killSession(long sessionId, String reason) {
         String why = Text.optional("reason", reason, 500);
-        return store.write(w -> {
+        Instant asked = clock.instant();
+        Session killed = store.write(w -> {
             Session session = findSession(w, sessionId);
             if (!session.isActive()) {
                 return session;
@@ -602,6 +618,8 @@ public final class LedgerService {
             LOG.info("Session {} of {} killed{}", sessionId, session.agentName(), why == null ? "" : ": " + why);
             return findSession(w, sessionId);
         });
+        publishClosed(killed, asked, why);
+        return killed;
     }
 
     /**
@@ -626,8 +644,87 @@ public final class LedgerService {
             }
             List<UsageLine> lines = r.usageBetween(team.id(), from.atStartOfDay(team.zone()).toInstant(),
                     to.plusDays(1).atStartOfDay(team.zone()).toInstant());
-            return CostReports.build(team.id(), from, to, lines, id -> findSession(r, id), id -> findTask(r, id), now);
+            List<UsageSlot> slots = r.usageSlots(team.id(), from.atStartOfDay(team.zone()).toInstant(),
+                    to.plusDays(1).atStartOfDay(team.zone()).toInstant());
+            return CostReports.build(team.id(), from, to, lines, id -> findSession(r, id), id -> findTask(r, id), now,
+                    team.zone(), slots);
         });
+    }
+
+    /** The bus on which this service publishes what it committed (usage, sessions, kills, alerts, pauses). */
+    public LedgerEvents events() {
+        return events;
+    }
+
+    /**
+     * Starts a daemon thread that looks every {@code every} for writes of other processes on the same database (stdio
+     * sidecars) and publishes a {@link LedgerEvent.ExternalChange} on {@link #events()} when it finds some. Closing the
+     * answer stops it.
+     */
+    public AutoCloseable watchOtherWriters(Duration every) {
+        Objects.requireNonNull(every, "every");
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException("every must be positive");
+        }
+        return new ChangeWatcher(store, events, every);
+    }
+
+    /**
+     * What the dashboard shows of a team, in one read transaction: today's spend against the limit, every agent with
+     * its spend today, active and recent sessions, the newest tasks and alerts.
+     */
+    public DashboardView dashboard(String teamRef) {
+        return store.read(r -> {
+            Team team = findTeam(r, teamRef);
+            Instant now = clock.instant();
+            BudgetDay day = BudgetDay.of(now, team.zone());
+            List<Session> active = r.teamSessions(team.id(), true, SessionQuery.MAX_LIMIT);
+            Map<Long, Integer> open = new java.util.HashMap<>();
+            active.forEach(s -> open.merge(s.agentId(), 1, Integer::sum));
+            List<DashboardView.AgentDay> agents = r.agents(team.id()).stream()
+                    .map(a -> new DashboardView.AgentDay(a, r.spent(SpendKey.agentDay(a.id(), day.date())),
+                            open.getOrDefault(a.id(), 0)))
+                    .toList();
+            List<TaskSpend> tasks = r.tasks(team.id()).stream().limit(DashboardView.TASKS)
+                    .map(task -> taskSpend(r, team, task)).toList();
+            return new DashboardView(team, now, day, r.spent(SpendKey.teamDay(team.id(), day.date())), agents, active,
+                    r.teamSessions(team.id(), false, DashboardView.RECENT_SESSIONS), tasks,
+                    r.alerts(team.id(), DashboardView.ALERTS));
+        });
+    }
+
+    /** A team's spend over {@code range} in buckets, one series per agent or model; one read transaction. */
+    public SpendSeries spend(String teamRef, SpendSeries.Range range, SpendSeries.Split by) {
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(by, "by");
+        return store.read(r -> {
+            Team team = findTeam(r, teamRef);
+            Instant now = clock.instant();
+            List<java.time.ZonedDateTime> starts = SpendSeries.bucketStarts(range, team.zone(), now);
+            List<UsageSlot> slots = r.usageSlots(team.id(), starts.get(0).toInstant(),
+                    SpendSeries.end(range, team.zone(), now));
+            return SpendSeries.build(range, by, team.zone(), now, slots);
+        });
+    }
+
+    private void publishUsage(UsageReceipt receipt) {
+        if (receipt.duplicate()) {
+            return;
+        }
+        events.publish(new LedgerEvent.UsageRecorded(receipt, clock.instant()));
+        receipt.alerts().forEach(alert -> events.publish(new LedgerEvent.AlertFired(alert)));
+    }
+
+    /** Publishes a session this call closed (not one closed before it was asked). */
+    private void publishClosed(Session session, Instant asked, String killReason) {
+        if (session.isActive() || session.endedAt() == null
+                || session.endedAt().isBefore(asked.truncatedTo(ChronoUnit.MILLIS))) {
+            return;
+        }
+        events.publish(new LedgerEvent.SessionChanged(session));
+        if (session.status() == SessionStatus.KILLED) {
+            events.publish(new LedgerEvent.SessionKilled(session, killReason));
+        }
     }
 
     /** The highest alert threshold accepted, in percent. */

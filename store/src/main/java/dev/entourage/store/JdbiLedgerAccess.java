@@ -35,7 +35,7 @@ import org.jdbi.v3.core.statement.Query;
 /** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
 final class JdbiLedgerAccess implements LedgerWriter {
     private static final String LINE = "\n";
-    private static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
+    static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
@@ -122,7 +122,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 .map((rs, ctx) -> agent(rs)).findOne();
     }
 
-    private static Agent agent(ResultSet rs) throws SQLException {
+    static Agent agent(ResultSet rs) throws SQLException {
         return new Agent(rs.getLong("id"), rs.getString("name"), rs.getLong("team_id"),
                 nullableLong(rs, "daily_limit_micros"), rs.getInt("paused") != 0,
                 Instant.ofEpochMilli(rs.getLong("created_at")));
@@ -223,7 +223,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
         return select.map((rs, ctx) -> session(rs)).list();
     }
 
-    private static Session session(ResultSet rs) throws SQLException {
+    static Session session(ResultSet rs) throws SQLException {
         Long endedAt = nullableLong(rs, "ended_at");
         return new Session(rs.getLong("id"), rs.getLong("agent_id"), rs.getString("agent_name"),
                 rs.getLong("team_id"), nullableLong(rs, "task_id"), rs.getString("model"),
@@ -486,6 +486,33 @@ final class JdbiLedgerAccess implements LedgerWriter {
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    // dashboard and reports, in JdbiReportQueries
+
+    @Override
+    public List<Agent> agents(long teamId) {
+        return new JdbiReportQueries(handle).agents(teamId);
+    }
+
+    @Override
+    public List<Session> teamSessions(long teamId, boolean active, int limit) {
+        return new JdbiReportQueries(handle).teamSessions(teamId, active, limit);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
+        return new JdbiReportQueries(handle).usageSlots(teamId, from, to);
+    }
+
+    @Override
+    public dev.entourage.ledger.ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
+        return new JdbiReportQueries(handle).changeMarker(usageAfter, sessionsAfter, closedFrom);
+    }
+
+    @Override
+    public long oldestActiveSessionId() {
+        return new JdbiReportQueries(handle).oldestActiveSessionId();
     }
 
     // access: the api_keys, users and secrets tables, in JdbiAccessQueries

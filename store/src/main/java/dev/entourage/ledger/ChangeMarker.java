@@ -1,0 +1,14 @@
+package dev.entourage.ledger;
+
+/**
+ * What the ledger's tables hold, cheaply counted, to notice writes of other processes sharing the database.
+ *
+ * @param usageMaxId      the newest usage row id (0 when none)
+ * @param newUsage        usage rows with an id above the one asked about
+ * @param sessionMaxId    the newest session id (0 when none)
+ * @param newSessions     sessions with an id above the one asked about
+ * @param closedSessions  sessions from the id asked about on that are ended or killed
+ */
+public record ChangeMarker(long usageMaxId, long newUsage, long sessionMaxId, long newSessions,
+                           long closedSessions) {
+}

@@ -1,0 +1,127 @@
+package dev.entourage.ledger;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices writes of OTHER processes on the same database (stdio sidecars) and publishes an
+ * {@link LedgerEvent.ExternalChange} for them. Every poll counts usage rows and sessions added, and sessions
+ * closed, since the watch began (a {@link ChangeMarker}); this process's own writes are counted from its own
+ * published events. When the store shows more than this process wrote, someone else wrote. The count of the
+ * store is taken before this process's count, so an own write is never mistaken the other way round; at worst
+ * an own write committed but not yet published gives one needless refresh.
+ */
+final class ChangeWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
+
+    private final LedgerStore store;
+    private final LedgerEvents events;
+    private final Duration every;
+    private final AtomicLong ownUsage = new AtomicLong();
+    private final AtomicLong ownSessions = new AtomicLong();
+    private final AtomicLong ownClosed = new AtomicLong();
+    private final AutoCloseable subscription;
+    private final Thread thread;
+    private final Object sleep = new Object();
+    private volatile boolean closed;
+
+    private long usageAfter;
+    private long sessionsAfter;
+    private long closedFrom;
+    private long storeUsage;
+    private long storeSessions;
+    private long closedAtStart;
+    private long ownUsageAtStart;
+    private long ownSessionsAtStart;
+    private long ownClosedAtStart;
+    private long lastExternal;
+
+    ChangeWatcher(LedgerStore store, LedgerEvents events, Duration every) {
+        this.store = store;
+        this.events = events;
+        this.every = every;
+        this.subscription = events.subscribe(this::count);
+        baseline();
+        this.thread = new Thread(this::run, "entourage-change-watcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void count(LedgerEvent event) {
+        if (event instanceof LedgerEvent.UsageRecorded) {
+            ownUsage.incrementAndGet();
+        } else if (event instanceof LedgerEvent.SessionChanged changed) {
+            (changed.session().isActive() ? ownSessions : ownClosed).incrementAndGet();
+        }
+    }
+
+    private void baseline() {
+        long[] start = store.read(r -> {
+            long oldestActive = r.oldestActiveSessionId();
+            ChangeMarker now = r.changeMarker(Long.MAX_VALUE, Long.MAX_VALUE, oldestActive);
+            return new long[] {now.usageMaxId(), now.sessionMaxId(), oldestActive, now.closedSessions()};
+        });
+        usageAfter = start[0];
+        sessionsAfter = start[1];
+        closedFrom = start[2];
+        closedAtStart = start[3];
+        ownUsageAtStart = ownUsage.get();
+        ownSessionsAtStart = ownSessions.get();
+        ownClosedAtStart = ownClosed.get();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                synchronized (sleep) {
+                    if (!closed) {
+                        sleep.wait(every.toMillis());
+                    }
+                }
+                if (!closed) {
+                    poll();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("Could not look for other writers this time: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** One look; publishes a refresh when the store shows writes this process did not make. */
+    void poll() {
+        ChangeMarker now = store.read(r -> r.changeMarker(usageAfter, sessionsAfter, closedFrom));
+        storeUsage += now.newUsage();
+        storeSessions += now.newSessions();
+        usageAfter = Math.max(usageAfter, now.usageMaxId());
+        sessionsAfter = Math.max(sessionsAfter, now.sessionMaxId());
+        long external = storeUsage - (ownUsage.get() - ownUsageAtStart)
+                + storeSessions - (ownSessions.get() - ownSessionsAtStart)
+                + now.closedSessions() - closedAtStart - (ownClosed.get() - ownClosedAtStart);
+        if (external > lastExternal && !closed) {
+            events.publish(new LedgerEvent.ExternalChange());
+        }
+        lastExternal = external;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("Could not unsubscribe: {}", e.getMessage());
+        }
+        synchronized (sleep) {
+            sleep.notifyAll();
+        }
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
