@@ -1,7 +1,7 @@
 // End-to-end test of the dashboard: a real Chromium (Debian's, never a downloaded one) driven by playwright-core
 // against a running `entourage serve`. Run by examples/dashboard/run-e2e.sh, which sets:
 //   ENTOURAGE_URL, ENTOURAGE_ADMIN_KEY, ENTOURAGE_AGENT_ID, ENTOURAGE_AGENT_NAME, CHROMIUM, E2E_NODE_MODULES (where playwright-core is),
-//   E2E_USER_DATA_DIR, E2E_SCREENSHOT, E2E_FULL_SCREENSHOT.
+//   E2E_USER_DATA_DIR, E2E_SCREENSHOT, E2E_FULL_SCREENSHOT, E2E_VIEWER_EMAIL, E2E_VIEWER_PASSWORD.
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +117,8 @@ try {
   check((await row.locator('.tokens').textContent()).includes('2,500'), 'the row shows the tokens: '
     + await row.locator('.tokens').textContent());
   check(await page.evaluate(() => window.__e2eNoReload === true), 'no reload happened');
+  await page.locator('#chart-today .uplot').waitFor({ timeout: 3000 });
+  ok('the today chart took the usage event at once (drawn without another read)');
 
   // ------------------------------------------------------------ kill with confirmation
   await row.locator('button.kill').click();
@@ -137,6 +139,7 @@ try {
   const after = await rest('POST', `/api/v1/sessions/${session.id}/usage`, { input_tokens: 10, output_tokens: 5 });
   check(after.action === 'stop', `a report after the kill answers "action": "stop" (stop_reason ${after.stop_reason})`);
   await page.waitForTimeout(300);
+  await killedRow.scrollIntoViewIfNeeded();
   mkdirSync(dirname(env('E2E_SCREENSHOT')), { recursive: true });
   await page.screenshot({ path: env('E2E_SCREENSHOT') });
   ok('screenshot ' + env('E2E_SCREENSHOT'));
@@ -205,6 +208,28 @@ try {
   await page.locator('#signin-view').waitFor({ state: 'visible' });
   check(await page.evaluate(() => sessionStorage.getItem('entourage.credential') === null),
     'sign-out forgets the credential');
+
+  // ------------------------------------------------------------ a viewer, with email and password (JWT)
+  await page.fill('#email', env('E2E_VIEWER_EMAIL'));
+  await page.fill('#password', 'not-the-password-at-all');
+  await page.click('#signin-submit');
+  await page.locator('#signin-error', { hasText: 'Wrong email or password' }).waitFor({ timeout: 5000 });
+  ok('a wrong password is refused with a message');
+  await page.fill('#password', env('E2E_VIEWER_PASSWORD'));
+  await page.click('#signin-submit');
+  await page.locator('#dashboard-view').waitFor({ state: 'visible', timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#connection').textContent === 'live', null, { timeout: 10000 });
+  check(await page.evaluate(() => JSON.parse(sessionStorage.getItem('entourage.credential')).kind === 'bearer'),
+    'a viewer signs in with email and password (a bearer token in sessionStorage) and the stream is live');
+  await page.locator(`#sessions tr[data-session-id="${d.id}"]`).waitFor({ timeout: 5000 });
+  check(await page.locator('#sessions button.kill').first().isHidden()
+    && await page.locator('#agents button.pause').first().isHidden(), 'a viewer sees no kill or pause buttons');
+  await rest('POST', `/api/v1/sessions/${d.id}/usage`, { input_tokens: 1000, output_tokens: 100, cost_usd: 0.5 });
+  await page.waitForFunction((id) => {
+    const cell = document.querySelector(`#sessions tr[data-session-id="${id}"] .cost`);
+    return cell && Number(cell.textContent.replace('$', '')) > 0.5;
+  }, d.id, { timeout: 2000 });
+  ok('the viewer\'s page updates live too');
 
   for (const text of consoleErrors) console.log('note: browser console error: ' + text);
   check(problems.length === 0, 'no page error, no CSP violation, no key in a URL, no request elsewhere'

@@ -2,7 +2,8 @@
 # End-to-end test of the dashboard in a real browser (CI runs it after `mvn -B verify`):
 #   a fresh database (`entourage init`), an agent made over REST, `entourage serve` on a free port, then
 #   examples/dashboard/e2e.mjs drives Debian's Chromium through playwright-core: sign in with the admin key,
-#   live cost of a session within 2 s without reload, kill with confirmation, "action": "stop" afterwards.
+#   live cost of a session within 2 s without reload, kill with confirmation, "action": "stop" afterwards, pause
+#   and resume with the keyboard, charts, a viewer signed in with email and password (no kill buttons).
 # Screenshots: target/dashboard-e2e.png and target/dashboard-full.png (repo root). With --readme-screenshot the
 # full-page one (realistic data, 1366x768) is written to docs/dashboard.png instead, for the README.
 # Needs: java + mvn (./entourage builds its jar on first use), python3, curl, node 20+ and npm (registry access
@@ -50,6 +51,8 @@ entourage --help >/dev/null
 
 db="$work/ledger.db"
 key="$(entourage init --json --db "$db" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')"
+viewer_password="viewer-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')"
+printf '%s\n' "$viewer_password" | entourage users add viewer@example.com --role viewer --password-stdin --db "$db" >/dev/null
 port="$(free_port)"
 entourage serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
 pids+=($!)
@@ -66,6 +69,7 @@ mkdir -p "$root/target"
 echo "== the dashboard in Chromium"
 E2E_NODE_MODULES="$work/npm/node_modules" ENTOURAGE_URL="$base" ENTOURAGE_ADMIN_KEY="$key" \
 ENTOURAGE_AGENT_ID="$agent_id" ENTOURAGE_AGENT_NAME=eng-1 CHROMIUM="$chromium" \
+E2E_VIEWER_EMAIL=viewer@example.com E2E_VIEWER_PASSWORD="$viewer_password" \
 E2E_USER_DATA_DIR="$work/chromium-profile" E2E_SCREENSHOT="$root/target/dashboard-e2e.png" \
 E2E_FULL_SCREENSHOT="${readme_shot:-$root/target/dashboard-full.png}" \
   node "$root/examples/dashboard/e2e.mjs" || {

@@ -31,7 +31,10 @@
     terminal: new Map(),// id -> session known ended/killed from events or actions (a stale re-read cannot revive it)
     tasks: [],
     alerts: [],
-    charts: {},
+    charts: {},        // which -> uPlot
+    chartModels: {},   // which -> the data drawn (see chartModel)
+    redraw: {},        // which -> pending redraw timer
+    chartTickets: {},  // which -> number of the newest read
     chartsDirty: false,
   };
 
@@ -280,7 +283,10 @@
     stopStream();
     clearTimers();
     for (const chart of Object.values(state.charts)) chart.destroy();
+    for (const timer of Object.values(state.redraw)) clearTimeout(timer);
     state.charts = {};
+    state.chartModels = {};
+    state.redraw = {};
     state.active.clear();
     state.terminal.clear();
     state.recent = [];
@@ -668,7 +674,11 @@
       task.spent_usd = ((micros(task.spent_usd) || 0) + cost) / 1e6;
       renderTasks();
     }
-    state.chartsDirty = true;
+    const at = Date.parse(d.recorded_at) / 1000;
+    const name = d.agent_name || (d.session && d.session.agent_name);
+    for (const which of ['today', 'days']) {
+      if (cost && !bumpChart(which, name, cost / 1e6, at)) state.chartsDirty = true;
+    }
   }
 
   function onEvent(type, text) {
@@ -829,11 +839,14 @@
     const range = which === 'today' ? 'today' : $('#days-range').value;
     const by = which === 'today' ? 'agent' : $('#days-by').value;
     const box = $(which === 'today' ? '#chart-today' : '#chart-days');
-    const tableBox = $(which === 'today' ? '#chart-today-table' : '#chart-days-table');
+    const ticket = (state.chartTickets[which] || 0) + 1;
+    state.chartTickets[which] = ticket; // only the newest answer is drawn (the selectors may change meanwhile)
     try {
       const data = await api(`/api/v1/teams/${encodeURIComponent(teamId)}/spend?range=${range}&by=${by}`);
-      drawChart(which, box, tableBox, data);
+      if (state.chartTickets[which] !== ticket || !state.credential) return;
+      drawChart(which, chartModel(which, data));
     } catch (e) {
+      if (state.chartTickets[which] !== ticket) return;
       if (e.status === 401 || e.status === 403) {
         handleFailure(e, 'dashboard');
         return;
@@ -843,6 +856,7 @@
         state.charts[which].destroy();
         delete state.charts[which];
       }
+      delete state.chartModels[which];
       box.replaceChildren(el('p', { class: 'empty' }, e.status === 429
         ? 'Rate limited; the chart is read again shortly.' : `The chart is not available (${e.message}).`));
     }
@@ -852,27 +866,76 @@
     return Math.max(280, box.clientWidth || box.parentElement.clientWidth || 500);
   }
 
-  function drawChart(which, box, tableBox, data) {
+  /** The chart's data as drawn: bucket starts (epoch seconds), one series per agent or model, totals. */
+  function chartModel(which, data) {
+    return {
+      xs: (data.buckets || []).map((b) => Date.parse(b) / 1000),
+      series: (data.series || []).map((s) => ({ name: s.name, values: s.cost_usd.map(Number) })),
+      totals: (data.total_usd || []).map(Number),
+      step: Number(data.bucket_seconds) || (which === 'today' ? 300 : 86400),
+      zone: data.zone || state.zone,
+      by: data.by || 'agent',
+    };
+  }
+
+  /**
+   * Adds one usage event to a chart at once (no request): its cost goes to its agent's bucket. False when it cannot
+   * (no chart yet, another day, split by model): the chart is then read again later.
+   */
+  function bumpChart(which, name, cost, at) {
+    const m = state.chartModels[which];
+    if (!m || !m.xs.length || !name || m.by !== 'agent' || !(cost > 0)) return false;
+    const t = Number.isFinite(at) ? at : Date.now() / 1000;
+    const limit = which === 'today' ? 24 * 3600 / m.step + 12 : 32;
+    while (t >= m.xs[m.xs.length - 1] + m.step) {
+      if (m.xs.length >= limit) return false;
+      m.xs.push(m.xs[m.xs.length - 1] + m.step);
+      m.series.forEach((s) => s.values.push(0));
+      m.totals.push(0);
+    }
+    let i = m.xs.length - 1;
+    while (i >= 0 && m.xs[i] > t) i--;
+    if (i < 0) return false;
+    let series = m.series.find((s) => s.name === name);
+    if (!series) {
+      series = { name, values: m.xs.map(() => 0) };
+      m.series.push(series);
+    }
+    series.values[i] += cost;
+    m.totals[i] += cost;
+    if (!state.redraw[which]) {
+      state.redraw[which] = setTimeout(() => {
+        state.redraw[which] = null;
+        if (state.chartModels[which] === m) drawChart(which, m);
+      }, 1000); // at most one redraw a second
+    }
+    return true;
+  }
+
+  function drawChart(which, model) {
+    const box = $(which === 'today' ? '#chart-today' : '#chart-days');
+    const tableBox = $(which === 'today' ? '#chart-today-table' : '#chart-days-table');
+    state.chartModels[which] = model;
     if (state.charts[which]) {
       state.charts[which].destroy();
       delete state.charts[which];
     }
-    const xs = (data.buckets || []).map((b) => Date.parse(b) / 1000);
-    let series = (data.series || []).map((s) => ({ name: s.name, values: s.cost_usd.map(Number) }));
+    const xs = model.xs;
+    let series = model.series;
     if (series.length > PALETTE.length) {
       const kept = series.slice(0, PALETTE.length - 1);
       const rest = series.slice(PALETTE.length - 1);
       kept.push({ name: `${rest.length} others`, values: xs.map((_, i) => rest.reduce((sum, s) => sum + s.values[i], 0)) });
       series = kept;
     }
-    const totals = (data.total_usd || []).map(Number);
+    const totals = model.totals;
     const cumulative = which === 'today';
     const running = (values) => {
       let sum = 0;
       return values.map((v) => (sum += v));
     };
     const anySpend = totals.some((v) => v > 0);
-    renderChartTable(tableBox, which, data, series, totals);
+    renderChartTable(tableBox, which, model, series, totals);
     if (!anySpend || !xs.length) {
       box.replaceChildren(el('p', { class: 'empty' }, which === 'today' ? 'No spend today yet.' : 'No spend in this range yet.'));
       return;
@@ -882,7 +945,7 @@
       return;
     }
     box.replaceChildren();
-    const zone = data.zone || state.zone;
+    const zone = model.zone;
     const plotted = series.map((s) => (cumulative ? running(s.values) : s.values));
     const total = cumulative ? running(totals) : totals;
     const opts = {
@@ -904,13 +967,13 @@
     state.charts[which] = new window.uPlot(opts, [xs, ...plotted, total], box);
   }
 
-  function renderChartTable(tableBox, which, data, series, totals) {
+  function renderChartTable(tableBox, which, model, series, totals) {
     const rows = [];
     const whenFormat = formatter(which === 'today' ? { hour: '2-digit', minute: '2-digit' }
       : { year: 'numeric', month: 'short', day: 'numeric' });
-    (data.buckets || []).forEach((b, i) => {
+    model.xs.forEach((x, i) => {
       if (!(totals[i] > 0)) return;
-      rows.push(el('tr', {}, el('th', { scope: 'row' }, whenFormat.format(new Date(b))),
+      rows.push(el('tr', {}, el('th', { scope: 'row' }, whenFormat.format(new Date(x * 1000))),
         ...series.map((s) => el('td', { class: 'num' }, usd(s.values[i], 4))), el('td', { class: 'num' }, usd(totals[i], 4))));
     });
     if (!rows.length) {
@@ -918,7 +981,7 @@
       return;
     }
     const caption = which === 'today' ? 'Spend per 5 minutes today (periods with no spend are left out)'
-      : `Spend per day, by ${data.by} (days with no spend are left out)`;
+      : `Spend per day, by ${model.by} (days with no spend are left out)`;
     tableBox.replaceChildren(el('table', {}, el('caption', {}, caption),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, which === 'today' ? 'From' : 'Day'),
         ...series.map((s) => el('th', { scope: 'col', class: 'num' }, s.name)), el('th', { scope: 'col', class: 'num' }, 'Total'))),
