@@ -1,0 +1,119 @@
+package dev.entourage.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.entourage.ledger.pricing.PriceTable;
+import dev.entourage.store.SqliteLedgerStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Events published after commits, the dashboard view, and noticing another process's writes; real SQLite. */
+class LedgerEventsTest {
+    @TempDir
+    Path dir;
+
+    private final Clock clock = Clock.systemUTC();
+    private SqliteLedgerStore store;
+    private LedgerService ledger;
+    private final List<LedgerEvent> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void open() {
+        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
+        ledger = new LedgerService(store, PriceTable.bundled(), clock);
+        ledger.ensureDefaultTeam();
+        ledger.events().subscribe(seen::add);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private long session(String agent) {
+        return ledger.startSession(ledger.ensureAgent(agent, "default").id(), null, null).session().id();
+    }
+
+    @Test
+    void publishesEachCommittedChangeOnceAndAFailingListenerHarmsNothing() {
+        ledger.events().subscribe(event -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        long id = session("eng-1");
+        UsageReceipt receipt = ledger.reportUsage(new UsageReport(id, new TokenCounts(1, 1, 0, 0, 0), 10L, null, "e-1"));
+        ledger.reportUsage(new UsageReport(id, new TokenCounts(1, 1, 0, 0, 0), 10L, null, "e-1")); // a replay
+        ledger.killSession(id, "enough");
+        ledger.killSession(id, "again"); // changes nothing
+        ledger.endSession(id); // changes nothing
+        ledger.updateAgent("eng-1", new AgentSettings(Change.keep(), Change.to(true)));
+        ledger.updateTeam("default", new TeamSettings(Change.keep(), Change.keep(), Change.to(true), Change.keep()));
+
+        assertThat(seen).hasSize(6);
+        assertThat(seen.get(0)).isInstanceOf(LedgerEvent.SessionChanged.class);
+        assertThat(((LedgerEvent.UsageRecorded) seen.get(1)).receipt()).isEqualTo(receipt);
+        assertThat(((LedgerEvent.SessionChanged) seen.get(2)).session().status()).isEqualTo(SessionStatus.KILLED);
+        assertThat(((LedgerEvent.SessionKilled) seen.get(3)).reason()).isEqualTo("enough");
+        assertThat(((LedgerEvent.AgentPaused) seen.get(4)).paused()).isTrue();
+        assertThat(seen.get(5)).isEqualTo(new LedgerEvent.TeamPaused(ledger.team("default").id(), true));
+        assertThat(seen).allMatch(e -> e.teamId() == ledger.team("default").id());
+    }
+
+    @Test
+    void dashboardReadsTheTeamInOneView() {
+        long a = session("eng-1");
+        long b = session("eng-2");
+        ledger.reportUsage(new UsageReport(a, new TokenCounts(1, 1, 0, 0, 0), 300L, null, null));
+        ledger.endSession(b);
+        DashboardView view = ledger.dashboard("default");
+        assertThat(view.spentMicros()).isEqualTo(300);
+        assertThat(view.remainingMicros()).isNull();
+        assertThat(view.agents()).extracting(ag -> ag.agent().name()).containsExactly("eng-1", "eng-2");
+        assertThat(view.agents().get(0).activeSessions()).isEqualTo(1);
+        assertThat(view.agents().get(0).spentMicros()).isEqualTo(300);
+        assertThat(view.sessions()).extracting(Session::id).containsExactly(a);
+        assertThat(view.recentSessions()).extracting(Session::id).containsExactly(b);
+    }
+
+    @Test
+    void noticesWritesOfAnotherProcessButNotItsOwn() throws Exception {
+        BlockingQueue<LedgerEvent> refreshes = new LinkedBlockingQueue<>();
+        ledger.events().subscribe(e -> {
+            if (e instanceof LedgerEvent.ExternalChange) {
+                refreshes.add(e);
+            }
+        });
+        long mine = session("eng-1");
+        AutoCloseable watcher = ledger.watchOtherWriters(Duration.ofMillis(50));
+        try {
+            long own = session("eng-1");
+            ledger.reportUsage(new UsageReport(own, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
+            ledger.endSession(own);
+            ledger.killSession(mine, null);
+            assertThat(refreshes.poll(500, TimeUnit.MILLISECONDS)).as("own writes are no news").isNull();
+
+            try (SqliteLedgerStore otherStore = SqliteLedgerStore.open(dir.resolve("ledger.db"),
+                    SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock)) {
+                LedgerService other = new LedgerService(otherStore, PriceTable.bundled(), clock);
+                long theirs = other.startSession(other.ensureAgent("side-1", "default").id(), null, null).session().id();
+                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process started").isNotNull();
+                other.reportUsage(new UsageReport(theirs, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
+                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("usage the other process recorded").isNotNull();
+                other.endSession(theirs);
+                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process ended").isNotNull();
+                assertThat(refreshes.poll(300, TimeUnit.MILLISECONDS)).isNull();
+            }
+        } finally {
+            watcher.close();
+        }
+    }
+}
