@@ -54,7 +54,8 @@ key="$(entourage init --json --db "$db" | python3 -c 'import json,sys; print(jso
 viewer_password="viewer-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')"
 printf '%s\n' "$viewer_password" | entourage users add viewer@example.com --role viewer --password-stdin --db "$db" >/dev/null
 port="$(free_port)"
-entourage serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
+# Not through the function: $! must be the launcher itself, which execs java (so the trap stops the server).
+"$root/entourage" serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
 pids+=($!)
 wait_up "$port"
 base="http://127.0.0.1:$port"

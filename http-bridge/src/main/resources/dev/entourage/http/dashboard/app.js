@@ -210,7 +210,7 @@
       signOut(AGENT_KEY_MESSAGE);
     } else if (error.status === 429) {
       const wait = error.retryAfterSeconds || 10;
-      notice(`Too many requests (the API allows 100 a minute per key); retrying in ${wait} s.`);
+      notice(`Too many requests for this key (the API's rate limit); retrying in ${wait} s.`);
       return wait * 1000;
     } else if (error.status === 0) {
       notice('The server cannot be reached; retrying.');
