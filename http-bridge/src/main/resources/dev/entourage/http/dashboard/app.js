@@ -1037,7 +1037,7 @@
     }, 5000);
     if (!document.activeElement || document.activeElement === document.body
       || document.activeElement.closest('#signin')) {
-      $('#main').focus();
+      $('#main').focus({ preventScroll: true });
     }
   }
 
