@@ -175,6 +175,11 @@ public final class HttpBridge implements AutoCloseable {
         }
     }
 
+    /** How many live event streams are open (for tests and diagnostics). */
+    int openEventStreams() {
+        return events.openStreams();
+    }
+
     /** The port listened on: the configured one, or the one picked when it was 0. */
     public int port() {
         return connector.getLocalPort();

@@ -282,6 +282,43 @@ class EventStreamTest {
     }
 
     @Test
+    void aClientThatDoesNotReadIsDroppedWithoutSlowingWritersAndStopStaysFast() throws Exception {
+        long session = startSession();
+        dev.entourage.ledger.UsageReceipt receipt = h.ledger.reportUsage(new UsageReport(session,
+                new TokenCounts(1, 1, 0, 0, 0), 1L, "m-" + "x".repeat(150), null));
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", h.bridge.port())) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.getOutputStream().write(("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: "
+                    + h.adminKey + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (h.bridge.openEventStreams() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(h.bridge.openEventStreams()).isEqualTo(1);
+            Stream2 reader = new Stream2(h.adminKey);
+            assertThat(reader.next("hello", WAIT)).isNotNull();
+
+            long start = System.nanoTime();
+            for (int i = 0; i < 20_000; i++) {
+                h.ledger.events().publish(new dev.entourage.ledger.LedgerEvent.UsageRecorded(receipt,
+                        java.time.Instant.now()));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("publishing never waits on clients")
+                    .isLessThan(Duration.ofSeconds(2));
+            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (h.bridge.openEventStreams() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(h.bridge.openEventStreams()).as("the stalled client was dropped").isLessThanOrEqualTo(1);
+
+            long before = System.nanoTime();
+            h.bridge.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
     void agentKeysAreRefusedAndStreamsEndWhenTheBridgeStops() throws Exception {
         Harness.Answer refused = h.as(h.key(Role.AGENT, "eng-1"), "GET", "/api/v1/events", null);
         assertThat(refused.status()).isEqualTo(403);

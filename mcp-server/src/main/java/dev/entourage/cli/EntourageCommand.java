@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "entourage", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps AI agents from burning money unseen: sessions, usage, budgets and kill switches.",
         subcommands = {ServeCommand.class, McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
-                TasksCommand.class, BudgetCommand.class, SessionsCommand.class, PricesCommand.class,
+                TasksCommand.class, BudgetCommand.class, SessionsCommand.class, CostsCommand.class, PricesCommand.class,
                 KeysCommand.class, UsersCommand.class, KillCommand.class, DoctorCommand.class, BackupCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Every command takes --db PATH (env ENTOURAGE_DB, default ~/.entourage/entourage.db).",

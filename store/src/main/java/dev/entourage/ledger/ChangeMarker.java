@@ -8,7 +8,12 @@ package dev.entourage.ledger;
  * @param sessionMaxId    the newest session id (0 when none)
  * @param newSessions     sessions with an id above the one asked about
  * @param closedSessions  sessions from the id asked about on that are ended or killed
+ * @param settings        a digest of the agents' and teams' settings (pause state, limits, zone) and the newest
+ *                        task id: it differs when any of them changed
  */
 public record ChangeMarker(long usageMaxId, long newUsage, long sessionMaxId, long newSessions,
-                           long closedSessions) {
+                           long closedSessions, String settings) {
+    public ChangeMarker {
+        settings = settings == null ? "" : settings;
+    }
 }

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
  * closed, since the watch began (a {@link ChangeMarker}); this process's own writes are counted from its own
  * published events. When the store shows more than this process wrote, someone else wrote. The count of the
  * store is taken before this process's count, so an own write is never mistaken the other way round; at worst
- * an own write committed but not yet published gives one needless refresh.
+ * an own write committed but not yet published gives one needless refresh. Settings (pause state, limits, zones,
+ * new tasks) are compared as a digest: a change in a poll interval without an own pause event is news (so a limit
+ * this process changed, which publishes no event, also gives a refresh). The first look, one interval after the
+ * start and on the watcher's thread (a store that is down at start delays nothing), only takes the baseline.
  */
 final class ChangeWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -22,6 +25,7 @@ final class ChangeWatcher implements AutoCloseable {
     private final AtomicLong ownUsage = new AtomicLong();
     private final AtomicLong ownSessions = new AtomicLong();
     private final AtomicLong ownClosed = new AtomicLong();
+    private final AtomicLong ownSettings = new AtomicLong();
     private final AutoCloseable subscription;
     private final Thread thread;
     private final Object sleep = new Object();
@@ -37,13 +41,15 @@ final class ChangeWatcher implements AutoCloseable {
     private long ownSessionsAtStart;
     private long ownClosedAtStart;
     private long lastExternal;
+    private String lastSettings;
+    private long ownSettingsSeen;
+    private boolean started;
 
     ChangeWatcher(LedgerStore store, LedgerEvents events, Duration every) {
         this.store = store;
         this.events = events;
         this.every = every;
         this.subscription = events.subscribe(this::count);
-        baseline();
         this.thread = new Thread(this::run, "entourage-change-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -54,6 +60,8 @@ final class ChangeWatcher implements AutoCloseable {
             ownUsage.incrementAndGet();
         } else if (event instanceof LedgerEvent.SessionChanged changed) {
             (changed.session().isActive() ? ownSessions : ownClosed).incrementAndGet();
+        } else if (event instanceof LedgerEvent.AgentPaused || event instanceof LedgerEvent.TeamPaused) {
+            ownSettings.incrementAndGet();
         }
     }
 
@@ -61,8 +69,10 @@ final class ChangeWatcher implements AutoCloseable {
         long[] start = store.read(r -> {
             long oldestActive = r.oldestActiveSessionId();
             ChangeMarker now = r.changeMarker(Long.MAX_VALUE, Long.MAX_VALUE, oldestActive);
+            lastSettings = now.settings();
             return new long[] {now.usageMaxId(), now.sessionMaxId(), oldestActive, now.closedSessions()};
         });
+        ownSettingsSeen = ownSettings.get();
         usageAfter = start[0];
         sessionsAfter = start[1];
         closedFrom = start[2];
@@ -80,7 +90,13 @@ final class ChangeWatcher implements AutoCloseable {
                         sleep.wait(every.toMillis());
                     }
                 }
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                if (!started) {
+                    baseline();
+                    started = true;
+                } else {
                     poll();
                 }
             } catch (InterruptedException e) {
@@ -101,10 +117,14 @@ final class ChangeWatcher implements AutoCloseable {
         long external = storeUsage - (ownUsage.get() - ownUsageAtStart)
                 + storeSessions - (ownSessions.get() - ownSessionsAtStart)
                 + now.closedSessions() - closedAtStart - (ownClosed.get() - ownClosedAtStart);
-        if (external > lastExternal && !closed) {
+        long settingsNow = ownSettings.get();
+        boolean settingsChanged = !now.settings().equals(lastSettings) && settingsNow == ownSettingsSeen;
+        if ((external > lastExternal || settingsChanged) && !closed) {
             events.publish(new LedgerEvent.ExternalChange());
         }
         lastExternal = external;
+        lastSettings = now.settings();
+        ownSettingsSeen = settingsNow;
     }
 
     @Override

@@ -708,7 +708,7 @@ public final class LedgerService {
     }
 
     private void publishUsage(UsageReceipt receipt) {
-        if (receipt.duplicate()) {
+        if (receipt.duplicate() || !events.hasListeners()) {
             return;
         }
         events.publish(new LedgerEvent.UsageRecorded(receipt, clock.instant()));

@@ -99,6 +99,7 @@ class LedgerEventsTest {
             ledger.reportUsage(new UsageReport(own, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
             ledger.endSession(own);
             ledger.killSession(mine, null);
+            ledger.updateAgent("eng-1", new AgentSettings(Change.keep(), Change.to(true)));
             assertThat(refreshes.poll(500, TimeUnit.MILLISECONDS)).as("own writes are no news").isNull();
 
             try (SqliteLedgerStore otherStore = SqliteLedgerStore.open(dir.resolve("ledger.db"),
@@ -110,6 +111,11 @@ class LedgerEventsTest {
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("usage the other process recorded").isNotNull();
                 other.endSession(theirs);
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process ended").isNotNull();
+                other.updateAgent("eng-1", new AgentSettings(Change.keep(), Change.to(false)));
+                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("an agent the other process resumed").isNotNull();
+                other.updateTeam("default", new TeamSettings(Change.to(5_000_000L), Change.keep(), Change.keep(),
+                        Change.keep()));
+                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a limit the other process set").isNotNull();
                 assertThat(refreshes.poll(300, TimeUnit.MILLISECONDS)).isNull();
             }
         } finally {

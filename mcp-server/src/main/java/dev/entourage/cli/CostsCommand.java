@@ -1,0 +1,138 @@
+package dev.entourage.cli;
+
+import dev.entourage.app.Ledger;
+import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.CostReport;
+import dev.entourage.ledger.Money;
+import dev.entourage.ledger.Team;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code entourage costs}: what a team spent over a range of days, by agent, task, model or day. */
+@Command(name = "costs", mixinStandardHelpOptions = true,
+        description = {"What a team spent from --since to --until (days of the team's time zone, both included; "
+                + "default: today), one row per agent, task, model or day, with a total.",
+                "Spend counts on the day it was reported."},
+        footer = {"", "Examples:",
+                "  entourage costs                                  today, by agent",
+                "  entourage costs --since 2026-11-01 --by day      every day from November 1st to today",
+                "  entourage costs --team research --by task --format csv > tasks.csv",
+                "  entourage costs --format json                    the full report (sessions, all groupings, by_day)"})
+final class CostsCommand implements Callable<Integer> {
+    /** What one row is. */
+    enum By { agent, task, model, day }
+
+    @Mixin
+    StoreOptions store;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--team", paramLabel = "NAME|ID", defaultValue = Team.DEFAULT_NAME,
+            description = "The team (default: ${DEFAULT-VALUE}).")
+    String team;
+
+    @Option(names = "--since", paramLabel = "YYYY-MM-DD", description = "First day (default: today, or --until "
+            + "when that is earlier).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "YYYY-MM-DD", description = "Last day, included (default: today).")
+    String until;
+
+    @Option(names = "--by", paramLabel = "agent|task|model|day", defaultValue = "agent",
+            description = "One row per agent, task, model or day (default: ${DEFAULT-VALUE}); days include those "
+                    + "with no spend.")
+    By by;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "Output format (default: ${DEFAULT-VALUE}); json is the full report as the REST route "
+                    + "gives it.")
+    Format format;
+
+    @Override
+    public Integer call() {
+        LocalDate from = date("--since", since);
+        LocalDate to = date("--until", until);
+        try (Ledger ledger = store.open()) {
+            Team found = ledger.service().team(team);
+            CostReport report = ledger.service().costs(Long.toString(found.id()), from, to);
+            print(found, report);
+        }
+        return 0;
+    }
+
+    private LocalDate date(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a date such as "
+                    + "2026-11-28, not '" + text + "'");
+        }
+    }
+
+    private void print(Team found, CostReport report) {
+        if (format == Format.json) {
+            Output.json(new LedgerJson(Clock.systemUTC()).costs(report));
+            return;
+        }
+        boolean csv = format == Format.csv;
+        List<String> header = new ArrayList<>(switch (by) {
+            case agent -> List.of("agent");
+            case task -> List.of("task_id", "task");
+            case model -> List.of("model");
+            case day -> List.of("day");
+        });
+        header.addAll(List.of("cost_usd", "input_tokens", "output_tokens", "sessions"));
+        List<List<String>> rows = new ArrayList<>();
+        if (by == By.day) {
+            for (CostReport.DayCost d : report.byDay()) {
+                rows.add(row(List.of(d.day().toString()), d.costMicros(), d.inputTokens(), d.outputTokens(),
+                        d.sessions(), csv));
+            }
+        } else {
+            List<CostReport.CostGroup> groups = switch (by) {
+                case agent -> report.byAgent();
+                case task -> report.byTask();
+                default -> report.byModel();
+            };
+            for (CostReport.CostGroup g : groups) {
+                List<String> keys = by == By.task ? List.of(g.id() == null ? (csv ? "" : "-") : Long.toString(g.id()),
+                        g.name()) : List.of(g.name());
+                rows.add(row(keys, g.costMicros(), g.inputTokens(), g.outputTokens(), g.sessions(), csv));
+            }
+        }
+        List<String> totalKeys = by == By.task ? List.of("total", "") : List.of("total");
+        List<String> total = row(totalKeys, report.totalCostMicros(), report.totalInputTokens(),
+                report.totalOutputTokens(), report.sessions().size(), csv);
+        if (csv) {
+            rows.add(total);
+            Output.csv(header, rows);
+            return;
+        }
+        Output.out().println("Costs of team " + found.name() + " from " + report.since() + " to " + report.until()
+                + " (" + found.zone().getId() + "), by " + by + ":");
+        rows.add(total);
+        Output.table(header, rows);
+    }
+
+    private static List<String> row(List<String> keys, long costMicros, long input, long output, int sessions,
+                                    boolean csv) {
+        List<String> row = new ArrayList<>(keys);
+        row.add(csv ? Money.toDollars(costMicros).toPlainString() : Output.dollars(costMicros));
+        row.add(Long.toString(input));
+        row.add(Long.toString(output));
+        row.add(Integer.toString(sessions));
+        return row;
+    }
+}
