@@ -1,7 +1,9 @@
 // End-to-end test of the dashboard: a real Chromium (Debian's, never a downloaded one) driven by playwright-core
 // against a running `entourage serve`. Run by examples/dashboard/run-e2e.sh, which sets:
 //   ENTOURAGE_URL, ENTOURAGE_ADMIN_KEY, ENTOURAGE_AGENT_ID, ENTOURAGE_AGENT_NAME, CHROMIUM, E2E_NODE_MODULES (where playwright-core is),
-//   E2E_USER_DATA_DIR, E2E_SCREENSHOT, E2E_FULL_SCREENSHOT, E2E_VIEWER_EMAIL, E2E_VIEWER_PASSWORD.
+//   E2E_USER_DATA_DIR, E2E_SCREENSHOT, E2E_FULL_SCREENSHOT, E2E_VIEWER_EMAIL, E2E_VIEWER_PASSWORD,
+//   E2E_ENTOURAGE (the launcher) and E2E_DB (the bridge's database file).
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -202,6 +204,19 @@ try {
   mkdirSync(dirname(env('E2E_FULL_SCREENSHOT')), { recursive: true });
   await page.screenshot({ path: env('E2E_FULL_SCREENSHOT'), fullPage: true });
   ok('full-page screenshot ' + env('E2E_FULL_SCREENSHOT'));
+
+  // ------------------------------------------------------------ another process writes: `entourage kill`
+  const other = await rest('POST', `/api/v1/agents/${agentId}/sessions`, { model: 'claude-sonnet-4-20250514' });
+  await page.locator(`#sessions tr[data-session-id="${other.id}"]`).waitFor({ timeout: 5000 });
+  execFileSync(env('E2E_ENTOURAGE'), ['kill', String(other.id), '--reason', 'stopped from the command line',
+    '--db', env('E2E_DB')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const killedAt = Date.now();
+  await page.waitForFunction((id) => {
+    const cell = document.querySelector(`#recent-sessions tr[data-session-id="${id}"] .status`);
+    return cell && cell.textContent.trim() === 'killed'
+      && !document.querySelector(`#sessions tr[data-session-id="${id}"]`);
+  }, other.id, { timeout: 8000 });
+  ok(`a kill by another process (entourage kill on the database file) shows in ${Date.now() - killedAt} ms`);
 
   // ------------------------------------------------------------ sign-out
   await page.click('#signout');

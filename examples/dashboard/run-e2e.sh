@@ -3,7 +3,8 @@
 #   a fresh database (`entourage init`), an agent made over REST, `entourage serve` on a free port, then
 #   examples/dashboard/e2e.mjs drives Debian's Chromium through playwright-core: sign in with the admin key,
 #   live cost of a session within 2 s without reload, kill with confirmation, "action": "stop" afterwards, pause
-#   and resume with the keyboard, charts, a viewer signed in with email and password (no kill buttons).
+#   and resume with the keyboard, charts, a kill by another process (`entourage kill` on the same database file),
+#   a viewer signed in with email and password (no kill buttons).
 # Screenshots: target/dashboard-e2e.png and target/dashboard-full.png (repo root). With --readme-screenshot the
 # full-page one (realistic data, 1366x768) is written to docs/dashboard.png instead, for the README.
 # Needs: java + mvn (./entourage builds its jar on first use), python3, curl, node 20+ and npm (registry access
@@ -71,6 +72,7 @@ echo "== the dashboard in Chromium"
 E2E_NODE_MODULES="$work/npm/node_modules" ENTOURAGE_URL="$base" ENTOURAGE_ADMIN_KEY="$key" \
 ENTOURAGE_AGENT_ID="$agent_id" ENTOURAGE_AGENT_NAME=eng-1 CHROMIUM="$chromium" \
 E2E_VIEWER_EMAIL=viewer@example.com E2E_VIEWER_PASSWORD="$viewer_password" \
+E2E_ENTOURAGE="$root/entourage" E2E_DB="$db" \
 E2E_USER_DATA_DIR="$work/chromium-profile" E2E_SCREENSHOT="$root/target/dashboard-e2e.png" \
 E2E_FULL_SCREENSHOT="${readme_shot:-$root/target/dashboard-full.png}" \
   node "$root/examples/dashboard/e2e.mjs" || {
