@@ -36,6 +36,7 @@
     redraw: {},        // which -> pending redraw timer
     chartTickets: {},  // which -> number of the newest read
     chartsDirty: false,
+    usageEvents: 0,     // usage events applied so far (to tell a re-read that raced them)
   };
 
   // ---------------------------------------------------------------- formatting
@@ -333,9 +334,12 @@
   async function loadDashboard() {
     reread.inflight = true;
     reread.last = Date.now();
+    const seen = state.usageEvents;
     try {
       const data = await api('/api/v1/dashboard');
-      applyDashboard(data);
+      // Usage events that arrived while the read was under way may be missing from it: keep the higher counters
+      // then (the next read settles them). Otherwise the answer is the truth.
+      applyDashboard(data, state.usageEvents !== seen);
       if (!state.started) startLive();
       if ($('#notice').textContent.startsWith('Too many') || $('#notice').textContent.startsWith('The server')) {
         notice('');
@@ -349,7 +353,7 @@
     }
   }
 
-  function applyDashboard(data) {
+  function applyDashboard(data, raced) {
     state.role = data.role;
     state.team = data.team;
     state.zone = (data.team && data.team.timezone) || 'UTC';
@@ -359,7 +363,7 @@
 
     const t = data.today || {};
     const previous = state.today;
-    const sameDay = previous && previous.date === t.date;
+    const sameDay = !!raced && previous && previous.date === t.date;
     state.today = {
       date: t.date,
       spentMicros: Math.max(micros(t.spent_usd) || 0, sameDay ? previous.spentMicros : 0),
@@ -376,13 +380,13 @@
     }
     state.agents = agents;
 
-    // Active sessions: costs only grow, so a re-read that raced a newer event keeps the newer counters;
+    // Active sessions: costs only grow, so a re-read that raced a newer usage event keeps the newer counters;
     // a session known to be over (from an event or a kill) is not revived by a stale re-read.
     const active = new Map();
     for (const s of data.sessions || []) {
       if (state.terminal.has(s.id)) continue;
       const old = state.active.get(s.id);
-      active.set(s.id, old && micros(old.cost_usd) > micros(s.cost_usd) ? { ...s, ...pickCounters(old) } : s);
+      active.set(s.id, raced && old && micros(old.cost_usd) > micros(s.cost_usd) ? { ...s, ...pickCounters(old) } : s);
     }
     state.active = active;
     const recent = [...(data.recent_sessions || [])];
@@ -645,6 +649,7 @@
   }
 
   function applyUsage(d) {
+    state.usageEvents++;
     const cost = micros(d.cost_usd) || 0;
     if (d.session && d.session.id !== undefined) {
       const old = state.active.get(d.session.id) || state.recent.find((r) => r.id === d.session.id);
