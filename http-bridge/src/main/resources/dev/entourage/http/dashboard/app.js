@@ -19,7 +19,7 @@
   // ---------------------------------------------------------------- state
 
   const state = {
-    credential: null,   // {kind: 'key'|'bearer', value}
+    credential: null,   // {kind: 'key'|'bearer', value}, or {kind: 'none'} on a bridge started with --no-auth
     started: false,
     role: null,
     team: null,
@@ -359,7 +359,8 @@
     state.zone = (data.team && data.team.timezone) || 'UTC';
     document.body.classList.toggle('is-admin', data.role === 'admin');
     $('#team-name').textContent = data.team ? `· team ${data.team.name} · ${state.zone}` : '';
-    $('#who').textContent = data.role === 'admin' ? 'admin' : 'viewer (read only)';
+    $('#who').textContent = (data.role === 'admin' ? 'admin' : 'viewer (read only)')
+      + (state.credential && state.credential.kind === 'none' ? ' · no authentication (--no-auth)' : '');
 
     const t = data.today || {};
     const previous = state.today;
@@ -1080,6 +1081,18 @@
         }
       });
     } else {
+      setConnection('off');
+      probeNoAuth();
+    }
+  }
+
+  /** A bridge started with --no-auth answers without credentials: then the page needs no sign-in. */
+  async function probeNoAuth() {
+    state.credential = { kind: 'none' };
+    try {
+      await loadDashboard();
+    } catch (e) {
+      state.credential = null; // the usual case: 401, sign in
       setConnection('off');
     }
   }
