@@ -25,19 +25,19 @@ final class DashboardServlet extends HttpServlet {
             + "style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static final String OWN = "dev/entourage/http/dashboard/";
+    /** uPlot's files in its webjar; its version is also in the parent pom ({@code uplot.version}) and index.html. */
     private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final String HTML = "text/html";
     private static final String JS = "text/javascript";
     private static final String CSS = "text/css";
 
+    private final transient Errors errors;
     private final transient SimpleServlets.NotFound notFound;
     private final transient Map<String, Asset> assets;
 
     /** One file: its bytes, type, validator and how long it may be cached. */
     private record Asset(byte[] body, String contentType, String etag, String cacheControl) {
     }
-
-    private final transient Errors errors;
 
     DashboardServlet(Errors errors) {
         this.errors = errors;
