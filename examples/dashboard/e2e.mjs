@@ -74,6 +74,21 @@ try {
   await page.locator('#signin').waitFor();
   check(await page.locator('#connection').textContent() === 'signed out', 'the page opens on the sign-in form');
 
+  // The event-stream parser on awkward input: CRLF split across chunks, CR alone, multi-line data, comments,
+  // a field without a space, an event without data (ignored), retry.
+  const parsed = await page.evaluate(() => {
+    const out = [];
+    const p = new window.EntourageDashboard.SseParser((type, data) => out.push([type, data]));
+    for (const chunk of ['retry: 1000\r', '\n: keep-alive\r\n\r\nevent: usage\r\ndata: {"a":', '1}\r', '\n\r\n',
+      'event:kill\ndata:x\ndata: y\n\n', 'event: hello\n\n', 'data: plain\r\r', 'id: 7\nevent: alert\ndata: {}\n']) {
+      p.push(chunk);
+    }
+    return { out, retry: p.retry };
+  });
+  check(JSON.stringify(parsed) === JSON.stringify({ out: [['usage', '{"a":1}'], ['kill', 'x\ny'], ['message', 'plain']],
+    retry: 1000 }), 'the event-stream parser handles split CRLF, CR, multi-line data, comments and retry: '
+    + JSON.stringify(parsed));
+
   await page.fill('#api-key', 'oc_not_a_real_key_at_all');
   await page.click('#signin-submit');
   await page.locator('#signin-error', { hasText: 'not accepted' }).waitFor({ timeout: 5000 });

@@ -1097,5 +1097,8 @@
     }
   }
 
+  // For tests in the browser (examples/dashboard/e2e.mjs): the stream parser, which holds no data.
+  window.EntourageDashboard = Object.freeze({ SseParser });
+
   start();
 })();
