@@ -239,6 +239,19 @@ try {
   check(await page.evaluate(() => sessionStorage.getItem('entourage.credential') === null),
     'sign-out forgets the credential');
 
+  // ------------------------------------------------------------ a key revoked while the page is open
+  const spare = await rest('POST', '/api/v1/auth/keys', { role: 'viewer', name: 'e2e spare viewer' });
+  await page.fill('#api-key', spare.key);
+  await page.click('#signin-submit');
+  await page.waitForFunction(() => document.querySelector('#connection').textContent === 'live', null, { timeout: 10000 });
+  await rest('DELETE', `/api/v1/auth/keys/${spare.id}`);
+  await rest('POST', `/api/v1/sessions/${d.id}/end`); // an event: the page reads /dashboard again, with the revoked key
+  await page.locator('#signin-error', { hasText: 'signed out' }).waitFor({ timeout: 10000 });
+  check(await page.locator('#signin-view').isVisible()
+    && await page.evaluate(() => sessionStorage.getItem('entourage.credential') === null),
+  'a revoked key sends the page back to sign-in with a message: ' + await page.locator('#signin-error').textContent());
+  const d2 = await rest('POST', `/api/v1/agents/${reviewer.id}/sessions`, { model: 'claude-haiku-4-5' });
+
   // ------------------------------------------------------------ a viewer, with email and password (JWT)
   await page.fill('#email', env('E2E_VIEWER_EMAIL'));
   await page.fill('#password', 'not-the-password-at-all');
@@ -251,14 +264,14 @@ try {
   await page.waitForFunction(() => document.querySelector('#connection').textContent === 'live', null, { timeout: 10000 });
   check(await page.evaluate(() => JSON.parse(sessionStorage.getItem('entourage.credential')).kind === 'bearer'),
     'a viewer signs in with email and password (a bearer token in sessionStorage) and the stream is live');
-  await page.locator(`#sessions tr[data-session-id="${d.id}"]`).waitFor({ timeout: 5000 });
+  await page.locator(`#sessions tr[data-session-id="${d2.id}"]`).waitFor({ timeout: 5000 });
   check(await page.locator('#sessions button.kill').first().isHidden()
     && await page.locator('#agents button.pause').first().isHidden(), 'a viewer sees no kill or pause buttons');
-  await rest('POST', `/api/v1/sessions/${d.id}/usage`, { input_tokens: 1000, output_tokens: 100, cost_usd: 0.5 });
+  await rest('POST', `/api/v1/sessions/${d2.id}/usage`, { input_tokens: 1000, output_tokens: 100, cost_usd: 0.5 });
   await page.waitForFunction((id) => {
     const cell = document.querySelector(`#sessions tr[data-session-id="${id}"] .cost`);
-    return cell && Number(cell.textContent.replace('$', '')) > 0.5;
-  }, d.id, { timeout: 2000 });
+    return cell && Number(cell.textContent.replace('$', '')) >= 0.5;
+  }, d2.id, { timeout: 2000 });
   ok('the viewer\'s page updates live too');
 
   for (const text of consoleErrors) console.log('note: browser console error: ' + text);
