@@ -321,6 +321,7 @@
     reread.timer = setTimeout(() => {
       reread.timer = null;
       loadDashboard().catch((e) => {
+        if (e.stale) return;
         const retry = handleFailure(e, 'dashboard');
         if (retry) reread.retryAt = Date.now() + retry;
         if (state.credential && (retry || e.status === 0 || e.status >= 500)) requestDashboardLater(retry || 5000);
@@ -335,8 +336,10 @@
     reread.inflight = true;
     reread.last = Date.now();
     const seen = state.usageEvents;
+    const credential = state.credential;
     try {
       const data = await api('/api/v1/dashboard');
+      if (state.credential !== credential) return; // signed out (or in again) meanwhile
       // Usage events that arrived while the read was under way may be missing from it: keep the higher counters
       // then (the next read settles them). Otherwise the answer is the truth.
       applyDashboard(data, state.usageEvents !== seen);
@@ -344,6 +347,9 @@
       if ($('#notice').textContent.startsWith('Too many') || $('#notice').textContent.startsWith('The server')) {
         notice('');
       }
+    } catch (e) {
+      e.stale = state.credential !== credential; // an answer for a credential no longer in use: nothing to do
+      throw e;
     } finally {
       reread.inflight = false;
       if (reread.pending) {
