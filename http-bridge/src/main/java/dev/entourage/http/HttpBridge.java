@@ -30,8 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP bridge: one Jetty server with the REST routes under {@value #API_PREFIX}, {@code GET /healthz}, and
- * the live event stream {@code GET /api/v1/events}, the servlets handed to {@link #start} (MCP's {@code /mcp}, {@code /sse}, {@code /message}) behind the same
+ * The HTTP bridge: one Jetty server with the REST routes under {@value #API_PREFIX}, {@code GET /healthz}, the
+ * live event stream {@code GET /api/v1/events}, the dashboard's static files at {@code /} and {@code /assets/*}
+ * (without credentials: the page holds no data), and the servlets handed to {@link #start} (MCP's {@code /mcp},
+ * {@code /sse}, {@code /message}) behind the same
  * authentication and rate limits as the REST routes. A mounted servlet finds the caller's
  * {@link Principal} in the request attribute {@value #PRINCIPAL_ATTRIBUTE}.
  */
@@ -122,7 +124,9 @@ public final class HttpBridge implements AutoCloseable {
             gated.add(pathSpec);
         });
         if (!extras.containsKey("/")) {
-            context.addServlet(new ServletHolder("entourage-not-found", new SimpleServlets.NotFound(errors)), "/");
+            // The dashboard's static files (no data in them) at / and /assets/*, outside the gate; every other
+            // unmatched path is the JSON 404.
+            context.addServlet(new ServletHolder("entourage-dashboard", new DashboardServlet(errors)), "/");
         }
         FilterHolder gateHolder = new FilterHolder(gate);
         gateHolder.setName("entourage-gate");

@@ -214,7 +214,7 @@ class BadInputTest {
     void answersUnknownRoutesAndMethodsInTheErrorShape() {
         assertRefused(h.admin("GET", "/api/v1/nothing/here", null), 404, "not_found", "/api/v1/nothing/here");
         assertRefused(h.admin("GET", "/not-the-api", null), 404, "not_found", null);
-        assertRefused(h.call("GET", "/", null), 404, "not_found", null);
+        assertRefused(h.call("GET", "/assets/nothing.js", null), 404, "not_found", null);
         Harness.Answer wrongMethod = h.admin("DELETE", "/api/v1/sessions/" + session, null);
         assertRefused(wrongMethod, 405, "invalid_request", "DELETE");
         assertThat(wrongMethod.header("Allow")).isEqualTo("GET");
