@@ -45,6 +45,8 @@ final class EventStream extends HttpServlet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
     /** Frames a client may have waiting before it is dropped. */
     static final int CLIENT_QUEUE = 512;
+    /** Streams one credential may hold open at once (a tab holds one; a leak of them must not pin the server). */
+    static final int MAX_STREAMS_PER_CALLER = 16;
     /** Events waiting for the dispatcher before new ones are dropped (and every stream told to refresh). */
     private static final int INBOX = 10_000;
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
@@ -150,6 +152,12 @@ final class EventStream extends HttpServlet implements AutoCloseable {
                 throw new HttpFailure(503, dev.entourage.ledger.ErrorCode.STORAGE_UNAVAILABLE,
                         "The server is stopping; reconnect in a moment.", Map.of(), Map.of());
             }
+            String caller = principal.subject();
+            if (clients.stream().filter(c -> c.caller.equals(caller)).count() >= MAX_STREAMS_PER_CALLER) {
+                throw new HttpFailure(429, dev.entourage.ledger.ErrorCode.RATE_LIMITED, "this credential has "
+                        + MAX_STREAMS_PER_CALLER + " event streams open already; close one (a browser tab each)",
+                        Map.of(), Map.of("Retry-After", "5"));
+            }
         } catch (RuntimeException e) {
             Responses.discardBody(request, response);
             Responses.error(response, errors, Errors.forClient(e, request.getMethod(), path));
@@ -164,7 +172,7 @@ final class EventStream extends HttpServlet implements AutoCloseable {
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        Client client = new Client(principal.teamId(), async, response.getOutputStream());
+        Client client = new Client(principal.teamId(), principal.subject(), async, response.getOutputStream());
         async.addListener(client);
         client.offer("retry: 1000\n\n" + frame("hello", json.hello(principal.teamId())));
         clients.add(client);
@@ -206,14 +214,16 @@ final class EventStream extends HttpServlet implements AutoCloseable {
     /** One open stream: a bounded queue of frames and at most one sender task writing them out. */
     private final class Client implements AsyncListener {
         private final long teamId;
+        private final String caller;
         private final AsyncContext async;
         private final ServletOutputStream out;
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CLIENT_QUEUE);
         private final AtomicBoolean sending = new AtomicBoolean();
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Client(long teamId, AsyncContext async, ServletOutputStream out) {
+        Client(long teamId, String caller, AsyncContext async, ServletOutputStream out) {
             this.teamId = teamId;
+            this.caller = caller;
             this.async = async;
             this.out = out;
         }

@@ -332,4 +332,22 @@ class EventStreamTest {
         assertThat(stream.ends(WAIT)).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(3));
     }
+
+    @Test
+    void oneCredentialHoldsAtMostSixteenStreamsAndOthersAreNotAffected() throws Exception {
+        for (int i = 0; i < EventStream.MAX_STREAMS_PER_CALLER; i++) {
+            Stream2 stream = new Stream2(h.adminKey);
+            assertThat(stream.status).isEqualTo(200);
+            assertThat(stream.next("hello", WAIT)).as("stream %d", i + 1).isNotNull();
+        }
+
+        Harness.Answer refused = h.as(h.adminKey, "GET", "/api/v1/events", null);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.errorCode()).isEqualTo("rate_limited");
+        assertThat(refused.body()).contains("event streams open already");
+
+        Stream2 viewer = new Stream2(h.key(Role.VIEWER, null));
+        assertThat(viewer.status).isEqualTo(200);
+        assertThat(viewer.next("hello", WAIT)).isNotNull();
+    }
 }
