@@ -38,14 +38,20 @@ final class Authenticator {
 
     /** The caller's principal; empty when credentials are missing, malformed, unknown, revoked or expired. */
     Optional<Principal> authenticate(HttpServletRequest request) {
+        return authenticate(request.getHeader(API_KEY_HEADER), request.getHeader("Authorization"));
+    }
+
+    /**
+     * As {@link #authenticate(HttpServletRequest)}, from the two headers' values (either may be null): also to
+     * check again, later, the credentials a long-lived request (an event stream) came with.
+     */
+    Optional<Principal> authenticate(String key, String authorization) {
         if (everyone != null) {
             return Optional.of(everyone);
         }
-        String key = request.getHeader(API_KEY_HEADER);
         if (key != null) {
             return key.isBlank() ? Optional.empty() : access.authenticate(key.strip());
         }
-        String authorization = request.getHeader("Authorization");
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
             return Optional.empty();

@@ -50,6 +50,8 @@ final class EventStream extends HttpServlet implements AutoCloseable {
     /** Events waiting for the dispatcher before new ones are dropped (and every stream told to refresh). */
     private static final int INBOX = 10_000;
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** How often each stream's credentials are checked again: a revoked key or an expired token ends its streams. */
+    static final Duration RECHECK = Duration.ofSeconds(5);
     static final String CONTENT_TYPE = "text/event-stream";
 
     private final transient LedgerJson json;
@@ -61,12 +63,15 @@ final class EventStream extends HttpServlet implements AutoCloseable {
     private final transient ExecutorService senders;
     private final transient ScheduledExecutorService ticker;
     private final transient Thread dispatcher;
+    private final transient Authenticator authenticator;
     private final transient AutoCloseable subscription;
     private volatile boolean closed;
 
-    EventStream(LedgerEvents events, LedgerJson json, Errors errors, Duration keepAlive) {
+    EventStream(LedgerEvents events, LedgerJson json, Errors errors, Duration keepAlive, Authenticator authenticator,
+                Duration recheck) {
         this.json = json;
         this.errors = errors;
+        this.authenticator = authenticator;
         this.senders = Executors.newCachedThreadPool(daemons("entourage-events-sender"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemons("entourage-events-keepalive"));
         this.dispatcher = new Thread(this::dispatch, "entourage-events-dispatcher");
@@ -74,6 +79,8 @@ final class EventStream extends HttpServlet implements AutoCloseable {
         this.dispatcher.start();
         long every = keepAlive.toMillis();
         ticker.scheduleAtFixedRate(() -> clients.forEach(c -> c.offer(": keep-alive\n\n")), every, every,
+                TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::recheckCredentials, recheck.toMillis(), recheck.toMillis(),
                 TimeUnit.MILLISECONDS);
         this.subscription = events.subscribe(this::enqueue);
     }
@@ -85,6 +92,19 @@ final class EventStream extends HttpServlet implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** Ends the streams whose credentials are no longer accepted (revoked, expired); keeps them if storage is down. */
+    private void recheckCredentials() {
+        for (Client client : clients) {
+            try {
+                if (authenticator.authenticate(client.key, client.authorization).isEmpty()) {
+                    client.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Could not check an event stream's credentials again: {}", e.getMessage());
+            }
+        }
     }
 
     /** The ledger's listener: only enqueues, never blocks, never throws. */
@@ -172,7 +192,8 @@ final class EventStream extends HttpServlet implements AutoCloseable {
         response.setHeader("X-Accel-Buffering", "no");
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        Client client = new Client(principal.teamId(), principal.subject(), async, response.getOutputStream());
+        Client client = new Client(principal.teamId(), principal.subject(), async, response.getOutputStream(),
+                request.getHeader(Authenticator.API_KEY_HEADER), request.getHeader("Authorization"));
         async.addListener(client);
         client.offer("retry: 1000\n\n" + frame("hello", json.hello(principal.teamId())));
         clients.add(client);
@@ -215,15 +236,21 @@ final class EventStream extends HttpServlet implements AutoCloseable {
     private final class Client implements AsyncListener {
         private final long teamId;
         private final String caller;
+        /** The credentials the stream was opened with, to check again; never logged. */
+        private final String key;
+        private final String authorization;
         private final AsyncContext async;
         private final ServletOutputStream out;
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CLIENT_QUEUE);
         private final AtomicBoolean sending = new AtomicBoolean();
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Client(long teamId, String caller, AsyncContext async, ServletOutputStream out) {
+        Client(long teamId, String caller, AsyncContext async, ServletOutputStream out, String key,
+               String authorization) {
             this.teamId = teamId;
             this.caller = caller;
+            this.key = key;
+            this.authorization = authorization;
             this.async = async;
             this.out = out;
         }

@@ -92,8 +92,8 @@ public final class HttpBridge implements AutoCloseable {
                 ? new Principal(Role.ADMIN, ledger.ensureDefaultTeam().id(), null, "local")
                 : null;
         Tokens tokens = new Tokens(access, clock);
-        Gate gate = new Gate(new Authenticator(access, tokens, everyone),
-                new RateLimits(config.rateLimitRpm(), Clock.systemUTC()), errors);
+        Authenticator authenticator = new Authenticator(access, tokens, everyone);
+        Gate gate = new Gate(authenticator, new RateLimits(config.rateLimitRpm(), Clock.systemUTC()), errors);
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("entourage-http");
@@ -111,7 +111,8 @@ public final class HttpBridge implements AutoCloseable {
         context.setErrorHandler(new JsonErrorHandlers.Context(errors));
         context.addServlet(new ServletHolder("entourage-api",
                 new ApiServlet(new RestRoutes(ledger, access, tokens, json).router(), errors)), API_PREFIX + "/*");
-        EventStream events = new EventStream(ledger.events(), json, errors, EventStream.KEEP_ALIVE);
+        EventStream events = new EventStream(ledger.events(), json, errors, EventStream.KEEP_ALIVE, authenticator,
+                EventStream.RECHECK);
         ServletHolder eventsHolder = new ServletHolder("entourage-events", events);
         eventsHolder.setAsyncSupported(true);
         context.addServlet(eventsHolder, API_PREFIX + "/events");

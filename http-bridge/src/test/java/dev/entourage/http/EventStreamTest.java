@@ -350,4 +350,20 @@ class EventStreamTest {
         assertThat(viewer.status).isEqualTo(200);
         assertThat(viewer.next("hello", WAIT)).isNotNull();
     }
+
+    @Test
+    void aStreamEndsSoonAfterItsKeyIsRevoked() throws Exception {
+        dev.entourage.ledger.access.IssuedKey viewer =
+                h.access.createKey(dev.entourage.ledger.Team.DEFAULT_NAME, Role.VIEWER, null, "viewer");
+        Stream2 stream = new Stream2(viewer.secret());
+        assertThat(stream.next("hello", WAIT)).isNotNull();
+        Stream2 admin = new Stream2(h.adminKey);
+        assertThat(admin.next("hello", WAIT)).isNotNull();
+
+        h.access.revokeKey(viewer.key().id(), h.team.id());
+
+        Duration bound = EventStream.RECHECK.plusSeconds(3);
+        assertThat(stream.ends(bound)).as("the revoked key's stream ends within %s", bound).isTrue();
+        assertThat(admin.ends(Duration.ofSeconds(1))).as("other streams go on").isFalse();
+    }
 }
