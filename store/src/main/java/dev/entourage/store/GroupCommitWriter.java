@@ -3,11 +3,8 @@ package dev.entourage.store;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.StorageUnavailableException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -36,19 +33,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_BATCH = 512;
 
     private final Handle handle;
-    private final Connection connection;
     private final StorageFaults faults;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final Map<String, PreparedStatement> control = new HashMap<>();
     private final PreparedCache statements;
     private volatile boolean closed;
 
     GroupCommitWriter(Handle handle, StorageFaults faults) {
         this.handle = handle;
-        this.connection = handle.getConnection();
         this.faults = faults;
-        this.statements = new PreparedCache(connection);
+        this.statements = new PreparedCache(handle.getConnection());
         this.thread = new Thread(this::run, "entourage-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -131,26 +125,13 @@ final class GroupCommitWriter implements AutoCloseable {
         batch.forEach(job -> job.fail(failure));
     }
 
-    private void closeStatements() {
-        statements.close();
-        for (PreparedStatement statement : control.values()) {
-            try {
-                statement.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing a transaction statement failed: {}", e.getMessage());
-            }
-        }
-        control.clear();
-    }
-
-    /** Runs one of the writer's few transaction statements, each compiled once. */
+    /** Runs one of the writer's transaction statements (compiled once, like the work's). */
     private void sql(String statement) throws SQLException {
-        PreparedStatement prepared = PreparedCache.reusable(control.get(statement));
-        if (prepared == null) {
-            prepared = connection.prepareStatement(statement);
-            control.put(statement, prepared);
+        try {
+            statements.update(statement);
+        } catch (PreparedCache.SqlFailure e) {
+            throw e.sqlException();
         }
-        prepared.execute();
     }
 
     private static LedgerException internal() {
@@ -175,7 +156,7 @@ final class GroupCommitWriter implements AutoCloseable {
         while ((left = queue.poll()) != null) {
             left.fail(shuttingDown());
         }
-        closeStatements();
+        statements.close();
         handle.close();
     }
 

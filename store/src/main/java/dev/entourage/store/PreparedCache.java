@@ -130,5 +130,9 @@ final class PreparedCache {
         SqlFailure(SQLException cause) {
             super(cause.getMessage(), cause);
         }
+
+        SQLException sqlException() {
+            return (SQLException) getCause();
+        }
     }
 }

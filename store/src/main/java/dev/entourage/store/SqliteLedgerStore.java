@@ -8,10 +8,10 @@ import dev.entourage.ledger.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -29,13 +29,13 @@ public final class SqliteLedgerStore implements LedgerStore {
     /** How long a write waits for another process's write lock before failing as busy. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
-    private final Path file;
     /**
      * Read connections kept open for reuse: as many as requests read at once under load (16 clients keep about 16
      * busy); opening one costs far more than the read it serves.
      */
     private static final int MAX_IDLE_READERS = 32;
 
+    private final Path file;
     private final ReadConnections readConnections;
     private final Jdbi readJdbi;
     private final GroupCommitWriter writer;
@@ -74,7 +74,8 @@ public final class SqliteLedgerStore implements LedgerStore {
             Migrations.apply(writeHandle, clock);
             writeHandle.setStatementBuilder(new CachingStatementBuilder());
             ReadConnections reads = new ReadConnections(
-                    dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection, MAX_IDLE_READERS);
+                    dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection,
+                    MAX_IDLE_READERS);
             return new SqliteLedgerStore(file, reads, Jdbi.create(reads), new GroupCommitWriter(writeHandle, faults),
                     faults);
         } catch (LedgerException e) {
