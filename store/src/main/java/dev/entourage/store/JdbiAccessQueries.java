@@ -37,18 +37,21 @@ final class JdbiAccessQueries {
     }
 
     Optional<ApiKey> apiKeyByHash(String keyHash) {
-        return sql.one("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_hash = ?", JdbiAccessQueries::apiKey, keyHash);
+        return sql.one("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE key_hash = ?", JdbiAccessQueries::apiKey,
+                keyHash);
     }
 
     List<ApiKey> apiKeys(long teamId) {
-        return handles.get().createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team_id = :team_id ORDER BY id DESC")
+        return handles.get()
+                .createQuery("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE team_id = :team_id ORDER BY id DESC")
                 .bind("team_id", teamId)
                 .map((rs, ctx) -> apiKey(rs)).list();
     }
 
     ApiKey insertApiKey(String keyHash, String prefix, String name, Role role, long teamId, Long agentId,
                         Instant createdAt) {
-        long id = handles.get().createQuery("INSERT INTO api_keys (key_hash, prefix, name, role, team_id, agent_id, created_at) "
+        long id = handles.get()
+                .createQuery("INSERT INTO api_keys (key_hash, prefix, name, role, team_id, agent_id, created_at) "
                         + "VALUES (:hash, :prefix, :name, :role, :team_id, :agent_id, :created_at) RETURNING id")
                 .bind("hash", keyHash).bind("prefix", prefix).bind("name", name).bind("role", role.wireName())
                 .bind("team_id", teamId).bind("agent_id", agentId).bind("created_at", createdAt.toEpochMilli())

@@ -84,7 +84,8 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public List<Team> teams() {
-        return handle().createQuery("SELECT " + TEAM_COLUMNS + " FROM teams ORDER BY id").map((rs, ctx) -> team(rs)).list();
+        return handle().createQuery("SELECT " + TEAM_COLUMNS + " FROM teams ORDER BY id")
+                .map((rs, ctx) -> team(rs)).list();
     }
 
     private static Team team(ResultSet rs) throws SQLException {
