@@ -30,10 +30,10 @@ public interface LedgerReader {
     Optional<StoredUsage> usageByEventId(String eventId);
 
     /**
-     * Micro-dollars reserved by holds still held and not expired at {@code now} on one scope: an agent's
-     * ({@link Scope#AGENT_DAILY}), a team's ({@link Scope#TEAM_DAILY}) or a task's ({@link Scope#TASK}) holds.
+     * Micro-dollars reserved by holds still held and not expired at {@code now} against one subject: an agent's,
+     * a team's, a task's or a session's holds (a hold counts against all four of its own).
      */
-    long held(Scope scope, long scopeId, java.time.Instant now);
+    long held(BudgetSubject subject, long subjectId, java.time.Instant now);
 
     Optional<BudgetHold> hold(String holdId);
 

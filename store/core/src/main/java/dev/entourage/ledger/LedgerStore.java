@@ -3,9 +3,25 @@ package dev.entourage.ledger;
 import java.util.function.Function;
 
 /**
- * The persistence port. Implementations run {@code work} inside one transaction; a
- * {@link LedgerException} thrown by {@code work} undoes everything that work wrote. Storage failures
- * surface as {@link StorageUnavailableException}.
+ * The persistence port. What a store must guarantee, so that a second store can implement it without guessing:
+ *
+ * <ul>
+ *   <li>{@link #write} runs {@code work} as one atomic unit: all its writes commit together or none does. A
+ *       {@link LedgerException} (or any exception) thrown by {@code work} undoes everything that work wrote.</li>
+ *   <li>Write units are serialised against every other write unit that touches the same team, across threads and
+ *       across processes sharing the database: a budget read inside {@code work} sees every write committed before
+ *       it, and nothing commits in between its read and its write. This is what keeps concurrent agents from all
+ *       passing a check that only one of them could.</li>
+ *   <li>A store may run {@code work} more than once (a retry after a serialisation failure or a busy database, or
+ *       a group commit that had to be replayed). {@code work} must therefore have no effects outside the
+ *       {@link LedgerWriter} it is given; the services publish events and log only after {@code write} returns.</li>
+ *   <li>{@code write} returns only after the commit holding its writes is durable: an answer given to a caller
+ *       after it returns is never lost by a crash.</li>
+ *   <li>{@link #read} sees one consistent, committed state and never blocks on or waits for writers longer than
+ *       the store's busy timeout.</li>
+ *   <li>Storage failures (busy past the timeout, disk full, unreachable) surface as
+ *       {@link StorageUnavailableException}; nothing half-written stays.</li>
+ * </ul>
  */
 public interface LedgerStore extends AutoCloseable {
 

@@ -16,7 +16,11 @@ public interface LedgerWriter extends LedgerReader {
 
     Session insertSession(Agent agent, Long taskId, String model, Instant startedAt);
 
-    void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason);
+    /**
+     * Closes a session. A stop reason recorded before is kept (the first reason wins for the session's life); else
+     * {@code stopReason} is recorded. {@code stopDetail} is what a person wrote when killing it, or null.
+     */
+    void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason, String stopDetail);
 
     /** Records why the session was told to stop, unless an earlier reason is recorded already. */
     void recordStop(long sessionId, String stopReason);
@@ -26,8 +30,8 @@ public interface LedgerWriter extends LedgerReader {
 
     void insertUsage(StoredUsage usage);
 
-    /** Adds {@code micros} to the counter of one scope in one window, creating it at 0 first. */
-    void addSpend(SpendKey key, long micros);
+    /** Adds {@code micros} to the counter of one scope in one window, creating it at 0 first; returns the new total. */
+    long addSpend(SpendKey key, long micros);
 
     void insertHold(BudgetHold hold);
 

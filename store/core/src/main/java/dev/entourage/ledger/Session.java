@@ -8,11 +8,13 @@ import java.util.Objects;
  * One block of an agent's work on (optionally) one task with (optionally) one model.
  *
  * @param endedAt    null while active
- * @param stopReason why the session was stopped by a person or a guard; null otherwise
+ * @param stopReason the first reason the session was told to stop (a {@link Scope} wire name), kept for the
+ *                   session's life; null while it was never stopped
+ * @param stopDetail what the person who killed it wrote, or null
  */
 public record Session(long id, long agentId, String agentName, long teamId, Long taskId, String model,
                       SessionStatus status, Instant startedAt, Instant endedAt, UsageTotals totals,
-                      String stopReason) {
+                      String stopReason, String stopDetail) {
     public Session {
         Objects.requireNonNull(agentName, "agentName");
         Objects.requireNonNull(status, "status");
@@ -20,17 +22,24 @@ public record Session(long id, long agentId, String agentName, long teamId, Long
         Objects.requireNonNull(totals, "totals");
     }
 
+    public Session(long id, long agentId, String agentName, long teamId, Long taskId, String model,
+                   SessionStatus status, Instant startedAt, Instant endedAt, UsageTotals totals, String stopReason) {
+        this(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, totals, stopReason, null);
+    }
+
     /** This session with one more event's tokens and cost added to its totals. */
     public Session plus(TokenCounts tokens, long costMicros) {
         UsageTotals sum = new UsageTotals(totals.inputTokens() + tokens.input(), totals.outputTokens() + tokens.output(),
                 totals.cacheCreationInputTokens() + tokens.cacheCreation(),
                 totals.cacheReadInputTokens() + tokens.cacheRead(), totals.costMicros() + costMicros);
-        return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, sum, stopReason);
+        return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, sum, stopReason,
+                stopDetail);
     }
 
     /** This session with {@code reason} recorded as why it was told to stop. */
     public Session stoppedFor(String reason) {
-        return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, totals, reason);
+        return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, totals, reason,
+                stopDetail);
     }
 
     public boolean isActive() {

@@ -8,19 +8,24 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A group of agents with one shared daily cap and one time zone.
+ * A group of agents with shared caps and one time zone.
  *
- * @param dailyLimitMicros     team daily cap in micro-dollars; null means no limit
- * @param zone                 the zone whose midnight starts each budget day
- * @param taskTypeBudgets      default task caps in micro-dollars by task type
- * @param alertThresholds      percentages of a limit at which an alert fires, ascending (default 80 and 100)
- * @param alertWebhookUrl      where the bridge POSTs alerts (http or https), or null for none
- * @param maxSessionRateMicros the runaway guard: micro-dollars a session may spend per minute, averaged over
- *                             the trailing {@link #RUNAWAY_WINDOW_MINUTES} minutes; null for no guard
+ * @param dailyLimitMicros      team daily cap in micro-dollars; null means no limit
+ * @param zone                  the zone whose midnight starts each budget day, week and month
+ * @param taskTypeBudgets       default task caps in micro-dollars by task type
+ * @param alertThresholds       percentages of a limit at which an alert fires, ascending (default 80 and 100)
+ * @param alertWebhookUrl       where the bridge POSTs alerts (http or https), or null for none
+ * @param maxSessionRateMicros  the runaway guard: micro-dollars a session may spend per minute, averaged over
+ *                              the trailing {@link #RUNAWAY_WINDOW_MINUTES} minutes; null for no guard
+ * @param weeklyLimitMicros     team cap per ISO week (Monday to Sunday in {@code zone}); null means no limit
+ * @param monthlyLimitMicros    team cap per calendar month in {@code zone}; null means no limit
+ * @param maxSessionCostMicros  the cap of every session of the team; null means no limit
+ * @param taskTypeSessionBudgets session caps by task type, which win over {@code maxSessionCostMicros}
  */
 public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                    Map<String, Long> taskTypeBudgets, Instant createdAt, List<Integer> alertThresholds,
-                   String alertWebhookUrl, Long maxSessionRateMicros) {
+                   String alertWebhookUrl, Long maxSessionRateMicros, Long weeklyLimitMicros,
+                   Long monthlyLimitMicros, Long maxSessionCostMicros, Map<String, Long> taskTypeSessionBudgets) {
     /** The team that exists from the start. */
     public static final String DEFAULT_NAME = "default";
     /** Alert thresholds of a team that set none. */
@@ -34,15 +39,21 @@ public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boo
         taskTypeBudgets = Map.copyOf(taskTypeBudgets);
         Objects.requireNonNull(createdAt, "createdAt");
         alertThresholds = List.copyOf(alertThresholds);
+        taskTypeSessionBudgets = Map.copyOf(taskTypeSessionBudgets);
     }
 
+    /** A team with daily and task-type caps only. */
     public Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                 Map<String, Long> taskTypeBudgets, Instant createdAt) {
         this(id, name, dailyLimitMicros, zone, paused, taskTypeBudgets, createdAt, DEFAULT_ALERT_THRESHOLDS, null,
-                null);
+                null, null, null, null, Map.of());
     }
 
     public Optional<Long> taskTypeBudget(String taskType) {
         return taskType == null ? Optional.empty() : Optional.ofNullable(taskTypeBudgets.get(taskType));
+    }
+
+    public Optional<Long> taskTypeSessionBudget(String taskType) {
+        return taskType == null ? Optional.empty() : Optional.ofNullable(taskTypeSessionBudgets.get(taskType));
     }
 }

@@ -3,6 +3,7 @@ package dev.entourage.store;
 import dev.entourage.ledger.Action;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.BudgetHold;
+import dev.entourage.ledger.BudgetSubject;
 import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.HoldStatus;
 import dev.entourage.ledger.LedgerWriter;
@@ -38,12 +39,14 @@ final class JdbiLedgerAccess implements LedgerWriter {
     private static final String LINE = "\n";
     /** The columns {@link #team(ResultSet)} reads, by position. */
     private static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
-            + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros";
+            + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros, weekly_limit_micros, "
+            + "monthly_limit_micros, max_session_cost_micros, task_type_session_budgets";
     /** The columns {@link #agent(ResultSet)} reads, by position. */
-    static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at";
+    static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at, "
+            + "weekly_limit_micros, monthly_limit_micros";
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
-            + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason "
+            + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason, s.stop_detail "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
 
     private final Supplier<Handle> handles;
@@ -89,13 +92,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     private static Team team(ResultSet rs) throws SQLException {
-        Map<String, Long> budgets = new HashMap<>();
-        for (String line : rs.getString(6).split(LINE)) {
-            int equals = line.lastIndexOf('=');
-            if (equals > 0) {
-                budgets.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
-            }
-        }
+        Map<String, Long> budgets = byType(rs.getString(6));
         List<Integer> thresholds = new java.util.ArrayList<>();
         for (String part : rs.getString(8).split(",")) {
             if (!part.isBlank()) {
@@ -104,7 +101,26 @@ final class JdbiLedgerAccess implements LedgerWriter {
         }
         return new Team(rs.getLong(1), rs.getString(2), nullableLong(rs, 3), ZoneId.of(rs.getString(4)),
                 rs.getInt(5) != 0, budgets, Instant.ofEpochMilli(rs.getLong(7)), thresholds, rs.getString(9),
-                nullableLong(rs, 10));
+                nullableLong(rs, 10), nullableLong(rs, 11), nullableLong(rs, 12), nullableLong(rs, 13),
+                byType(rs.getString(14)));
+    }
+
+    /** A map by task type, stored one {@code type=micros} per line. */
+    private static Map<String, Long> byType(String text) {
+        Map<String, Long> budgets = new HashMap<>();
+        for (String line : text.split(LINE)) {
+            int equals = line.lastIndexOf('=');
+            if (equals > 0) {
+                budgets.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
+            }
+        }
+        return budgets;
+    }
+
+    private static String byType(Map<String, Long> budgets) {
+        return budgets.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(LINE));
     }
 
     @Override
@@ -118,17 +134,20 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void updateTeam(Team team) {
-        String budgets = team.taskTypeBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(LINE));
         handle().createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused, "
                         + "task_type_budgets = :budgets, alert_thresholds = :thresholds, alert_webhook_url = :url, "
-                        + "max_session_rate_micros = :rate WHERE id = :id")
+                        + "max_session_rate_micros = :rate, weekly_limit_micros = :weekly, "
+                        + "monthly_limit_micros = :monthly, max_session_cost_micros = :session_cap, "
+                        + "task_type_session_budgets = :session_budgets WHERE id = :id")
+                .bind("weekly", team.weeklyLimitMicros()).bind("monthly", team.monthlyLimitMicros())
+                .bind("session_cap", team.maxSessionCostMicros())
+                .bind("session_budgets", byType(team.taskTypeSessionBudgets()))
                 .bind("thresholds", team.alertThresholds().stream().map(String::valueOf)
                         .collect(Collectors.joining(",")))
                 .bind("url", team.alertWebhookUrl()).bind("rate", team.maxSessionRateMicros())
                 .bind("limit", team.dailyLimitMicros()).bind("zone", team.zone().getId())
-                .bind("paused", team.paused() ? 1 : 0).bind("budgets", budgets).bind("id", team.id())
+                .bind("paused", team.paused() ? 1 : 0).bind("budgets", byType(team.taskTypeBudgets()))
+                .bind("id", team.id())
                 .execute();
     }
 
@@ -145,7 +164,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     static Agent agent(ResultSet rs) throws SQLException {
         return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), nullableLong(rs, 4), rs.getInt(5) != 0,
-                Instant.ofEpochMilli(rs.getLong(6)));
+                Instant.ofEpochMilli(rs.getLong(6)), nullableLong(rs, 7), nullableLong(rs, 8));
     }
 
     @Override
@@ -159,8 +178,9 @@ final class JdbiLedgerAccess implements LedgerWriter {
 
     @Override
     public void updateAgent(Agent agent) {
-        handle().createUpdate("UPDATE agents SET team_id = :team_id, daily_limit_micros = :limit, paused = :paused "
-                        + "WHERE id = :id")
+        handle().createUpdate("UPDATE agents SET team_id = :team_id, daily_limit_micros = :limit, paused = :paused, "
+                        + "weekly_limit_micros = :weekly, monthly_limit_micros = :monthly WHERE id = :id")
+                .bind("weekly", agent.weeklyLimitMicros()).bind("monthly", agent.monthlyLimitMicros())
                 .bind("team_id", agent.teamId()).bind("limit", agent.dailyLimitMicros())
                 .bind("paused", agent.paused() ? 1 : 0).bind("id", agent.id())
                 .execute();
@@ -254,7 +274,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 rs.getString(6), SessionStatus.fromWire(rs.getString(7)), Instant.ofEpochMilli(rs.getLong(8)),
                 ended ? Instant.ofEpochMilli(endedAt) : null,
                 new UsageTotals(rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14)),
-                rs.getString(15));
+                rs.getString(15), rs.getString(16));
     }
 
     @Override
@@ -268,11 +288,12 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
-    public void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason) {
-        handle().createUpdate("UPDATE sessions SET status = :status, ended_at = :ended_at, stop_reason = :reason "
-                        + "WHERE id = :id")
+    public void endSession(long sessionId, SessionStatus status, Instant endedAt, String stopReason,
+                           String stopDetail) {
+        handle().createUpdate("UPDATE sessions SET status = :status, ended_at = :ended_at, "
+                        + "stop_reason = COALESCE(stop_reason, :reason), stop_detail = :detail WHERE id = :id")
                 .bind("status", status.wireName()).bind("ended_at", endedAt.toEpochMilli())
-                .bind("reason", stopReason).bind("id", sessionId)
+                .bind("reason", stopReason).bind("detail", stopDetail).bind("id", sessionId)
                 .execute();
     }
 
@@ -301,13 +322,14 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
-    public void addSpend(SpendKey key, long micros) {
+    public long addSpend(SpendKey key, long micros) {
         long total = sql.one("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
                         + "VALUES (?, ?, ?, ?) ON CONFLICT (scope, scope_id, window_key) "
                         + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros "
                         + "RETURNING spent_micros",
                 rs -> rs.getLong(1), key.scope().wireName(), key.scopeId(), key.window(), micros).orElseThrow();
         spentWritten.put(key, total);
+        return total;
     }
 
     @Override
@@ -351,18 +373,18 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
-    public long held(Scope scope, long scopeId, Instant now) {
+    public long held(BudgetSubject subject, long subjectId, Instant now) {
         if (!anyOpenHold()) {
             return 0;
         }
-        String column = switch (scope) {
-            case AGENT_DAILY -> "agent_id";
-            case TEAM_DAILY -> "team_id";
+        String column = switch (subject) {
+            case AGENT -> "agent_id";
+            case TEAM -> "team_id";
             case TASK -> "task_id";
-            default -> throw new IllegalArgumentException("no holds on scope " + scope);
+            case SESSION -> "session_id";
         };
         return sql.number("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
-                + " = ? AND status = 'held' AND expires_at > ?", 0, scopeId, now.toEpochMilli());
+                + " = ? AND status = 'held' AND expires_at > ?", 0, subjectId, now.toEpochMilli());
     }
 
     private boolean anyOpenHold() {

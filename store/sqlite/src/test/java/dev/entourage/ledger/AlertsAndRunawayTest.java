@@ -24,14 +24,14 @@ class AlertsAndRunawayTest {
 
     private MutableClock clock;
     private SqliteLedgerStore store;
-    private LedgerService service;
+    private LedgerServices service;
 
     @BeforeEach
     void open() {
         clock = new MutableClock(START);
         store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        service = new LedgerService(store, PriceTable.bundled(), clock);
-        service.ensureDefaultTeam();
+        service = new LedgerServices(store, PriceTable.bundled(), clock);
+        service.settings().ensureDefaultTeam();
     }
 
     @AfterEach
@@ -45,16 +45,16 @@ class AlertsAndRunawayTest {
     }
 
     private UsageReceipt report(long sessionId, long costMicros) {
-        return service.reportUsage(new UsageReport(sessionId, TOKENS, costMicros, null, null));
+        return service.usage().report(Actor.local(), new UsageReport(sessionId, TOKENS, costMicros, null, null));
     }
 
     @Test
     void runawayGuardStopsASessionSpendingFasterThanTheRateOverFiveMinutes() {
-        Team team = service.setTeam(Team.DEFAULT_NAME, rate(100_000L)); // $0.10 a minute: $0.50 per 5 minutes
+        Team team = service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, rate(100_000L)); // $0.10 a minute: $0.50 per 5 minutes
         assertThat(team.maxSessionRateMicros()).isEqualTo(100_000L);
-        assertThat(service.team(Team.DEFAULT_NAME).maxSessionRateMicros()).isEqualTo(100_000L);
-        Agent agent = service.ensureAgent("eng-1", null);
-        long session = service.startSession(agent.id(), null, null).session().id();
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).maxSessionRateMicros()).isEqualTo(100_000L);
+        Agent agent = service.settings().ensureAgent(Actor.local(), "eng-1", null);
+        long session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().id();
 
         assertThat(report(session, 300_000).action()).isEqualTo(Action.CONTINUE);
         clock.advance(Duration.ofMinutes(2));
@@ -67,7 +67,7 @@ class AlertsAndRunawayTest {
         assertThat(v.scope()).isEqualTo(Scope.RUNAWAY);
         assertThat(v.limitMicros()).isEqualTo(500_000L);
         assertThat(v.spentMicros()).isEqualTo(500_001L);
-        assertThat(service.session(session).stopReason()).isEqualTo("runaway");
+        assertThat(service.sessions().get(Actor.local(), session).stopReason()).isEqualTo("runaway");
 
         // 5 minutes after the first report it falls out of the window: 200,001 + 1 in the window
         clock.advance(Duration.ofMinutes(2).plusMillis(1));
@@ -76,30 +76,30 @@ class AlertsAndRunawayTest {
         assertThat(calm.action()).isEqualTo(Action.CONTINUE);
 
         // another session of the same agent has its own window
-        long other = service.startSession(agent.id(), null, null).session().id();
+        long other = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().id();
         assertThat(report(other, 400_000).action()).isEqualTo(Action.CONTINUE);
 
         // no guard: never runaway
-        service.setTeam(Team.DEFAULT_NAME, rate(null));
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, rate(null));
         assertThat(report(other, 5_000_000).action()).isEqualTo(Action.CONTINUE);
-        assertThat(service.team(Team.DEFAULT_NAME).maxSessionRateMicros()).isNull();
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).maxSessionRateMicros()).isNull();
     }
 
     @Test
     void runawayRateMustNotBeNegative() {
         LedgerException e = catchThrowableOfType(LedgerException.class,
-                () -> service.setTeam(Team.DEFAULT_NAME, rate(-1L)));
+                () -> service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, rate(-1L)));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(e.getMessage()).contains("max_session_cost_per_minute_usd");
     }
 
     @Test
     void alertsFireOncePerScopeWindowAndThreshold() {
-        Agent agent = service.setAgent("eng-1", null, new AgentSettings(Change.to(1_000_000L), Change.keep()));
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.to(10_000_000L), Change.keep(), Change.keep(),
+        Agent agent = service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.to(1_000_000L), Change.keep()));
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(10_000_000L), Change.keep(), Change.keep(),
                 Change.keep()));
-        Task task = service.createTask(Team.DEFAULT_NAME, new NewTask("t", null, null, List.of(), 2_000_000L));
-        long session = service.startSession(agent.id(), task.id(), null).session().id();
+        Task task = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("t", null, null, List.of(), 2_000_000L));
+        long session = service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), null).session().id();
 
         assertThat(report(session, 799_999).alerts()).isEmpty();
         UsageReceipt at80 = report(session, 1);
@@ -120,81 +120,79 @@ class AlertsAndRunawayTest {
                         org.assertj.core.groups.Tuple.tuple(Scope.TASK, 80));
         assertThat(report(session, 900_000).alerts()).extracting(Alert::scope, Alert::thresholdPercent)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Scope.TASK, 100));
-        assertThat(service.alerts(Team.DEFAULT_NAME, 100)).hasSize(4)
+        assertThat(service.alerts().alerts(Actor.local(), Ref.parse(Team.DEFAULT_NAME), 100)).hasSize(4)
                 .extracting(Alert::id).isSortedAccordingTo(java.util.Comparator.reverseOrder());
 
         // a replay fires nothing
         UsageReport withId = new UsageReport(session, TOKENS, 1L, null, "evt-1");
-        service.reportUsage(withId);
-        assertThat(service.reportUsage(withId).alerts()).isEmpty();
+        service.usage().report(Actor.local(), withId);
+        assertThat(service.usage().report(Actor.local(), withId).alerts()).isEmpty();
 
         // the next day is a new window for the daily scopes; the task scope never resets
         clock.advance(Duration.ofDays(1));
-        long next = service.startSession(agent.id(), null, null).session().id();
+        long next = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().id();
         assertThat(report(next, 850_000).alerts()).extracting(Alert::scope, Alert::window)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Scope.AGENT_DAILY, "2026-11-29"));
-        assertThat(service.alerts(Team.DEFAULT_NAME, 100)).hasSize(5);
-        assertThat(service.alerts(Team.DEFAULT_NAME, 100).get(0).deliveredAt()).isNull();
+        assertThat(service.alerts().alerts(Actor.local(), Ref.parse(Team.DEFAULT_NAME), 100)).hasSize(5);
+        assertThat(service.alerts().alerts(Actor.local(), Ref.parse(Team.DEFAULT_NAME), 100).get(0).deliveredAt()).isNull();
     }
 
     @Test
     void thresholdsAndWebhookAreTeamSettings() {
-        Team team = service.team(Team.DEFAULT_NAME);
+        Team team = service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME));
         assertThat(team.alertThresholds()).containsExactly(80, 100);
         assertThat(team.alertWebhookUrl()).isNull();
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.to(1_000_000L), Change.keep(), Change.keep(),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(1_000_000L), Change.keep(), Change.keep(),
                 Change.keep(), Change.to(List.of(100, 50, 50)), Change.to("https://hooks.example.com/x"),
                 Change.keep()));
-        team = service.team(Team.DEFAULT_NAME);
+        team = service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME));
         assertThat(team.alertThresholds()).containsExactly(50, 100);
         assertThat(team.alertWebhookUrl()).isEqualTo("https://hooks.example.com/x");
         for (String bad : new String[] {"ftp://x", "not a url", "https://", "javascript:alert(1)"}) {
-            LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.setTeam(Team.DEFAULT_NAME,
-                    new TeamSettings(Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(),
+            LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(),
                             Change.to(bad), Change.keep())));
             assertThat(e).as(bad).isNotNull();
             assertThat(e.getMessage()).contains("alert_webhook_url");
         }
-        LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.setTeam(Team.DEFAULT_NAME,
-                new TeamSettings(Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.to(List.of(0)),
+        LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.to(List.of(0)),
                         Change.keep(), Change.keep())));
         assertThat(e.getMessage()).contains("alert_thresholds");
 
-        Agent agent = service.ensureAgent("eng-2", null);
-        long session = service.startSession(agent.id(), null, null).session().id();
+        Agent agent = service.settings().ensureAgent(Actor.local(), "eng-2", null);
+        long session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().id();
         assertThat(report(session, 600_000).alerts()).extracting(Alert::scope, Alert::thresholdPercent)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Scope.TEAM_DAILY, 50));
         // turning alerts off: an empty list
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
                 Change.keep(), Change.to(List.of()), Change.to(null), Change.keep()));
         assertThat(report(session, 600_000).alerts()).isEmpty();
-        assertThat(service.team(Team.DEFAULT_NAME).alertWebhookUrl()).isNull();
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).alertWebhookUrl()).isNull();
     }
 
     @Test
     void dueAlertsAreClaimedOnceAndRetriedUntilDelivered() {
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.to(1_000_000L), Change.keep(), Change.keep(),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(1_000_000L), Change.keep(), Change.keep(),
                 Change.keep(), Change.keep(), Change.to("http://127.0.0.1:9/hook"), Change.keep()));
-        Agent agent = service.ensureAgent("eng-3", null);
-        long session = service.startSession(agent.id(), null, null).session().id();
+        Agent agent = service.settings().ensureAgent(Actor.local(), "eng-3", null);
+        long session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().id();
         report(session, 1_000_000);
-        List<Alert> due = service.dueAlerts(10, 100);
+        List<Alert> due = service.alerts().due(10, 100);
         assertThat(due).hasSize(2);
         long id = due.get(0).id();
-        assertThat(service.claimAlert(id, Duration.ofSeconds(30))).isTrue();
-        assertThat(service.claimAlert(id, Duration.ofSeconds(30))).as("leased").isFalse();
-        service.recordAlertAttempt(id, "connection refused", Duration.ofSeconds(2));
-        assertThat(service.dueAlerts(10, 100)).extracting(Alert::id).doesNotContain(id);
+        assertThat(service.alerts().claim(id, Duration.ofSeconds(30))).isTrue();
+        assertThat(service.alerts().claim(id, Duration.ofSeconds(30))).as("leased").isFalse();
+        service.alerts().recordAttempt(id, "connection refused", Duration.ofSeconds(2));
+        assertThat(service.alerts().due(10, 100)).extracting(Alert::id).doesNotContain(id);
         clock.advance(Duration.ofSeconds(2));
-        assertThat(service.dueAlerts(10, 100)).extracting(Alert::id).contains(id);
-        assertThat(service.claimAlert(id, Duration.ofSeconds(30))).isTrue();
-        service.recordAlertAttempt(id, null, Duration.ZERO);
-        Alert delivered = service.alerts(Team.DEFAULT_NAME, 10).stream().filter(a -> a.id() == id).findFirst()
+        assertThat(service.alerts().due(10, 100)).extracting(Alert::id).contains(id);
+        assertThat(service.alerts().claim(id, Duration.ofSeconds(30))).isTrue();
+        service.alerts().recordAttempt(id, null, Duration.ZERO);
+        Alert delivered = service.alerts().alerts(Actor.local(), Ref.parse(Team.DEFAULT_NAME), 10).stream().filter(a -> a.id() == id).findFirst()
                 .orElseThrow();
         assertThat(delivered.deliveredAt()).isEqualTo(clock.instant());
         assertThat(delivered.attempts()).isEqualTo(2);
         clock.advance(Duration.ofMinutes(1));
-        assertThat(service.dueAlerts(10, 100)).extracting(Alert::id).doesNotContain(id);
-        assertThat(service.dueAlerts(0, 100)).as("given up after max attempts").isEmpty();
+        assertThat(service.alerts().due(10, 100)).extracting(Alert::id).doesNotContain(id);
+        assertThat(service.alerts().due(0, 100)).as("given up after max attempts").isEmpty();
     }
 }

@@ -32,13 +32,13 @@ class BudgetHoldsTest {
 
     private MutableClock clock;
     private SqliteLedgerStore store;
-    private LedgerService service;
+    private LedgerServices service;
 
     @BeforeEach
     void open() {
         clock = new MutableClock(START);
         openStore();
-        service.ensureDefaultTeam();
+        service.settings().ensureDefaultTeam();
     }
 
     @AfterEach
@@ -50,7 +50,7 @@ class BudgetHoldsTest {
 
     private void openStore() {
         store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        service = new LedgerService(store, PriceTable.bundled(), clock);
+        service = new LedgerServices(store, PriceTable.bundled(), clock);
     }
 
     private void reopen() {
@@ -60,21 +60,21 @@ class BudgetHoldsTest {
     }
 
     private Agent agent(String name, Long dailyLimit) {
-        return service.setAgent(name, null, new AgentSettings(Change.to(dailyLimit), Change.keep()));
+        return service.settings().setAgent(Actor.local(), name, null, new AgentSettings(Change.to(dailyLimit), Change.keep()));
     }
 
     private void teamLimit(long micros) {
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.to(micros), Change.keep(), Change.keep(),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(micros), Change.keep(), Change.keep(),
                 Change.keep()));
     }
 
     private UsageReceipt report(long sessionId, long costMicros, String holdId) {
-        return service.reportUsage(new UsageReport(sessionId, TOKENS, costMicros, null, null, holdId));
+        return service.usage().report(Actor.local(), new UsageReport(sessionId, TOKENS, costMicros, null, null, holdId));
     }
 
     private BudgetExceededException refusedReserve(long agentId, Long taskId, long estimate) {
         BudgetExceededException e = catchThrowableOfType(BudgetExceededException.class,
-                () -> service.reserve(agentId, taskId, null, estimate));
+                () -> service.budgets().reserve(Actor.local(), Ref.id(agentId), taskId, null, estimate));
         assertThat(e).as("reserve must be refused").isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
         assertThat(e.budget().overBudget()).isTrue();
@@ -84,33 +84,33 @@ class BudgetHoldsTest {
     @Test
     void aReservationThatFitsIsHeldAndCountsAsSpent() {
         Agent agent = agent("eng-1", 1_000_000L);
-        Session session = service.startSession(agent.id(), null, null).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
 
-        HoldReceipt receipt = service.reserve(agent.id(), null, null, 400_000L);
+        HoldReceipt receipt = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 400_000L);
 
         BudgetHold hold = receipt.hold();
         assertThat(hold.id()).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         assertThat(hold.amountMicros()).isEqualTo(400_000L);
         assertThat(hold.sessionId()).isEqualTo(session.id());
-        assertThat(hold.expiresAt()).isEqualTo(START.plus(LedgerService.DEFAULT_HOLD_TTL));
+        assertThat(hold.expiresAt()).isEqualTo(START.plus(LedgerServices.DEFAULT_HOLD_TTL));
         assertThat(hold.status()).isEqualTo(HoldStatus.HELD);
         assertThat(receipt.budget().dailyHeld()).isEqualTo(400_000L);
         assertThat(receipt.budget().dailySpent()).isZero();
         assertThat(receipt.budget().dailyRemaining()).isEqualTo(600_000L);
         assertThat(receipt.budget().overBudget()).isFalse();
 
-        Budget checked = service.checkBudget(agent.id(), null, null);
+        Budget checked = service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null);
         assertThat(checked.dailyHeld()).isEqualTo(400_000L);
         assertThat(checked.teamDailyHeld()).isEqualTo(400_000L);
         assertThat(checked.dailyRemaining()).isEqualTo(600_000L);
-        assertThat(service.hold(hold.id()).status()).isEqualTo(HoldStatus.HELD);
+        assertThat(service.budgets().hold(Actor.local(), hold.id()).status()).isEqualTo(HoldStatus.HELD);
     }
 
     @Test
     void aReservationThatDoesNotFitNamesTheScopeAndWhatRemainsAndHoldsNothing() {
         teamLimit(1_000_000L);
         Agent agent = agent("eng-2", 5_000_000L);
-        Session session = service.startSession(agent.id(), null, null).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
         report(session.id(), 700_000L, null);
 
         BudgetExceededException refused = refusedReserve(agent.id(), null, 400_000L);
@@ -126,9 +126,9 @@ class BudgetHoldsTest {
                 .containsEntry("remaining_usd", Money.toDollars(300_000L));
         assertThat(refused.getMessage()).contains("team's daily budget").contains("$0.30 remains");
         assertThat(refused.budget().teamDailyRemaining()).isEqualTo(300_000L);
-        assertThat(service.checkBudget(agent.id(), null, null).teamDailyHeld()).as("nothing held").isZero();
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailyHeld()).as("nothing held").isZero();
 
-        assertThat(service.reserve(agent.id(), null, null, 300_000L).budget().teamDailyRemaining())
+        assertThat(service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 300_000L).budget().teamDailyRemaining())
                 .as("exactly what remains fits").isZero();
         assertThat(refusedReserve(agent.id(), null, 0L).budget().firstViolation()).contains(Scope.TEAM_DAILY);
     }
@@ -136,13 +136,13 @@ class BudgetHoldsTest {
     @Test
     void aTaskReservationThatDoesNotFitNamesTheTask() {
         Agent agent = agent("eng-3", null);
-        Task task = service.createTask(Team.DEFAULT_NAME, new NewTask("t", "low", null, List.of(), 100_000L));
-        service.startSession(agent.id(), task.id(), null);
+        Task task = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("t", "low", null, List.of(), 100_000L));
+        service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), null);
 
         BudgetExceededException refused = refusedReserve(agent.id(), null, 150_000L);
         assertThat(refused.budget().firstViolation()).contains(Scope.TASK);
         assertThat(refused.details()).containsEntry("scope", "task");
-        HoldReceipt fits = service.reserve(agent.id(), task.id(), null, 60_000L);
+        HoldReceipt fits = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), task.id(), null, 60_000L);
         assertThat(fits.hold().taskId()).isEqualTo(task.id());
         assertThat(fits.budget().taskHeld()).isEqualTo(60_000L);
         assertThat(fits.budget().taskRemaining()).isEqualTo(40_000L);
@@ -151,7 +151,7 @@ class BudgetHoldsTest {
     @Test
     void pausedAgentsCannotReserve() {
         Agent agent = agent("eng-4", null);
-        service.setAgent("eng-4", null, new AgentSettings(Change.keep(), Change.to(true)));
+        service.settings().setAgent(Actor.local(), "eng-4", null, new AgentSettings(Change.keep(), Change.to(true)));
         BudgetExceededException refused = refusedReserve(agent.id(), null, 1L);
         assertThat(refused.budget().firstViolation()).contains(Scope.PAUSED);
     }
@@ -161,11 +161,11 @@ class BudgetHoldsTest {
         teamLimit(1_000_000L);
         Agent holder = agent("eng-5", null);
         Agent other = agent("eng-6", null);
-        Session otherSession = service.startSession(other.id(), null, null).session();
+        Session otherSession = service.sessions().start(Actor.local(), Ref.id(other.id()), null, null).session();
 
-        service.reserve(holder.id(), null, null, 900_000L);
+        service.budgets().reserve(Actor.local(), Ref.id(holder.id()), null, null, 900_000L);
 
-        Budget otherBudget = service.checkBudget(other.id(), null, null);
+        Budget otherBudget = service.budgets().check(Actor.local(), Ref.id(other.id()), null, null);
         assertThat(otherBudget.teamDailyHeld()).isEqualTo(900_000L);
         assertThat(otherBudget.dailyHeld()).as("another agent's hold is not on its own day").isZero();
         assertThat(otherBudget.teamDailyRemaining()).isEqualTo(100_000L);
@@ -177,7 +177,7 @@ class BudgetHoldsTest {
         assertThat(over.budget().teamDailyRemaining()).isZero();
 
         BudgetExceededException refusedStart = catchThrowableOfType(BudgetExceededException.class,
-                () -> service.startSession(other.id(), null, null));
+                () -> service.sessions().start(Actor.local(), Ref.id(other.id()), null, null));
         assertThat(refusedStart).isNotNull();
         assertThat(refusedStart.budget().firstViolation()).contains(Scope.TEAM_DAILY);
     }
@@ -186,19 +186,19 @@ class BudgetHoldsTest {
     void settlingWithALowerCostFreesTheRestAndWithAHigherCostCountsTheRealCost() {
         teamLimit(1_000_000L);
         Agent agent = agent("eng-7", null);
-        Session session = service.startSession(agent.id(), null, null).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
 
-        BudgetHold lower = service.reserve(agent.id(), null, null, 500_000L).hold();
+        BudgetHold lower = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 500_000L).hold();
         UsageReceipt settled = report(session.id(), 200_000L, lower.id());
         assertThat(settled.holdId()).isEqualTo(lower.id());
         assertThat(settled.holdStatus()).isEqualTo(HoldStatus.SETTLED);
         assertThat(settled.budget().teamDailyHeld()).isZero();
         assertThat(settled.budget().teamDailySpent()).isEqualTo(200_000L);
         assertThat(settled.budget().teamDailyRemaining()).isEqualTo(800_000L);
-        assertThat(service.hold(lower.id()).status()).isEqualTo(HoldStatus.SETTLED);
-        assertThat(service.hold(lower.id()).eventId()).isEqualTo(settled.eventId());
+        assertThat(service.budgets().hold(Actor.local(), lower.id()).status()).isEqualTo(HoldStatus.SETTLED);
+        assertThat(service.budgets().hold(Actor.local(), lower.id()).eventId()).isEqualTo(settled.eventId());
 
-        BudgetHold higher = service.reserve(agent.id(), null, null, 300_000L).hold();
+        BudgetHold higher = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 300_000L).hold();
         UsageReceipt more = report(session.id(), 450_000L, higher.id());
         assertThat(more.holdStatus()).isEqualTo(HoldStatus.SETTLED);
         assertThat(more.budget().teamDailySpent()).as("the real cost counts, not the estimate")
@@ -211,9 +211,9 @@ class BudgetHoldsTest {
     void badHoldIdsAreRefusedAndWriteNothing() {
         Agent agent = agent("eng-8", null);
         Agent other = agent("eng-9", null);
-        Session session = service.startSession(agent.id(), null, null).session();
-        BudgetHold othersHold = service.reserve(other.id(), null, null, 10_000L).hold();
-        BudgetHold own = service.reserve(agent.id(), null, null, 10_000L).hold();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
+        BudgetHold othersHold = service.budgets().reserve(Actor.local(), Ref.id(other.id()), null, null, 10_000L).hold();
+        BudgetHold own = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 10_000L).hold();
         report(session.id(), 5_000L, own.id());
 
         for (String holdId : List.of("no-such-hold", othersHold.id(), own.id())) {
@@ -222,8 +222,8 @@ class BudgetHoldsTest {
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(e.details()).containsEntry("field", "hold_id");
         }
-        assertThat(service.session(session.id()).totals().costMicros()).isEqualTo(5_000L);
-        assertThat(service.hold(othersHold.id()).status()).as("another agent's hold is untouched")
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(5_000L);
+        assertThat(service.budgets().hold(Actor.local(), othersHold.id()).status()).as("another agent's hold is untouched")
                 .isEqualTo(HoldStatus.HELD);
     }
 
@@ -231,48 +231,48 @@ class BudgetHoldsTest {
     void unsettledHoldsExpireAfterTheirTimeAndAReportNamingOneIsStillRecorded() {
         teamLimit(1_000_000L);
         Agent agent = agent("eng-10", null);
-        Session session = service.startSession(agent.id(), null, null).session();
-        BudgetHold hold = service.reserve(agent.id(), null, null, 900_000L).hold();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
+        BudgetHold hold = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 900_000L).hold();
 
-        clock.advance(LedgerService.DEFAULT_HOLD_TTL.minusSeconds(1));
-        assertThat(service.checkBudget(agent.id(), null, null).teamDailyHeld()).isEqualTo(900_000L);
+        clock.advance(LedgerServices.DEFAULT_HOLD_TTL.minusSeconds(1));
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailyHeld()).isEqualTo(900_000L);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(service.checkBudget(agent.id(), null, null).teamDailyHeld()).as("expired at expires_at").isZero();
-        assertThat(service.hold(hold.id()).status()).isEqualTo(HoldStatus.EXPIRED);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailyHeld()).as("expired at expires_at").isZero();
+        assertThat(service.budgets().hold(Actor.local(), hold.id()).status()).isEqualTo(HoldStatus.EXPIRED);
 
         UsageReceipt late = report(session.id(), 300_000L, hold.id());
         assertThat(late.holdStatus()).isEqualTo(HoldStatus.EXPIRED);
         assertThat(late.budget().teamDailySpent()).as("usage is never lost").isEqualTo(300_000L);
         assertThat(late.budget().teamDailyHeld()).isZero();
-        assertThat(service.hold(hold.id()).status()).isEqualTo(HoldStatus.EXPIRED);
+        assertThat(service.budgets().hold(Actor.local(), hold.id()).status()).isEqualTo(HoldStatus.EXPIRED);
     }
 
     @Test
     void holdsSurviveARestartAndExpireAfterOne() {
         teamLimit(1_000_000L);
         Agent agent = agent("eng-11", null);
-        BudgetHold hold = service.reserve(agent.id(), null, null, 600_000L).hold();
+        BudgetHold hold = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 600_000L).hold();
 
         reopen();
-        assertThat(service.checkBudget(agent.id(), null, null).teamDailyHeld()).isEqualTo(600_000L);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailyHeld()).isEqualTo(600_000L);
         refusedReserve(agent.id(), null, 500_000L);
 
         clock.advance(Duration.ofMinutes(11));
         reopen();
-        assertThat(service.checkBudget(agent.id(), null, null).teamDailyHeld()).isZero();
-        assertThat(service.reserve(agent.id(), null, null, 1_000_000L).budget().teamDailyRemaining()).isZero();
-        assertThat(service.hold(hold.id()).status()).isEqualTo(HoldStatus.EXPIRED);
-        assertThat(service.hold(hold.id()).closedAt()).as("marked expired by the write").isNotNull();
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailyHeld()).isZero();
+        assertThat(service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 1_000_000L).budget().teamDailyRemaining()).isZero();
+        assertThat(service.budgets().hold(Actor.local(), hold.id()).status()).isEqualTo(HoldStatus.EXPIRED);
+        assertThat(service.budgets().hold(Actor.local(), hold.id()).closedAt()).as("marked expired by the write").isNotNull();
     }
 
     @Test
     void theHoldTtlIsASettingOfTheService() {
-        service = new LedgerService(store, PriceTable.bundled(), clock, Duration.ofSeconds(30));
+        service = new LedgerServices(store, PriceTable.bundled(), clock, Duration.ofSeconds(30));
         Agent agent = agent("eng-12", null);
-        BudgetHold hold = service.reserve(agent.id(), null, null, 1_000L).hold();
+        BudgetHold hold = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 1_000L).hold();
         assertThat(hold.expiresAt()).isEqualTo(START.plusSeconds(30));
         clock.advance(Duration.ofSeconds(30));
-        assertThat(service.checkBudget(agent.id(), null, null).dailyHeld()).isZero();
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).dailyHeld()).isZero();
     }
 
     @Test
@@ -280,19 +280,19 @@ class BudgetHoldsTest {
         teamLimit(1_000_000L);
         Agent agent = agent("eng-13", null);
         Agent other = agent("eng-14", null);
-        Session session = service.startSession(agent.id(), null, null).session();
-        BudgetHold hold = service.reserve(agent.id(), null, null, 800_000L).hold();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
+        BudgetHold hold = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 800_000L).hold();
 
         LedgerException foreign = catchThrowableOfType(LedgerException.class,
-                () -> service.releaseHold(hold.id(), other.id()));
+                () -> service.budgets().release(Actor.agent(other.teamId(), other.id()), hold.id()));
         assertThat(foreign.code()).isEqualTo(ErrorCode.FORBIDDEN);
-        assertThat(catchThrowableOfType(LedgerException.class, () -> service.releaseHold("nope", null)).code())
+        assertThat(catchThrowableOfType(LedgerException.class, () -> service.budgets().release(Actor.local(), "nope")).code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
 
-        BudgetHold released = service.releaseHold(hold.id(), agent.id());
+        BudgetHold released = service.budgets().release(Actor.agent(agent.teamId(), agent.id()), hold.id());
         assertThat(released.status()).isEqualTo(HoldStatus.RELEASED);
-        assertThat(service.releaseHold(hold.id(), null)).isEqualTo(released);
-        assertThat(service.checkBudget(agent.id(), null, null).teamDailyHeld()).isZero();
+        assertThat(service.budgets().release(Actor.local(), hold.id())).isEqualTo(released);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailyHeld()).isZero();
 
         UsageReceipt after = report(session.id(), 100_000L, hold.id());
         assertThat(after.holdStatus()).isEqualTo(HoldStatus.RELEASED);
@@ -302,21 +302,21 @@ class BudgetHoldsTest {
     @Test
     void aReplayWithTheHoldIdIsAnsweredOnceAndADifferentHoldIsAMismatch() {
         Agent agent = agent("eng-15", null);
-        Session session = service.startSession(agent.id(), null, null).session();
-        BudgetHold hold = service.reserve(agent.id(), null, null, 50_000L).hold();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
+        BudgetHold hold = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 50_000L).hold();
         UsageReport report = new UsageReport(session.id(), TOKENS, 40_000L, null, "evt-h", hold.id());
 
-        UsageReceipt first = service.reportUsage(report);
-        UsageReceipt replay = service.reportUsage(report);
+        UsageReceipt first = service.usage().report(Actor.local(), report);
+        UsageReceipt replay = service.usage().report(Actor.local(), report);
 
         assertThat(replay.duplicate()).isTrue();
         assertThat(replay.holdStatus()).isEqualTo(HoldStatus.SETTLED);
         assertThat(replay.costMicros()).isEqualTo(first.costMicros());
-        assertThat(service.session(session.id()).totals().costMicros()).isEqualTo(40_000L);
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(40_000L);
         for (UsageReport changed : List.of(
                 new UsageReport(session.id(), TOKENS, 40_000L, null, "evt-h"),
                 new UsageReport(session.id(), TOKENS, 40_000L, null, "evt-h", "another-hold"))) {
-            LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.reportUsage(changed));
+            LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.usage().report(Actor.local(), changed));
             assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_MISMATCH);
         }
     }
@@ -326,7 +326,7 @@ class BudgetHoldsTest {
         Agent agent = agent("eng-16", null);
         for (long estimate : new long[] {-1L, Money.MAX_REPORTED_MICROS + 1}) {
             LedgerException e = catchThrowableOfType(LedgerException.class,
-                    () -> service.reserve(agent.id(), null, null, estimate));
+                    () -> service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, estimate));
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(e.details()).containsEntry("field", "estimated_cost_usd");
         }
@@ -351,13 +351,13 @@ class BudgetHoldsTest {
                 int seed = t;
                 Callable<Integer> work = () -> {
                     go.await();
-                    long sessionId = service.startSession(agentId, null, null).session().id();
+                    long sessionId = service.sessions().start(Actor.local(), Ref.id(agentId), null, null).session().id();
                     int reports = 0;
                     for (int i = 0; i < 200; i++) {
                         long estimate = 20_000L + 1_000L * ((seed + i) % 7);
                         HoldReceipt hold;
                         try {
-                            hold = service.reserve(agentId, null, null, estimate);
+                            hold = service.budgets().reserve(Actor.local(), Ref.id(agentId), null, null, estimate);
                         } catch (BudgetExceededException refused) {
                             if (refused.budget().teamDailyRemaining() == 0
                                     && refused.budget().teamDailyHeld() == 0) {
@@ -366,7 +366,7 @@ class BudgetHoldsTest {
                             continue;
                         }
                         long cost = estimate - (i % 3) * 1_000L;
-                        UsageReceipt r = service.reportUsage(new UsageReport(sessionId, TOKENS, cost, null, null,
+                        UsageReceipt r = service.usage().report(Actor.local(), new UsageReport(sessionId, TOKENS, cost, null, null,
                                 hold.hold().id()));
                         acknowledged.addAndGet(r.costMicros());
                         reports++;
@@ -384,7 +384,7 @@ class BudgetHoldsTest {
         } finally {
             pool.shutdownNow();
         }
-        Budget end = service.checkBudget(agents.get(0), null, null);
+        Budget end = service.budgets().check(Actor.local(), Ref.id(agents.get(0)), null, null);
         assertThat(end.teamDailySpent()).isEqualTo(acknowledged.get());
         assertThat(end.teamDailySpent()).as("the team never overshoots").isLessThanOrEqualTo(limit);
         assertThat(end.teamDailySpent()).as("and most of it was usable").isGreaterThan(limit - 30_000L);

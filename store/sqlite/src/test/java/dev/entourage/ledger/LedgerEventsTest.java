@@ -24,14 +24,14 @@ class LedgerEventsTest {
 
     private final Clock clock = Clock.systemUTC();
     private SqliteLedgerStore store;
-    private LedgerService ledger;
+    private LedgerServices ledger;
     private final List<LedgerEvent> seen = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void open() {
         store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        ledger = new LedgerService(store, PriceTable.bundled(), clock);
-        ledger.ensureDefaultTeam();
+        ledger = new LedgerServices(store, PriceTable.bundled(), clock);
+        ledger.settings().ensureDefaultTeam();
         ledger.events().subscribe(seen::add);
     }
 
@@ -41,7 +41,7 @@ class LedgerEventsTest {
     }
 
     private long session(String agent) {
-        return ledger.startSession(ledger.ensureAgent(agent, "default").id(), null, null).session().id();
+        return ledger.sessions().start(Actor.local(), Ref.id(ledger.settings().ensureAgent(Actor.local(), agent, Ref.parse("default")).id()), null, null).session().id();
     }
 
     @Test
@@ -50,13 +50,13 @@ class LedgerEventsTest {
             throw new IllegalStateException("a broken listener");
         });
         long id = session("eng-1");
-        UsageReceipt receipt = ledger.reportUsage(new UsageReport(id, new TokenCounts(1, 1, 0, 0, 0), 10L, null, "e-1"));
-        ledger.reportUsage(new UsageReport(id, new TokenCounts(1, 1, 0, 0, 0), 10L, null, "e-1")); // a replay
-        ledger.killSession(id, "enough");
-        ledger.killSession(id, "again"); // changes nothing
-        ledger.endSession(id); // changes nothing
-        ledger.updateAgent("eng-1", new AgentSettings(Change.keep(), Change.to(true)));
-        ledger.updateTeam("default", new TeamSettings(Change.keep(), Change.keep(), Change.to(true), Change.keep()));
+        UsageReceipt receipt = ledger.usage().report(Actor.local(), new UsageReport(id, new TokenCounts(1, 1, 0, 0, 0), 10L, null, "e-1"));
+        ledger.usage().report(Actor.local(), new UsageReport(id, new TokenCounts(1, 1, 0, 0, 0), 10L, null, "e-1")); // a replay
+        ledger.sessions().kill(Actor.local(), id, "enough");
+        ledger.sessions().kill(Actor.local(), id, "again"); // changes nothing
+        ledger.sessions().end(Actor.local(), id); // changes nothing
+        ledger.settings().updateAgent(Actor.local(), Ref.parse("eng-1"), new AgentSettings(Change.keep(), Change.to(true)));
+        ledger.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.keep(), Change.keep(), Change.to(true), Change.keep()));
 
         assertThat(seen).hasSize(6);
         assertThat(seen.get(0)).isInstanceOf(LedgerEvent.SessionChanged.class);
@@ -64,17 +64,17 @@ class LedgerEventsTest {
         assertThat(((LedgerEvent.SessionChanged) seen.get(2)).session().status()).isEqualTo(SessionStatus.KILLED);
         assertThat(((LedgerEvent.SessionKilled) seen.get(3)).reason()).isEqualTo("enough");
         assertThat(((LedgerEvent.AgentPaused) seen.get(4)).paused()).isTrue();
-        assertThat(seen.get(5)).isEqualTo(new LedgerEvent.TeamPaused(ledger.team("default").id(), true));
-        assertThat(seen).allMatch(e -> e.teamId() == ledger.team("default").id());
+        assertThat(seen.get(5)).isEqualTo(new LedgerEvent.TeamPaused(ledger.settings().team(Actor.local(), Ref.parse("default")).id(), true));
+        assertThat(seen).allMatch(e -> e.teamId() == ledger.settings().team(Actor.local(), Ref.parse("default")).id());
     }
 
     @Test
     void dashboardReadsTheTeamInOneView() {
         long a = session("eng-1");
         long b = session("eng-2");
-        ledger.reportUsage(new UsageReport(a, new TokenCounts(1, 1, 0, 0, 0), 300L, null, null));
-        ledger.endSession(b);
-        DashboardView view = ledger.dashboard("default");
+        ledger.usage().report(Actor.local(), new UsageReport(a, new TokenCounts(1, 1, 0, 0, 0), 300L, null, null));
+        ledger.sessions().end(Actor.local(), b);
+        DashboardView view = ledger.reports().dashboard(Actor.local(), Ref.parse("default"));
         assertThat(view.spentMicros()).isEqualTo(300);
         assertThat(view.remainingMicros()).isNull();
         assertThat(view.agents()).extracting(ag -> ag.agent().name()).containsExactly("eng-1", "eng-2");
@@ -96,24 +96,24 @@ class LedgerEventsTest {
         AutoCloseable watcher = ledger.watchOtherWriters(Duration.ofMillis(50));
         try {
             long own = session("eng-1");
-            ledger.reportUsage(new UsageReport(own, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
-            ledger.endSession(own);
-            ledger.killSession(mine, null);
-            ledger.updateAgent("eng-1", new AgentSettings(Change.keep(), Change.to(true)));
+            ledger.usage().report(Actor.local(), new UsageReport(own, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
+            ledger.sessions().end(Actor.local(), own);
+            ledger.sessions().kill(Actor.local(), mine, null);
+            ledger.settings().updateAgent(Actor.local(), Ref.parse("eng-1"), new AgentSettings(Change.keep(), Change.to(true)));
             assertThat(refreshes.poll(500, TimeUnit.MILLISECONDS)).as("own writes are no news").isNull();
 
             try (SqliteLedgerStore otherStore = SqliteLedgerStore.open(dir.resolve("ledger.db"),
                     SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock)) {
-                LedgerService other = new LedgerService(otherStore, PriceTable.bundled(), clock);
-                long theirs = other.startSession(other.ensureAgent("side-1", "default").id(), null, null).session().id();
+                LedgerServices other = new LedgerServices(otherStore, PriceTable.bundled(), clock);
+                long theirs = other.sessions().start(Actor.local(), Ref.id(other.settings().ensureAgent(Actor.local(), "side-1", Ref.parse("default")).id()), null, null).session().id();
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process started").isNotNull();
-                other.reportUsage(new UsageReport(theirs, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
+                other.usage().report(Actor.local(), new UsageReport(theirs, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("usage the other process recorded").isNotNull();
-                other.endSession(theirs);
+                other.sessions().end(Actor.local(), theirs);
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process ended").isNotNull();
-                other.updateAgent("eng-1", new AgentSettings(Change.keep(), Change.to(false)));
+                other.settings().updateAgent(Actor.local(), Ref.parse("eng-1"), new AgentSettings(Change.keep(), Change.to(false)));
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("an agent the other process resumed").isNotNull();
-                other.updateTeam("default", new TeamSettings(Change.to(5_000_000L), Change.keep(), Change.keep(),
+                other.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.to(5_000_000L), Change.keep(), Change.keep(),
                         Change.keep()));
                 assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a limit the other process set").isNotNull();
                 assertThat(refreshes.poll(300, TimeUnit.MILLISECONDS)).isNull();

@@ -10,9 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -48,6 +51,12 @@ class LedgerModelPropertyTest {
     private static final Long[] AGENT_LIMITS = {800_000L, null, 500_000L};
     private static final long TASK_CAP = 700_000L;
     private static final long TYPE_CAP = 400_000L;
+    private static final Long[] AGENT_WEEKLY = {2_000_000L, 1_200_000L, null};
+    private static final Long[] AGENT_MONTHLY = {null, 3_000_000L, 2_500_000L};
+    private static final long TEAM_WEEKLY = 3_000_000L;
+    private static final long TEAM_MONTHLY = 5_000_000L;
+    private static final long SESSION_CAP = 600_000L;
+    private static final long TYPE_SESSION_CAP = 300_000L;
 
     enum Kind { START, REPORT, REPLAY, CHECK, RESERVE, SETTLE, RELEASE, EXPIRE, END, KILL, PAUSE_AGENT, PAUSE_TEAM,
         CLOCK }
@@ -65,7 +74,10 @@ class LedgerModelPropertyTest {
                 new Scenario("America/New_York", "2026-03-07T23:00:00-05:00"), // DST starts 2026-03-08 (23 h day)
                 new Scenario("Europe/Berlin", "2026-10-24T23:15:00+02:00"),    // DST ends 2026-10-25
                 new Scenario("Australia/Lord_Howe", "2026-04-04T22:00:00+11:00"), // half-hour DST shift
-                new Scenario("Asia/Kolkata", "2026-11-28T23:40:00+05:30"));
+                new Scenario("Asia/Kolkata", "2026-11-28T23:40:00+05:30"),
+                new Scenario("Europe/Berlin", "2026-10-31T22:50:00+01:00"),   // month end, a day before a week end
+                new Scenario("America/New_York", "2026-11-29T23:30:00-05:00"), // Sunday: week end, then month end
+                new Scenario("America/New_York", "2027-02-28T23:00:00-05:00")); // February ends on a Sunday
     }
 
     @Provide
@@ -90,7 +102,7 @@ class LedgerModelPropertyTest {
         SqliteLedgerStore store = SqliteLedgerStore.open(dir.resolve("ledger.db"),
                 SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
         try {
-            Run run = new Run(new LedgerService(store, PriceTable.bundled(), clock, TTL), clock,
+            Run run = new Run(new LedgerServices(store, PriceTable.bundled(), clock, TTL), clock,
                     ZoneId.of(scenario.zone()));
             int i = 0;
             for (Step step : steps) {
@@ -106,7 +118,7 @@ class LedgerModelPropertyTest {
 
     /** One try: the service under test and the model beside it. */
     static final class Run {
-        final LedgerService service;
+        final LedgerServices service;
         final MutableClock clock;
         final ZoneId zone;
         final long[] agentIds = new long[AGENT_LIMITS.length];
@@ -114,34 +126,38 @@ class LedgerModelPropertyTest {
         final boolean[] agentPaused = new boolean[AGENT_LIMITS.length];
         boolean teamPaused;
         final Map<Long, Long> taskCaps = new LinkedHashMap<>();
+        final Map<Long, String> taskTypes = new HashMap<>();
         final Map<String, Long> spent = new HashMap<>();
         final Map<Long, MSession> sessions = new LinkedHashMap<>();
         final List<MHold> holds = new ArrayList<>();
         final List<MEvent> events = new ArrayList<>();
         int nextEvent;
 
-        Run(LedgerService service, MutableClock clock, ZoneId zone) {
+        Run(LedgerServices service, MutableClock clock, ZoneId zone) {
             this.service = service;
             this.clock = clock;
             this.zone = zone;
-            service.ensureDefaultTeam();
-            service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.to(TEAM_LIMIT), Change.to(zone), Change.keep(),
-                    Change.to(Map.of("bugfix", TYPE_CAP))));
+            service.settings().ensureDefaultTeam();
+            service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(TEAM_LIMIT),
+                    Change.to(zone), Change.keep(), Change.to(Map.of("bugfix", TYPE_CAP)))
+                    .withWindows(Change.to(TEAM_WEEKLY), Change.to(TEAM_MONTHLY))
+                    .withSessionCaps(Change.to(SESSION_CAP), Change.to(Map.of("bugfix", TYPE_SESSION_CAP))));
             for (int a = 0; a < AGENT_LIMITS.length; a++) {
-                Agent agent = service.setAgent("agent-" + a, null,
-                        new AgentSettings(Change.to(AGENT_LIMITS[a]), Change.keep()));
+                Agent agent = service.settings().setAgent(Actor.local(), "agent-" + a, null,
+                        new AgentSettings(Change.to(AGENT_LIMITS[a]), Change.keep())
+                                .withWindows(Change.to(AGENT_WEEKLY[a]), Change.to(AGENT_MONTHLY[a])));
                 agentIds[a] = agent.id();
                 agentNames[a] = agent.name();
             }
-            Task capped = service.createTask(Team.DEFAULT_NAME,
-                    new NewTask("capped", null, "feature", List.of(), TASK_CAP));
-            Task typed = service.createTask(Team.DEFAULT_NAME,
-                    new NewTask("typed", null, "bugfix", List.of(), null));
-            Task open = service.createTask(Team.DEFAULT_NAME,
-                    new NewTask("open", null, "chore", List.of(), null));
+            Task capped = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("capped", null, "feature", List.of(), TASK_CAP));
+            Task typed = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("typed", null, "bugfix", List.of(), null));
+            Task open = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("open", null, "chore", List.of(), null));
             taskCaps.put(capped.id(), TASK_CAP);
             taskCaps.put(typed.id(), TYPE_CAP);
             taskCaps.put(open.id(), null);
+            taskTypes.put(capped.id(), "feature");
+            taskTypes.put(typed.id(), "bugfix");
+            taskTypes.put(open.id(), "chore");
         }
 
         Instant now() {
@@ -170,38 +186,54 @@ class LedgerModelPropertyTest {
                     : hold.status;
         }
 
-        /** The model's budget of agent {@code a} with {@code taskId}'s cap and {@code session}, as BudgetPolicy. */
+        /** The model's budget of agent {@code a} with {@code taskId}'s cap and {@code session}, as BudgetRules. */
         Budget expect(int a, Long taskId, MSession session, Long estimate) {
-            long agentId = agentIds[a];
-            Long agentLimit = AGENT_LIMITS[a];
-            long agentSpent = get("a" + a + "/" + today());
+            LocalDate day = today();
+            String week = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toString();
+            String month = YearMonth.from(day).toString();
+            Instant nextDay = resetsAt();
+            Instant nextWeek = day.with(TemporalAdjusters.next(DayOfWeek.MONDAY)).atStartOfDay(zone).toInstant();
+            Instant nextMonth = YearMonth.from(day).plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
             long agentHeld = held(h -> h.agent == a);
-            long teamSpent = get("team/" + today());
             long teamHeld = held(h -> true);
-            Long taskLimit = taskId == null ? null : taskCaps.get(taskId);
-            Long taskSpent = taskId == null ? null : get("task/" + taskId);
-            Long taskHeld = taskId == null ? null : held(h -> taskId.equals(h.taskId));
+            String type = taskId == null ? null : taskTypes.get(taskId);
+            Long sessionLimit = session == null ? null : "bugfix".equals(type) ? TYPE_SESSION_CAP : SESSION_CAP;
+            List<ScopeBudget> scopes = List.of(
+                    new ScopeBudget(Scope.AGENT_DAILY, AGENT_LIMITS[a], get("a" + a + "/" + day), agentHeld, nextDay),
+                    new ScopeBudget(Scope.AGENT_WEEKLY, AGENT_WEEKLY[a], get("a" + a + "/w" + week), agentHeld,
+                            nextWeek),
+                    new ScopeBudget(Scope.AGENT_MONTHLY, AGENT_MONTHLY[a], get("a" + a + "/m" + month), agentHeld,
+                            nextMonth),
+                    taskId == null ? new ScopeBudget(Scope.TASK, null, null, null, null)
+                            : new ScopeBudget(Scope.TASK, taskCaps.get(taskId), get("task/" + taskId),
+                            held(h -> taskId.equals(h.taskId)), null),
+                    session == null ? new ScopeBudget(Scope.SESSION, null, null, null, null)
+                            : new ScopeBudget(Scope.SESSION, sessionLimit, session.cost,
+                            held(h -> Long.valueOf(session.id).equals(h.sessionId)), null),
+                    new ScopeBudget(Scope.TEAM_DAILY, TEAM_LIMIT, get("team/" + day), teamHeld, nextDay),
+                    new ScopeBudget(Scope.TEAM_WEEKLY, TEAM_WEEKLY, get("team/w" + week), teamHeld, nextWeek),
+                    new ScopeBudget(Scope.TEAM_MONTHLY, TEAM_MONTHLY, get("team/m" + month), teamHeld, nextMonth));
             long extra = estimate == null ? 0 : estimate;
             List<Violation> violations = new ArrayList<>();
             if (session != null && session.status == SessionStatus.KILLED) {
                 violations.add(new Violation(Scope.KILLED, null, session.cost, null));
             }
             if (agentPaused[a] || teamPaused) {
-                violations.add(new Violation(Scope.PAUSED, null, agentSpent, null));
+                violations.add(new Violation(Scope.PAUSED, null, scopes.get(0).spentMicros(), null));
             }
-            if (trips(agentLimit, agentSpent + agentHeld, extra)) {
-                violations.add(new Violation(Scope.AGENT_DAILY, agentLimit, agentSpent, agentHeld, estimate,
-                        resetsAt()));
+            Instant freeAt = null;
+            for (ScopeBudget scope : scopes) {
+                if (scope.spentMicros() != null
+                        && trips(scope.limitMicros(), scope.spentMicros() + scope.heldMicros(), extra)) {
+                    violations.add(new Violation(scope.scope(), scope.limitMicros(), scope.spentMicros(),
+                            scope.heldMicros(), estimate, scope.resetsAt()));
+                    if (scope.resetsAt() != null && (freeAt == null || scope.resetsAt().isAfter(freeAt))) {
+                        freeAt = scope.resetsAt();
+                    }
+                }
             }
-            if (taskId != null && trips(taskLimit, taskSpent + taskHeld, extra)) {
-                violations.add(new Violation(Scope.TASK, taskLimit, taskSpent, taskHeld, estimate, null));
-            }
-            if (trips(TEAM_LIMIT, teamSpent + teamHeld, extra)) {
-                violations.add(new Violation(Scope.TEAM_DAILY, TEAM_LIMIT, teamSpent, teamHeld, estimate,
-                        resetsAt()));
-            }
-            return new Budget(agentId, taskId, agentLimit, agentSpent, agentHeld, taskLimit, taskSpent, taskHeld,
-                    TEAM_LIMIT, teamSpent, teamHeld, violations, resetsAt());
+            return new Budget(agentIds[a], taskId, session == null ? null : session.id, scopes, violations,
+                    freeAt == null ? nextDay : freeAt);
         }
 
         static boolean trips(Long limit, long counted, long extra) {
@@ -252,7 +284,7 @@ class LedgerModelPropertyTest {
                     Long taskId = taskChoice(step.b());
                     MSession latest = latestActive(a);
                     Long effective = taskId != null ? taskId : latest == null ? null : latest.taskId;
-                    assertThat(service.checkBudget(agentIds[a], taskId, null)).as(where)
+                    assertThat(service.budgets().check(Actor.local(), Ref.id(agentIds[a]), taskId, null)).as(where)
                             .isEqualTo(expect(a, effective, latest, null));
                 }
                 case RESERVE -> reserve(step, where);
@@ -260,7 +292,7 @@ class LedgerModelPropertyTest {
                 case RELEASE -> {
                     if (!holds.isEmpty()) {
                         MHold hold = holds.get(step.a() % holds.size());
-                        BudgetHold released = service.releaseHold(hold.id, null);
+                        BudgetHold released = service.budgets().release(Actor.local(), hold.id);
                         if (statusNow(hold) == HoldStatus.HELD) {
                             hold.status = HoldStatus.RELEASED;
                         }
@@ -271,8 +303,8 @@ class LedgerModelPropertyTest {
                 case END, KILL -> {
                     MSession session = pickSession(step.a());
                     if (session != null) {
-                        Session answer = step.kind() == Kind.END ? service.endSession(session.id)
-                                : service.killSession(session.id, "model test");
+                        Session answer = step.kind() == Kind.END ? service.sessions().end(Actor.local(), session.id)
+                                : service.sessions().kill(Actor.local(), session.id, "model test");
                         if (session.status == SessionStatus.ACTIVE) {
                             session.status = step.kind() == Kind.END ? SessionStatus.ENDED : SessionStatus.KILLED;
                         }
@@ -283,7 +315,7 @@ class LedgerModelPropertyTest {
                 case PAUSE_AGENT -> {
                     int a = step.a() % agentIds.length;
                     boolean paused = step.b() % 2 == 0;
-                    Agent agent = service.setAgent(agentNames[a], null, new AgentSettings(Change.keep(),
+                    Agent agent = service.settings().setAgent(Actor.local(), agentNames[a], null, new AgentSettings(Change.keep(),
                             Change.to(paused)));
                     agentPaused[a] = paused;
                     assertThat(agent.paused()).as(where).isEqualTo(paused);
@@ -291,15 +323,16 @@ class LedgerModelPropertyTest {
                 }
                 case PAUSE_TEAM -> {
                     boolean paused = step.b() % 3 == 0;
-                    service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(),
+                    service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(),
                             Change.to(paused), Change.keep()));
                     teamPaused = paused;
                 }
                 case CLOCK -> {
-                    switch (step.a() % 4) {
+                    switch (step.a() % 5) {
                         case 0 -> clock.advance(Duration.ofSeconds(1 + step.b() % 3_600));
                         case 1 -> clock.advance(Duration.ofHours(1 + step.b() % 6));
                         case 2 -> clock.set(resetsAt().minusSeconds(1 + step.b() % 120)); // just before midnight
+                        case 3 -> clock.advance(Duration.ofDays(2 + step.b() % 5)); // into another week
                         default -> clock.advance(Duration.ofHours(24 + step.b() % 3));
                     }
                 }
@@ -311,13 +344,13 @@ class LedgerModelPropertyTest {
             Budget expected = expect(a, taskId, null, null);
             if (expected.overBudget()) {
                 BudgetExceededException refused = catchThrowableOfType(BudgetExceededException.class,
-                        () -> service.startSession(agentIds[a], taskId, null));
+                        () -> service.sessions().start(Actor.local(), Ref.id(agentIds[a]), taskId, null));
                 assertThat(refused).as(where + ": start must be refused, model says " + expected.violations())
                         .isNotNull();
                 assertThat(refused.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
                 assertThat(refused.budget()).as(where).isEqualTo(expected);
             } else {
-                SessionStart started = service.startSession(agentIds[a], taskId, null);
+                SessionStart started = service.sessions().start(Actor.local(), Ref.id(agentIds[a]), taskId, null);
                 assertThat(started.budget()).as(where).isEqualTo(expected);
                 Session session = started.session();
                 assertThat(session.status()).isEqualTo(SessionStatus.ACTIVE);
@@ -330,12 +363,12 @@ class LedgerModelPropertyTest {
             String eventId = "e-" + nextEvent++;
             UsageReport report = new UsageReport(session.id, TOKENS, cost, null, eventId, hold == null ? null : hold.id);
             if (hold != null && statusNow(hold) == HoldStatus.SETTLED) {
-                LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.reportUsage(report));
+                LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.usage().report(Actor.local(), report));
                 assertThat(e).as(where + ": a settled hold settles no second report").isNotNull();
                 assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
                 return;
             }
-            UsageReceipt receipt = service.reportUsage(report);
+            UsageReceipt receipt = service.usage().report(Actor.local(), report);
             HoldStatus expectedHold = null;
             if (hold != null) {
                 HoldStatus before = statusNow(hold);
@@ -343,8 +376,14 @@ class LedgerModelPropertyTest {
                 expectedHold = hold.status;
             }
             LocalDate day = today();
+            String week = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toString();
+            String month = YearMonth.from(day).toString();
             spent.merge("a" + session.agent + "/" + day, cost, Long::sum);
+            spent.merge("a" + session.agent + "/w" + week, cost, Long::sum);
+            spent.merge("a" + session.agent + "/m" + month, cost, Long::sum);
             spent.merge("team/" + day, cost, Long::sum);
+            spent.merge("team/w" + week, cost, Long::sum);
+            spent.merge("team/m" + month, cost, Long::sum);
             if (session.taskId != null) {
                 spent.merge("task/" + session.taskId, cost, Long::sum);
             }
@@ -371,12 +410,12 @@ class LedgerModelPropertyTest {
             if (step.b() % 4 == 0) {
                 UsageReport different = new UsageReport(first.report.sessionId(), TOKENS,
                         first.report.costMicros() + 1, null, first.report.eventId(), first.report.holdId());
-                LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.reportUsage(different));
+                LedgerException e = catchThrowableOfType(LedgerException.class, () -> service.usage().report(Actor.local(), different));
                 assertThat(e).as(where + ": same event id, other body").isNotNull();
                 assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_MISMATCH);
                 return;
             }
-            UsageReceipt receipt = service.reportUsage(first.report);
+            UsageReceipt receipt = service.usage().report(Actor.local(), first.report);
             MSession session = first.session;
             assertThat(receipt.duplicate()).as(where).isTrue();
             assertThat(receipt.eventId()).isEqualTo(first.report.eventId());
@@ -402,20 +441,21 @@ class LedgerModelPropertyTest {
             Long sessionArg = session == null ? null : session.id;
             if (wouldBe.overBudget()) {
                 BudgetExceededException refused = catchThrowableOfType(BudgetExceededException.class,
-                        () -> service.reserve(agentIds[a], null, sessionArg, estimate));
+                        () -> service.budgets().reserve(Actor.local(), Ref.id(agentIds[a]), null, sessionArg, estimate));
                 assertThat(refused).as(where + ": reserve must be refused, model says " + wouldBe.violations())
                         .isNotNull();
                 assertThat(refused.budget()).as(where).isEqualTo(wouldBe);
                 assertThat(refused.details()).containsEntry("scope", wouldBe.violations().get(0).scope().wireName());
                 return;
             }
-            HoldReceipt receipt = service.reserve(agentIds[a], null, sessionArg, estimate);
+            HoldReceipt receipt = service.budgets().reserve(Actor.local(), Ref.id(agentIds[a]), null, sessionArg, estimate);
             BudgetHold hold = receipt.hold();
             assertThat(hold.amountMicros()).isEqualTo(estimate);
             assertThat(hold.taskId()).as(where).isEqualTo(taskId);
             assertThat(hold.sessionId()).as(where).isEqualTo(effectiveSession == null ? null : effectiveSession.id);
             assertThat(hold.expiresAt()).isEqualTo(now().plus(TTL));
-            holds.add(new MHold(hold.id(), a, taskId, estimate, now().plus(TTL)));
+            holds.add(new MHold(hold.id(), a, taskId, effectiveSession == null ? null : effectiveSession.id, estimate,
+                    now().plus(TTL)));
             assertThat(receipt.budget()).as(where).isEqualTo(expect(a, taskId, effectiveSession, null));
         }
 
@@ -445,15 +485,15 @@ class LedgerModelPropertyTest {
         void checkAll(String where) {
             for (int a = 0; a < agentIds.length; a++) {
                 MSession latest = latestActive(a);
-                assertThat(service.checkBudget(agentIds[a], null, null)).as(where + " agent " + a)
+                assertThat(service.budgets().check(Actor.local(), Ref.id(agentIds[a]), null, null)).as(where + " agent " + a)
                         .isEqualTo(expect(a, latest == null ? null : latest.taskId, latest, null));
                 for (Long taskId : taskCaps.keySet()) {
-                    assertThat(service.checkBudget(agentIds[a], taskId, null)).as(where + " agent " + a + " task")
+                    assertThat(service.budgets().check(Actor.local(), Ref.id(agentIds[a]), taskId, null)).as(where + " agent " + a + " task")
                             .isEqualTo(expect(a, taskId, latest, null));
                 }
                 List<MSession> own = sessionsOf(a);
                 for (MSession s : own.subList(Math.max(0, own.size() - 2), own.size())) {
-                    assertThat(service.checkBudget(agentIds[a], null, s.id)).as(where + " agent " + a + " session")
+                    assertThat(service.budgets().check(Actor.local(), Ref.id(agentIds[a]), null, s.id)).as(where + " agent " + a + " session")
                             .isEqualTo(expect(a, s.taskId, s, null));
                 }
             }
@@ -480,14 +520,16 @@ class LedgerModelPropertyTest {
         final String id;
         final int agent;
         final Long taskId;
+        final Long sessionId;
         final long amount;
         final Instant expiresAt;
         HoldStatus status = HoldStatus.HELD;
 
-        MHold(String id, int agent, Long taskId, long amount, Instant expiresAt) {
+        MHold(String id, int agent, Long taskId, Long sessionId, long amount, Instant expiresAt) {
             this.id = id;
             this.agent = agent;
             this.taskId = taskId;
+            this.sessionId = sessionId;
             this.amount = amount;
             this.expiresAt = expiresAt;
         }

@@ -28,15 +28,15 @@ class LedgerReportsTest {
 
     private MutableClock clock;
     private SqliteLedgerStore store;
-    private LedgerService ledger;
+    private LedgerServices ledger;
 
     @BeforeEach
     void open() {
         clock = new MutableClock(START);
         store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        ledger = new LedgerService(store, PriceTable.bundled(), clock);
-        ledger.ensureDefaultTeam();
-        ledger.updateTeam("default", new TeamSettings(Change.keep(), Change.to(BERLIN), Change.keep(), Change.keep()));
+        ledger = new LedgerServices(store, PriceTable.bundled(), clock);
+        ledger.settings().ensureDefaultTeam();
+        ledger.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.keep(), Change.to(BERLIN), Change.keep(), Change.keep()));
     }
 
     @AfterEach
@@ -45,23 +45,23 @@ class LedgerReportsTest {
     }
 
     private long session(String agent, Long taskId, String model) {
-        return ledger.startSession(ledger.ensureAgent(agent, "default").id(), taskId, model).session().id();
+        return ledger.sessions().start(Actor.local(), Ref.id(ledger.settings().ensureAgent(Actor.local(), agent, Ref.parse("default")).id()), taskId, model).session().id();
     }
 
     private void spend(long sessionId, long micros, String model) {
-        ledger.reportUsage(new UsageReport(sessionId, new TokenCounts(100, 10, 0, 0, 0), micros, model, null));
+        ledger.usage().report(Actor.local(), new UsageReport(sessionId, new TokenCounts(100, 10, 0, 0, 0), micros, model, null));
     }
 
     @Test
     void groupsTodaysSpendByAgentModelAndTaskWithTotals() {
-        Task fix = ledger.createTask("default", new NewTask("Fix login bug", null, "bugfix", List.of(), null));
+        Task fix = ledger.settings().createTask(Actor.local(), Ref.parse("default"), new NewTask("Fix login bug", null, "bugfix", List.of(), null));
         long a = session("eng-1", fix.id(), "claude-sonnet-4");
         long b = session("eng-2", null, "gpt-4o");
         spend(a, 1_000_000, null);
         spend(a, 500_000, "claude-haiku-4-5");
         spend(b, 250_000, null);
 
-        CostReport report = ledger.costs("default", null, null);
+        CostReport report = ledger.reports().costs(Actor.local(), Ref.parse("default"), null, null);
 
         assertThat(report.since()).isEqualTo(LocalDate.of(2026, 11, 28));
         assertThat(report.until()).isEqualTo(report.since());
@@ -89,43 +89,43 @@ class LedgerReportsTest {
         clock.set(Instant.parse("2026-11-28T23:01:00Z"));
         spend(s, 20, null);
 
-        assertThat(ledger.costs("default", LocalDate.of(2026, 11, 28), LocalDate.of(2026, 11, 28))
+        assertThat(ledger.reports().costs(Actor.local(), Ref.parse("default"), LocalDate.of(2026, 11, 28), LocalDate.of(2026, 11, 28))
                 .totalCostMicros()).as("23:59 in Berlin").isEqualTo(100);
-        assertThat(ledger.costs("default", null, null).totalCostMicros()).as("today is the 29th in Berlin")
+        assertThat(ledger.reports().costs(Actor.local(), Ref.parse("default"), null, null).totalCostMicros()).as("today is the 29th in Berlin")
                 .isEqualTo(20);
-        assertThat(ledger.costs("default", LocalDate.of(2026, 11, 28), null).totalCostMicros()).isEqualTo(120);
+        assertThat(ledger.reports().costs(Actor.local(), Ref.parse("default"), LocalDate.of(2026, 11, 28), null).totalCostMicros()).isEqualTo(120);
     }
 
     @Test
     void anEmptyRangeIsAnEmptyReportAndABackwardOrHugeRangeIsRefused() {
-        CostReport empty = ledger.costs("default", LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31));
+        CostReport empty = ledger.reports().costs(Actor.local(), Ref.parse("default"), LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31));
         assertThat(empty.totalCostMicros()).isZero();
         assertThat(empty.sessions()).isEmpty();
         assertThat(empty.byAgent()).isEmpty();
 
         LedgerException backward = catchThrowableOfType(LedgerException.class,
-                () -> ledger.costs("default", LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)));
+                () -> ledger.reports().costs(Actor.local(), Ref.parse("default"), LocalDate.of(2026, 2, 1), LocalDate.of(2026, 1, 1)));
         assertThat(backward.details()).containsEntry("field", "until");
         LedgerException huge = catchThrowableOfType(LedgerException.class,
-                () -> ledger.costs("default", LocalDate.of(2024, 1, 1), LocalDate.of(2026, 1, 1)));
+                () -> ledger.reports().costs(Actor.local(), Ref.parse("default"), LocalDate.of(2024, 1, 1), LocalDate.of(2026, 1, 1)));
         assertThat(huge.details()).containsEntry("field", "since");
     }
 
     @Test
     void tasksShowTheirSpendAndTheCapThatApplies() {
-        ledger.updateTeam("default", new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
+        ledger.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
                 Change.to(java.util.Map.of("bugfix", 3_000_000L))));
-        Task tagged = ledger.createTask("default", new NewTask("Typo", null, "docs", List.of("budget:0.50"), null));
-        Task typed = ledger.createTask("default", new NewTask("Bug", null, "bugfix", List.of(), null));
+        Task tagged = ledger.settings().createTask(Actor.local(), Ref.parse("default"), new NewTask("Typo", null, "docs", List.of("budget:0.50"), null));
+        Task typed = ledger.settings().createTask(Actor.local(), Ref.parse("default"), new NewTask("Bug", null, "bugfix", List.of(), null));
         spend(session("eng-1", tagged.id(), null), 600_000, null);
 
-        List<TaskSpend> tasks = ledger.tasks("default");
+        List<TaskSpend> tasks = ledger.reports().tasks(Actor.local(), Ref.parse("default"));
 
         assertThat(tasks).extracting(t -> t.task().id()).containsExactly(typed.id(), tagged.id());
         assertThat(tasks.get(0).limitMicros()).isEqualTo(3_000_000);
         assertThat(tasks.get(1).spentMicros()).isEqualTo(600_000);
         assertThat(tasks.get(1).remainingMicros()).isZero();
-        assertThat(ledger.taskSpend(tagged.id()).spentMicros()).isEqualTo(600_000);
+        assertThat(ledger.reports().task(Actor.local(), tagged.id()).spentMicros()).isEqualTo(600_000);
     }
 
     @Test
@@ -133,32 +133,31 @@ class LedgerReportsTest {
         long s = session("eng-1", null, "claude-sonnet-4");
         clock.advance(Duration.ofMinutes(3));
 
-        Session killed = ledger.killSession(s, "looping");
-        UsageReceipt after = ledger.reportUsage(new UsageReport(s, new TokenCounts(5, 5, 0, 0, 0), 1_000L, null, null));
+        Session killed = ledger.sessions().kill(Actor.local(), s, "looping");
+        UsageReceipt after = ledger.usage().report(Actor.local(), new UsageReport(s, new TokenCounts(5, 5, 0, 0, 0), 1_000L, null, null));
 
         assertThat(killed.status()).isEqualTo(SessionStatus.KILLED);
         assertThat(killed.stopReason()).isEqualTo("killed");
         assertThat(after.action()).isEqualTo(Action.STOP);
         assertThat(after.stopReason()).isEqualTo("killed");
         assertThat(after.session().totals().costMicros()).isEqualTo(1_000);
-        assertThat(ledger.killSession(s, null)).isEqualTo(ledger.session(s));
-        assertThat(ledger.endSession(s).status()).as("ending a killed session keeps it killed")
+        assertThat(ledger.sessions().kill(Actor.local(), s, null)).isEqualTo(ledger.sessions().get(Actor.local(), s));
+        assertThat(ledger.sessions().end(Actor.local(), s).status()).as("ending a killed session keeps it killed")
                 .isEqualTo(SessionStatus.KILLED);
     }
 
     @Test
     void createAgentRefusesATakenNameAndPatchesNeedAnExistingTarget() {
-        Agent created = ledger.createAgent("default", "eng-9", 5_000_000L);
+        Agent created = ledger.settings().createAgent(Actor.local(), Ref.parse("default"), "eng-9", new AgentSettings(Change.to(5_000_000L), Change.keep()));
         assertThat(created.dailyLimitMicros()).isEqualTo(5_000_000);
 
         LedgerException taken = catchThrowableOfType(LedgerException.class,
-                () -> ledger.createAgent("default", "eng-9", null));
+                () -> ledger.settings().createAgent(Actor.local(), Ref.parse("default"), "eng-9", new AgentSettings(Change.to(null), Change.keep())));
         assertThat(taken.code()).isEqualTo(ErrorCode.CONFLICT);
         assertThat(catchThrowableOfType(LedgerException.class,
-                () -> ledger.updateAgent("ghost", AgentSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+                () -> ledger.settings().updateAgent(Actor.local(), Ref.parse("ghost"), AgentSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(catchThrowableOfType(LedgerException.class,
-                () -> ledger.updateTeam("ghosts", TeamSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(ledger.updateAgent(Long.toString(created.id()),
-                new AgentSettings(Change.to(null), Change.to(true))).paused()).isTrue();
+                () -> ledger.settings().updateTeam(Actor.local(), Ref.parse("ghosts"), TeamSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(ledger.settings().updateAgent(Actor.local(), Ref.id(created.id()), new AgentSettings(Change.to(null), Change.to(true))).paused()).isTrue();
     }
 }

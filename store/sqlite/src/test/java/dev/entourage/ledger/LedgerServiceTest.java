@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link LedgerService} over a real SQLite file: budget rules of SPEC §2, costs of SPEC §3, idempotency and
+ * {@link LedgerServices} over a real SQLite file: budget rules of SPEC §2, costs of SPEC §3, idempotency and
  * bad input. Sonnet 4 is $3/$15 per million tokens, so 10,000 input + 1,000 output tokens cost 45,000 micros.
  */
 class LedgerServiceTest {
@@ -39,13 +39,13 @@ class LedgerServiceTest {
 
     private MutableClock clock;
     private SqliteLedgerStore store;
-    private LedgerService service;
+    private LedgerServices service;
 
     @BeforeEach
     void open() {
         clock = new MutableClock(START);
         openStore();
-        service.ensureDefaultTeam();
+        service.settings().ensureDefaultTeam();
     }
 
     @AfterEach
@@ -61,7 +61,7 @@ class LedgerServiceTest {
 
     private void openStore() {
         store = SqliteLedgerStore.open(file(), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        service = new LedgerService(store, PriceTable.bundled(), clock);
+        service = new LedgerServices(store, PriceTable.bundled(), clock);
     }
 
     /** Closes the store and opens a new store and service on the same file, as a restarted process would. */
@@ -72,23 +72,23 @@ class LedgerServiceTest {
     }
 
     private UsageReceipt report(long sessionId, TokenCounts tokens) {
-        return service.reportUsage(new UsageReport(sessionId, tokens, null, null, null));
+        return service.usage().report(Actor.local(), new UsageReport(sessionId, tokens, null, null, null));
     }
 
     private UsageReceipt reportCost(long sessionId, long costMicros) {
-        return service.reportUsage(new UsageReport(sessionId, TEN_K_IN_ONE_K_OUT, costMicros, null, null));
+        return service.usage().report(Actor.local(), new UsageReport(sessionId, TEN_K_IN_ONE_K_OUT, costMicros, null, null));
     }
 
     private Agent agent(String name) {
-        return service.setAgent(name, null, AgentSettings.none());
+        return service.settings().setAgent(Actor.local(), name, null, AgentSettings.none());
     }
 
     private Agent agentWithDailyLimit(String name, long limitMicros) {
-        return service.setAgent(name, null, new AgentSettings(Change.to(limitMicros), Change.keep()));
+        return service.settings().setAgent(Actor.local(), name, null, new AgentSettings(Change.to(limitMicros), Change.keep()));
     }
 
     private Task task(String title, String taskType, List<String> tags, Long budgetMicros) {
-        return service.createTask(Team.DEFAULT_NAME, new NewTask(title, "low", taskType, tags, budgetMicros));
+        return service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask(title, "low", taskType, tags, budgetMicros));
     }
 
     private long rows(String table) {
@@ -118,7 +118,7 @@ class LedgerServiceTest {
     private BudgetExceededException refusedStart(long agentId, Long taskId) {
         long before = rows("sessions");
         BudgetExceededException e = catchThrowableOfType(BudgetExceededException.class,
-                () -> service.startSession(agentId, taskId, SONNET));
+                () -> service.sessions().start(Actor.local(), Ref.id(agentId), taskId, SONNET));
         assertThat(e).as("startSession must be refused with BudgetExceededException").isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
         assertThat(e.budget()).isNotNull();
@@ -131,8 +131,8 @@ class LedgerServiceTest {
 
     @Test
     void stopsAgentAtItsDailyLimitAndRefusesNewSessionEvenAfterReopen() {
-        Agent agent = service.setAgent("eng-1", null, new AgentSettings(Change.to(50_000L), Change.keep()));
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Agent agent = service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.to(50_000L), Change.keep()));
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
 
         UsageReceipt first = report(session.id(), TEN_K_IN_ONE_K_OUT);
         assertThat(first.costMicros()).isEqualTo(SONNET_COST);
@@ -154,7 +154,7 @@ class LedgerServiceTest {
     }
 
     private void assertAgentIsOverItsDailyLimit(long agentId) {
-        Budget budget = service.checkBudget(agentId, null, null);
+        Budget budget = service.budgets().check(Actor.local(), Ref.id(agentId), null, null);
         assertThat(budget.overBudget()).isTrue();
         assertThat(budget.violations()).singleElement().satisfies(v -> {
             assertThat(v.scope()).isEqualTo(Scope.AGENT_DAILY);
@@ -176,9 +176,9 @@ class LedgerServiceTest {
     void otherAgentsOfTheTeamAreNotStoppedByOneAgentsDailyLimit() {
         Agent capped = agentWithDailyLimit("eng-1", 40_000L);
         Agent free = agent("eng-2");
-        report(service.startSession(capped.id(), null, SONNET).session().id(), TEN_K_IN_ONE_K_OUT);
+        report(service.sessions().start(Actor.local(), Ref.id(capped.id()), null, SONNET).session().id(), TEN_K_IN_ONE_K_OUT);
 
-        SessionStart start = service.startSession(free.id(), null, SONNET);
+        SessionStart start = service.sessions().start(Actor.local(), Ref.id(free.id()), null, SONNET);
         assertThat(start.budget().overBudget()).isFalse();
         assertThat(report(start.session().id(), TEN_K_IN_ONE_K_OUT).action()).isEqualTo(Action.CONTINUE);
         refusedStart(capped.id(), null);
@@ -187,7 +187,7 @@ class LedgerServiceTest {
     @Test
     void noLimitMeansNullLimitAndNullRemaining() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         Budget budget = report(session.id(), TEN_K_IN_ONE_K_OUT).budget();
         assertThat(budget.dailyLimit()).isNull();
         assertThat(budget.dailyRemaining()).isNull();
@@ -203,7 +203,7 @@ class LedgerServiceTest {
     @Test
     void spendExactlyAtTheLimitIsOverBudget() {
         Agent agent = agentWithDailyLimit("eng-1", SONNET_COST);
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         UsageReceipt receipt = report(session.id(), TEN_K_IN_ONE_K_OUT);
         assertThat(receipt.action()).isEqualTo(Action.STOP);
         assertThat(receipt.stopReason()).isEqualTo("agent_daily");
@@ -217,7 +217,7 @@ class LedgerServiceTest {
         Agent agent = agent("eng-1");
         Task task = task("Fix typo in README", "bugfix", List.of("docs", "budget:0.50"), null);
         assertThat(task.budgetMicros()).isEqualTo(500_000L);
-        Session session = service.startSession(agent.id(), task.id(), SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), SONNET).session();
 
         UsageReceipt first = reportCost(session.id(), 300_000L);
         assertThat(first.action()).isEqualTo(Action.CONTINUE);
@@ -236,7 +236,7 @@ class LedgerServiceTest {
     }
 
     private void assertTaskIsOverItsCap(long agentId, long taskId) {
-        Budget budget = service.checkBudget(agentId, taskId, null);
+        Budget budget = service.budgets().check(Actor.local(), Ref.id(agentId), taskId, null);
         assertThat(budget.overBudget()).isTrue();
         assertThat(budget.violations()).singleElement().satisfies(v -> {
             assertThat(v.scope()).isEqualTo(Scope.TASK);
@@ -249,16 +249,16 @@ class LedgerServiceTest {
         assertThat(budget.dailyRemaining()).isNull();
 
         // Without a task argument the agent's open session's task applies.
-        assertThat(service.checkBudget(agentId, null, null).firstViolation()).contains(Scope.TASK);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agentId), null, null).firstViolation()).contains(Scope.TASK);
 
         BudgetExceededException refused = refusedStart(agentId, taskId);
         assertThat(refused.budget().violations()).extracting(Violation::scope).containsExactly(Scope.TASK);
         assertThat(refused.budget().taskRemaining()).isZero();
 
         // Work on no task (or another task) is still allowed: only the task's scope is used up.
-        SessionStart other = service.startSession(agentId, null, SONNET);
+        SessionStart other = service.sessions().start(Actor.local(), Ref.id(agentId), null, SONNET);
         assertThat(other.budget().overBudget()).isFalse();
-        service.endSession(other.session().id());
+        service.sessions().end(Actor.local(), other.session().id());
     }
 
     @Test
@@ -266,8 +266,8 @@ class LedgerServiceTest {
         Task task = task("Shared", null, List.of("budget:0.10"), null);
         Agent one = agent("eng-1");
         Agent two = agent("eng-2");
-        Session s1 = service.startSession(one.id(), task.id(), SONNET).session();
-        Session s2 = service.startSession(two.id(), task.id(), SONNET).session();
+        Session s1 = service.sessions().start(Actor.local(), Ref.id(one.id()), task.id(), SONNET).session();
+        Session s2 = service.sessions().start(Actor.local(), Ref.id(two.id()), task.id(), SONNET).session();
         assertThat(reportCost(s1.id(), 60_000L).action()).isEqualTo(Action.CONTINUE);
         UsageReceipt receipt = reportCost(s2.id(), 60_000L);
         assertThat(receipt.action()).isEqualTo(Action.STOP);
@@ -280,12 +280,11 @@ class LedgerServiceTest {
 
     @Test
     void stopsEveryAgentOfATeamOverItsDailyLimitEvenAfterReopen() {
-        service.setTeam(Team.DEFAULT_NAME,
-                new TeamSettings(Change.to(100_000L), Change.keep(), Change.keep(), Change.keep()));
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(100_000L), Change.keep(), Change.keep(), Change.keep()));
         Agent one = agent("eng-1");
         Agent two = agent("eng-2");
-        Session s1 = service.startSession(one.id(), null, SONNET).session();
-        Session s2 = service.startSession(two.id(), null, SONNET).session();
+        Session s1 = service.sessions().start(Actor.local(), Ref.id(one.id()), null, SONNET).session();
+        Session s2 = service.sessions().start(Actor.local(), Ref.id(two.id()), null, SONNET).session();
 
         UsageReceipt first = reportCost(s1.id(), 60_000L);
         assertThat(first.action()).isEqualTo(Action.CONTINUE);
@@ -310,7 +309,7 @@ class LedgerServiceTest {
     }
 
     private void assertTeamIsOverItsDailyLimit(long agentId, long teamSpent) {
-        Budget budget = service.checkBudget(agentId, null, null);
+        Budget budget = service.budgets().check(Actor.local(), Ref.id(agentId), null, null);
         assertThat(budget.overBudget()).isTrue();
         assertThat(budget.violations()).singleElement().satisfies(v -> {
             assertThat(v.scope()).isEqualTo(Scope.TEAM_DAILY);
@@ -327,11 +326,10 @@ class LedgerServiceTest {
 
     @Test
     void listsEveryTrippedScopeInOrderAgentTaskTeam() {
-        service.setTeam(Team.DEFAULT_NAME,
-                new TeamSettings(Change.to(10_000L), Change.keep(), Change.keep(), Change.keep()));
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(10_000L), Change.keep(), Change.keep(), Change.keep()));
         Agent agent = agentWithDailyLimit("eng-1", 10_000L);
         Task task = task("All three", null, List.of("budget:0.01"), null);
-        Session session = service.startSession(agent.id(), task.id(), SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), SONNET).session();
         UsageReceipt receipt = reportCost(session.id(), 20_000L);
         assertThat(receipt.budget().violations()).extracting(Violation::scope)
                 .containsExactly(Scope.AGENT_DAILY, Scope.TASK, Scope.TEAM_DAILY);
@@ -346,24 +344,24 @@ class LedgerServiceTest {
     @Test
     void usesReportedCostAsIs() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
-        UsageReceipt receipt = service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, 12_345L,
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
+        UsageReceipt receipt = service.usage().report(Actor.local(), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, 12_345L,
                 null, null));
         assertThat(receipt.costMicros()).isEqualTo(12_345L);
         assertThat(receipt.costSource()).isEqualTo(CostSource.REPORTED);
         assertThat(receipt.session().totals().costMicros()).isEqualTo(12_345L);
         assertThat(receipt.budget().dailySpent()).isEqualTo(12_345L);
 
-        UsageReceipt zero = service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, 0L, null, null));
+        UsageReceipt zero = service.usage().report(Actor.local(), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, 0L, null, null));
         assertThat(zero.costMicros()).as("a reported $0 is used as reported").isZero();
         assertThat(zero.costSource()).isEqualTo(CostSource.REPORTED);
-        assertThat(service.session(session.id()).totals().inputTokens()).isEqualTo(20_000L);
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().inputTokens()).isEqualTo(20_000L);
     }
 
     @Test
     void pricesKnownModelFromTheBundledTable() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         // 1,000 cache writes (5 min) at $3.75 + 2,000 cache reads at $0.30 on top of 45,000.
         UsageReceipt receipt = report(session.id(), new TokenCounts(10_000, 1_000, 1_000, 0, 2_000));
         assertThat(receipt.costSource()).isEqualTo(CostSource.PRICED);
@@ -375,13 +373,13 @@ class LedgerServiceTest {
     @Test
     void estimatesUnknownModelAtTheHighestRatesNeverAtZero() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, "mystery-model-9").session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, "mystery-model-9").session();
         UsageReceipt receipt = report(session.id(), TEN_K_IN_ONE_K_OUT);
         assertThat(receipt.costSource()).isEqualTo(CostSource.ESTIMATED);
         assertThat(receipt.costMicros()).isPositive().isGreaterThan(SONNET_COST)
                 .isEqualTo(PriceTable.bundled().unknownPrice().cost(TEN_K_IN_ONE_K_OUT));
 
-        Session noModel = service.startSession(agent.id(), null, null).session();
+        Session noModel = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
         UsageReceipt unnamed = report(noModel.id(), TEN_K_IN_ONE_K_OUT);
         assertThat(unnamed.costSource()).isEqualTo(CostSource.ESTIMATED);
         assertThat(unnamed.costMicros()).isEqualTo(receipt.costMicros());
@@ -390,8 +388,8 @@ class LedgerServiceTest {
     @Test
     void modelNamedInTheReportBeatsTheSessionsModel() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, null).session();
-        UsageReceipt receipt = service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, SONNET,
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
+        UsageReceipt receipt = service.usage().report(Actor.local(), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, SONNET,
                 null));
         assertThat(receipt.costSource()).isEqualTo(CostSource.PRICED);
         assertThat(receipt.costMicros()).isEqualTo(SONNET_COST);
@@ -402,14 +400,14 @@ class LedgerServiceTest {
     @Test
     void replayOfAnEventIdAnswersTheFirstAnswerWithoutCountingTwice() {
         Agent agent = agentWithDailyLimit("eng-1", 80_000L);
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         UsageReport report = new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-1");
 
-        UsageReceipt first = service.reportUsage(report);
+        UsageReceipt first = service.usage().report(Actor.local(), report);
         assertThat(first.duplicate()).isFalse();
         assertThat(first.eventId()).isEqualTo("evt-1");
 
-        UsageReceipt replay = service.reportUsage(report);
+        UsageReceipt replay = service.usage().report(Actor.local(), report);
         assertThat(replay.duplicate()).isTrue();
         assertThat(replay.eventId()).isEqualTo("evt-1");
         assertThat(replay.sessionId()).isEqualTo(session.id());
@@ -422,33 +420,33 @@ class LedgerServiceTest {
 
         // A later report crosses the limit; a replay of the first still gets the first answer.
         assertThat(report(session.id(), TEN_K_IN_ONE_K_OUT).action()).isEqualTo(Action.STOP);
-        UsageReceipt lateReplay = service.reportUsage(report);
+        UsageReceipt lateReplay = service.usage().report(Actor.local(), report);
         assertThat(lateReplay.duplicate()).isTrue();
         assertThat(lateReplay.action()).isEqualTo(Action.CONTINUE);
         assertThat(lateReplay.stopReason()).isNull();
-        assertThat(service.session(session.id()).totals().costMicros()).isEqualTo(2 * SONNET_COST);
-        assertThat(service.checkBudget(agent.id(), null, null).dailySpent()).isEqualTo(2 * SONNET_COST);
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(2 * SONNET_COST);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).dailySpent()).isEqualTo(2 * SONNET_COST);
     }
 
     @Test
     void replayIsRecognisedAfterReopen() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         UsageReport report = new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-restart");
-        service.reportUsage(report);
+        service.usage().report(Actor.local(), report);
         reopen();
-        UsageReceipt replay = service.reportUsage(report);
+        UsageReceipt replay = service.usage().report(Actor.local(), report);
         assertThat(replay.duplicate()).isTrue();
         assertThat(replay.costMicros()).isEqualTo(SONNET_COST);
-        assertThat(service.session(session.id()).totals().costMicros()).isEqualTo(SONNET_COST);
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(SONNET_COST);
     }
 
     @Test
     void sameEventIdWithADifferentBodyIsRefusedAndWritesNothing() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
-        Session other = service.startSession(agent.id(), null, SONNET).session();
-        service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-1"));
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
+        Session other = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
+        service.usage().report(Actor.local(), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-1"));
 
         List<UsageReport> differentBodies = List.of(
                 new UsageReport(session.id(), new TokenCounts(10_000, 2_000, 0, 0, 0), null, null, "evt-1"),
@@ -456,22 +454,22 @@ class LedgerServiceTest {
                 new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, "gpt-5", "evt-1"),
                 new UsageReport(other.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-1"));
         for (UsageReport different : differentBodies) {
-            LedgerException e = ledgerError(() -> service.reportUsage(different));
+            LedgerException e = ledgerError(() -> service.usage().report(Actor.local(), different));
             assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.IDEMPOTENCY_MISMATCH);
             assertThat(e.details()).containsEntry("field", "event_id");
         }
 
         assertThat(rows("usage_events")).isEqualTo(1);
-        assertThat(service.session(session.id()).totals().costMicros()).isEqualTo(SONNET_COST);
-        assertThat(service.session(session.id()).totals().outputTokens()).isEqualTo(1_000L);
-        assertThat(service.session(other.id()).totals()).isEqualTo(UsageTotals.ZERO);
-        assertThat(service.checkBudget(agent.id(), null, null).dailySpent()).isEqualTo(SONNET_COST);
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(SONNET_COST);
+        assertThat(service.sessions().get(Actor.local(), session.id()).totals().outputTokens()).isEqualTo(1_000L);
+        assertThat(service.sessions().get(Actor.local(), other.id()).totals()).isEqualTo(UsageTotals.ZERO);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).dailySpent()).isEqualTo(SONNET_COST);
     }
 
     @Test
     void generatesDistinctEventIdsWhenNoneIsGiven() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         UsageReceipt a = report(session.id(), TEN_K_IN_ONE_K_OUT);
         UsageReceipt b = report(session.id(), TEN_K_IN_ONE_K_OUT);
         assertThat(a.eventId()).isNotBlank().isNotEqualTo(b.eventId());
@@ -505,7 +503,7 @@ class LedgerServiceTest {
         Agent agent = agent("eng-1");
         Task task = task("Explicit", null, List.of("budget:0.50"), 2_000_000L);
         assertThat(task.budgetMicros()).isEqualTo(2_000_000L);
-        Budget budget = service.checkBudget(agent.id(), task.id(), null);
+        Budget budget = service.budgets().check(Actor.local(), Ref.id(agent.id()), task.id(), null);
         assertThat(budget.taskLimit()).isEqualTo(2_000_000L);
         assertThat(budget.taskSpent()).isZero();
         assertThat(budget.taskRemaining()).isEqualTo(2_000_000L);
@@ -521,7 +519,7 @@ class LedgerServiceTest {
 
     @Test
     void teamTaskTypeDefaultAppliesWhenTaskHasNeitherBudgetNorTag() {
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
                 Change.to(Map.of("bugfix", 250_000L))));
         Agent agent = agent("eng-1");
         Task plain = task("Plain bugfix", "bugfix", List.of(), null);
@@ -529,13 +527,13 @@ class LedgerServiceTest {
         Task feature = task("Feature", "feature", List.of(), null);
         assertThat(plain.budgetMicros()).isNull();
 
-        assertThat(service.checkBudget(agent.id(), plain.id(), null).taskLimit()).isEqualTo(250_000L);
-        assertThat(service.checkBudget(agent.id(), tagged.id(), null).taskLimit()).isEqualTo(100_000L);
-        Budget featureBudget = service.checkBudget(agent.id(), feature.id(), null);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), plain.id(), null).taskLimit()).isEqualTo(250_000L);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), tagged.id(), null).taskLimit()).isEqualTo(100_000L);
+        Budget featureBudget = service.budgets().check(Actor.local(), Ref.id(agent.id()), feature.id(), null);
         assertThat(featureBudget.taskLimit()).isNull();
         assertThat(featureBudget.taskRemaining()).isNull();
 
-        Session session = service.startSession(agent.id(), plain.id(), SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), plain.id(), SONNET).session();
         UsageReceipt receipt = reportCost(session.id(), 250_000L);
         assertThat(receipt.action()).isEqualTo(Action.STOP);
         assertThat(receipt.stopReason()).isEqualTo("task");
@@ -545,7 +543,7 @@ class LedgerServiceTest {
     // ---------------------------------------------------------------- day windows
 
     private void teamInNewYork(Long dailyLimit) {
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.to(dailyLimit), Change.to(NEW_YORK),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(dailyLimit), Change.to(NEW_YORK),
                 Change.keep(), Change.keep()));
     }
 
@@ -557,7 +555,7 @@ class LedgerServiceTest {
         // Friday 2026-11-27, 23:30 in New York (EST, UTC-5) is already Saturday in UTC.
         clock.set(Instant.parse("2026-11-28T04:30:00Z"));
         Instant localMidnight = Instant.parse("2026-11-28T05:00:00Z");
-        Session session = service.startSession(agent.id(), task.id(), SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), SONNET).session();
 
         UsageReceipt late = report(session.id(), TEN_K_IN_ONE_K_OUT);
         assertThat(late.budget().dailySpent()).isEqualTo(SONNET_COST);
@@ -572,7 +570,7 @@ class LedgerServiceTest {
 
         // 00:30 local on Saturday: still the same UTC date, but a new budget day in New York.
         clock.set(Instant.parse("2026-11-28T05:30:00Z"));
-        Budget fresh = service.checkBudget(agent.id(), task.id(), null);
+        Budget fresh = service.budgets().check(Actor.local(), Ref.id(agent.id()), task.id(), null);
         assertThat(fresh.dailySpent()).isZero();
         assertThat(fresh.teamDailySpent()).isZero();
         assertThat(fresh.taskSpent()).as("task spend is kept across days").isEqualTo(2 * SONNET_COST);
@@ -586,7 +584,7 @@ class LedgerServiceTest {
         assertThat(nextDay.budget().dailySpent()).isEqualTo(SONNET_COST);
         assertThat(nextDay.budget().taskSpent()).isEqualTo(3 * SONNET_COST);
         assertThat(nextDay.session().totals().costMicros()).isEqualTo(3 * SONNET_COST);
-        assertThat(service.startSession(agent.id(), null, SONNET).budget().dailySpent()).isEqualTo(SONNET_COST);
+        assertThat(service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).budget().dailySpent()).isEqualTo(SONNET_COST);
     }
 
     @Test
@@ -594,13 +592,13 @@ class LedgerServiceTest {
         teamInNewYork(null);
         Agent agent = agent("eng-1");
         clock.set(Instant.parse("2026-11-28T10:00:00Z")); // 05:00 EST
-        assertThat(service.checkBudget(agent.id(), null, null).resetsAt())
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).resetsAt())
                 .isEqualTo(Instant.parse("2026-11-29T05:00:00Z"));
         clock.set(Instant.parse("2026-07-04T03:59:59Z")); // 23:59:59 EDT on July 3rd
-        assertThat(service.checkBudget(agent.id(), null, null).resetsAt())
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).resetsAt())
                 .isEqualTo(Instant.parse("2026-07-04T04:00:00Z"));
         clock.set(Instant.parse("2026-07-04T04:00:00Z")); // exactly midnight EDT: a new day begins
-        assertThat(service.checkBudget(agent.id(), null, null).resetsAt())
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).resetsAt())
                 .isEqualTo(Instant.parse("2026-07-05T04:00:00Z"));
     }
 
@@ -613,7 +611,7 @@ class LedgerServiceTest {
         assertThat(Duration.between(dayStart, dayEnd)).isEqualTo(Duration.ofHours(25));
 
         clock.set(Instant.parse("2026-11-01T03:59:00Z")); // 23:59 EDT on Saturday
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         assertThat(report(session.id(), TEN_K_IN_ONE_K_OUT).budget().resetsAt()).isEqualTo(dayStart);
 
         clock.set(dayStart);
@@ -627,7 +625,7 @@ class LedgerServiceTest {
         assertThat(late.budget().resetsAt()).isEqualTo(dayEnd);
 
         clock.set(dayEnd);
-        Budget monday = service.checkBudget(agent.id(), null, null);
+        Budget monday = service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null);
         assertThat(monday.dailySpent()).isZero();
         assertThat(monday.resetsAt()).isEqualTo(Instant.parse("2026-11-03T05:00:00Z"));
     }
@@ -641,7 +639,7 @@ class LedgerServiceTest {
         assertThat(Duration.between(dayStart, dayEnd)).isEqualTo(Duration.ofHours(23));
 
         clock.set(dayStart);
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         assertThat(report(session.id(), TEN_K_IN_ONE_K_OUT).budget().resetsAt()).isEqualTo(dayEnd);
         clock.set(Instant.parse("2026-03-09T03:59:59Z")); // 23:59:59 EDT, still Sunday
         assertThat(report(session.id(), TEN_K_IN_ONE_K_OUT).budget().dailySpent()).isEqualTo(2 * SONNET_COST);
@@ -654,26 +652,25 @@ class LedgerServiceTest {
     @Test
     void reportToAnUnknownSessionIsNotFoundAndWritesNothing() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         report(session.id(), TEN_K_IN_ONE_K_OUT);
 
-        LedgerException e = ledgerError(() -> service.reportUsage(
-                new UsageReport(session.id() + 1000, TEN_K_IN_ONE_K_OUT, null, null, "evt-lost")));
+        LedgerException e = ledgerError(() -> service.usage().report(Actor.local(), new UsageReport(session.id() + 1000, TEN_K_IN_ONE_K_OUT, null, null, "evt-lost")));
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(e.details()).containsEntry("field", "session_id");
 
         assertNothingMoreWasWritten(agent.id(), session.id());
         // The event id was not used up by the failed report.
-        UsageReceipt retry = service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null,
+        UsageReceipt retry = service.usage().report(Actor.local(), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null,
                 "evt-lost"));
         assertThat(retry.duplicate()).isFalse();
         assertThat(retry.session().totals().costMicros()).isEqualTo(2 * SONNET_COST);
     }
 
     private void assertNothingMoreWasWritten(long agentId, long sessionId) {
-        assertThat(service.session(sessionId).totals())
+        assertThat(service.sessions().get(Actor.local(), sessionId).totals())
                 .isEqualTo(new UsageTotals(10_000, 1_000, 0, 0, SONNET_COST));
-        Budget budget = service.checkBudget(agentId, null, null);
+        Budget budget = service.budgets().check(Actor.local(), Ref.id(agentId), null, null);
         assertThat(budget.dailySpent()).isEqualTo(SONNET_COST);
         assertThat(budget.teamDailySpent()).isEqualTo(SONNET_COST);
         assertThat(rows("usage_events")).isEqualTo(1);
@@ -682,7 +679,7 @@ class LedgerServiceTest {
     @Test
     void refusesNegativeOrHugeTokenCountsNamingTheField() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         report(session.id(), TEN_K_IN_ONE_K_OUT);
 
         long huge = TokenCounts.MAX_TOKENS + 1;
@@ -705,7 +702,7 @@ class LedgerServiceTest {
     @Test
     void acceptsTheLargestTokenCountsAndCost() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         long max = TokenCounts.MAX_TOKENS;
         UsageReceipt priced = report(session.id(), new TokenCounts(max, max, max, max, max));
         assertThat(priced.costMicros()).isPositive();
@@ -717,36 +714,35 @@ class LedgerServiceTest {
     @Test
     void startSessionForUnknownAgentOrTaskIsNotFoundAndCreatesNothing() {
         Agent agent = agent("eng-1");
-        LedgerException noAgent = ledgerError(() -> service.startSession(agent.id() + 100, null, SONNET));
+        LedgerException noAgent = ledgerError(() -> service.sessions().start(Actor.local(), Ref.id(agent.id() + 100), null, SONNET));
         assertThat(noAgent.code()).as(noAgent.getMessage()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(noAgent.details()).containsEntry("field", "agent");
 
-        LedgerException noTask = ledgerError(() -> service.startSession(agent.id(), 4242L, SONNET));
+        LedgerException noTask = ledgerError(() -> service.sessions().start(Actor.local(), Ref.id(agent.id()), 4242L, SONNET));
         assertThat(noTask.code()).as(noTask.getMessage()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(noTask.details()).containsEntry("field", "task_id");
 
         assertThat(rows("sessions")).isZero();
-        assertThat(service.startSession(agent.id(), null, SONNET).session().agentId()).isEqualTo(agent.id());
+        assertThat(service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session().agentId()).isEqualTo(agent.id());
     }
 
     @Test
     void startSessionOnAnotherTeamsTaskIsInvalid() {
-        service.setTeam("other-team", TeamSettings.none());
-        Task foreign = service.createTask("other-team", new NewTask("Theirs", null, null, List.of(), null));
+        service.settings().setTeam(Actor.local(), "other-team", TeamSettings.none());
+        Task foreign = service.settings().createTask(Actor.local(), Ref.parse("other-team"), new NewTask("Theirs", null, null, List.of(), null));
         Agent agent = agent("eng-1");
-        assertInvalid(() -> service.startSession(agent.id(), foreign.id(), SONNET), "task_id");
+        assertInvalid(() -> service.sessions().start(Actor.local(), Ref.id(agent.id()), foreign.id(), SONNET), "task_id");
         assertThat(rows("sessions")).isZero();
     }
 
     @Test
     void refusesNegativeLimitsNamingTheField() {
-        assertInvalid(() -> service.setAgent("eng-1", null, new AgentSettings(Change.to(-1L), Change.keep())),
+        assertInvalid(() -> service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.to(-1L), Change.keep())),
                 "daily_limit_usd");
-        assertInvalid(() -> service.setTeam(Team.DEFAULT_NAME,
-                new TeamSettings(Change.to(-1L), Change.keep(), Change.keep(), Change.keep())),
+        assertInvalid(() -> service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(-1L), Change.keep(), Change.keep(), Change.keep())),
                 "daily_cost_limit_usd");
         assertThat(rows("agents")).isZero();
-        assertThat(service.team(Team.DEFAULT_NAME).dailyLimitMicros()).isNull();
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).dailyLimitMicros()).isNull();
     }
 
     // ---------------------------------------------------------------- acting for one agent
@@ -755,18 +751,17 @@ class LedgerServiceTest {
     void agentCannotReportUsageIntoAnotherAgentsSession() {
         Agent owner = agent("eng-1");
         Agent intruder = agent("eng-2");
-        Session session = service.startSession(owner.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(owner.id()), null, SONNET).session();
         report(session.id(), TEN_K_IN_ONE_K_OUT);
 
-        LedgerException e = ledgerError(() -> service.reportUsage(
-                new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-intruder"), intruder.id()));
+        LedgerException e = ledgerError(() -> service.usage().report(Actor.agent(intruder.teamId(), intruder.id()), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-intruder")));
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(e.details()).containsEntry("field", "session_id");
         assertNothingMoreWasWritten(owner.id(), session.id());
-        assertThat(service.checkBudget(intruder.id(), null, null).dailySpent()).isZero();
+        assertThat(service.budgets().check(Actor.local(), Ref.id(intruder.id()), null, null).dailySpent()).isZero();
 
-        UsageReceipt own = service.reportUsage(new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null,
-                "evt-intruder"), owner.id());
+        UsageReceipt own = service.usage().report(Actor.agent(owner.teamId(), owner.id()), new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null,
+                "evt-intruder"));
         assertThat(own.duplicate()).isFalse();
         assertThat(own.session().totals().costMicros()).isEqualTo(2 * SONNET_COST);
     }
@@ -775,12 +770,12 @@ class LedgerServiceTest {
     void agentCannotReplayAnotherAgentsEventToReadItsAnswer() {
         Agent owner = agent("eng-1");
         Agent intruder = agent("eng-2");
-        Session session = service.startSession(owner.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(owner.id()), null, SONNET).session();
         UsageReport report = new UsageReport(session.id(), TEN_K_IN_ONE_K_OUT, null, null, "evt-owned");
-        service.reportUsage(report, owner.id());
+        service.usage().report(Actor.agent(owner.teamId(), owner.id()), report);
 
-        assertThat(service.reportUsage(report, owner.id()).duplicate()).isTrue();
-        LedgerException e = ledgerError(() -> service.reportUsage(report, intruder.id()));
+        assertThat(service.usage().report(Actor.agent(owner.teamId(), owner.id()), report).duplicate()).isTrue();
+        LedgerException e = ledgerError(() -> service.usage().report(Actor.agent(intruder.teamId(), intruder.id()), report));
         assertThat(e.code()).as("a replay answers only the agent that owns the session: " + e.getMessage())
                 .isEqualTo(ErrorCode.FORBIDDEN);
     }
@@ -789,14 +784,14 @@ class LedgerServiceTest {
     void agentCannotEndAnotherAgentsSession() {
         Agent owner = agent("eng-1");
         Agent intruder = agent("eng-2");
-        Session session = service.startSession(owner.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(owner.id()), null, SONNET).session();
 
-        LedgerException e = ledgerError(() -> service.endSession(session.id(), intruder.id()));
+        LedgerException e = ledgerError(() -> service.sessions().end(Actor.agent(intruder.teamId(), intruder.id()), session.id()));
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(e.details()).containsEntry("field", "session_id");
-        assertThat(service.session(session.id()).status()).isEqualTo(SessionStatus.ACTIVE);
+        assertThat(service.sessions().get(Actor.local(), session.id()).status()).isEqualTo(SessionStatus.ACTIVE);
 
-        assertThat(service.endSession(session.id(), owner.id()).status()).isEqualTo(SessionStatus.ENDED);
+        assertThat(service.sessions().end(Actor.agent(owner.teamId(), owner.id()), session.id()).status()).isEqualTo(SessionStatus.ENDED);
     }
 
     // ---------------------------------------------------------------- sessions
@@ -804,28 +799,28 @@ class LedgerServiceTest {
     @Test
     void endingASessionTwiceReturnsTheSameSession() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         assertThat(session.status()).isEqualTo(SessionStatus.ACTIVE);
         assertThat(session.startedAt()).isEqualTo(START);
         report(session.id(), TEN_K_IN_ONE_K_OUT);
 
         clock.advance(Duration.ofMinutes(12));
-        Session ended = service.endSession(session.id());
+        Session ended = service.sessions().end(Actor.local(), session.id());
         assertThat(ended.status()).isEqualTo(SessionStatus.ENDED);
         assertThat(ended.endedAt()).isEqualTo(START.plus(Duration.ofMinutes(12)));
         assertThat(ended.durationMinutes(clock.instant())).isEqualTo(12);
         assertThat(ended.totals().costMicros()).isEqualTo(SONNET_COST);
 
         clock.advance(Duration.ofMinutes(5));
-        assertThat(service.endSession(session.id())).isEqualTo(ended);
-        assertThat(service.session(session.id())).isEqualTo(ended);
+        assertThat(service.sessions().end(Actor.local(), session.id())).isEqualTo(ended);
+        assertThat(service.sessions().get(Actor.local(), session.id())).isEqualTo(ended);
         reopen();
-        assertThat(service.endSession(session.id())).isEqualTo(ended);
+        assertThat(service.sessions().end(Actor.local(), session.id())).isEqualTo(ended);
     }
 
     @Test
     void endingAnUnknownSessionIsNotFound() {
-        LedgerException e = ledgerError(() -> service.endSession(999));
+        LedgerException e = ledgerError(() -> service.sessions().end(Actor.local(), 999));
         assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(e.details()).containsEntry("field", "session_id");
     }
@@ -835,27 +830,27 @@ class LedgerServiceTest {
         Agent agent = agent("eng-1");
         Agent other = agent("eng-2");
         Task task = task("Listed", null, List.of(), null);
-        Session s1 = service.startSession(agent.id(), task.id(), SONNET).session();
+        Session s1 = service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), SONNET).session();
         clock.advance(Duration.ofSeconds(1));
-        Session s2 = service.startSession(agent.id(), null, SONNET).session();
+        Session s2 = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
         clock.advance(Duration.ofSeconds(1));
-        Session s3 = service.startSession(agent.id(), task.id(), SONNET).session();
-        service.startSession(other.id(), task.id(), SONNET);
-        service.endSession(s2.id());
-        service.endSession(s1.id());
+        Session s3 = service.sessions().start(Actor.local(), Ref.id(agent.id()), task.id(), SONNET).session();
+        service.sessions().start(Actor.local(), Ref.id(other.id()), task.id(), SONNET);
+        service.sessions().end(Actor.local(), s2.id());
+        service.sessions().end(Actor.local(), s1.id());
 
-        assertThat(ids(service.sessions(agent.id(), SessionQuery.latest(10)))).containsExactly(s3.id(), s2.id(), s1.id());
-        assertThat(ids(service.sessions(agent.id(), new SessionQuery(SessionStatus.ACTIVE, null, 10))))
+        assertThat(ids(service.sessions().list(Actor.local(), Ref.id(agent.id()), SessionQuery.latest(10)))).containsExactly(s3.id(), s2.id(), s1.id());
+        assertThat(ids(service.sessions().list(Actor.local(), Ref.id(agent.id()), new SessionQuery(SessionStatus.ACTIVE, null, 10))))
                 .containsExactly(s3.id());
-        assertThat(ids(service.sessions(agent.id(), new SessionQuery(SessionStatus.ENDED, null, 10))))
+        assertThat(ids(service.sessions().list(Actor.local(), Ref.id(agent.id()), new SessionQuery(SessionStatus.ENDED, null, 10))))
                 .containsExactly(s2.id(), s1.id());
-        assertThat(ids(service.sessions(agent.id(), new SessionQuery(null, task.id(), 10))))
+        assertThat(ids(service.sessions().list(Actor.local(), Ref.id(agent.id()), new SessionQuery(null, task.id(), 10))))
                 .containsExactly(s3.id(), s1.id());
-        assertThat(ids(service.sessions(agent.id(), new SessionQuery(SessionStatus.ENDED, task.id(), 10))))
+        assertThat(ids(service.sessions().list(Actor.local(), Ref.id(agent.id()), new SessionQuery(SessionStatus.ENDED, task.id(), 10))))
                 .containsExactly(s1.id());
-        assertThat(ids(service.sessions(agent.id(), SessionQuery.latest(2)))).containsExactly(s3.id(), s2.id());
-        assertThat(service.sessions(agent.id(), new SessionQuery(SessionStatus.KILLED, null, 10))).isEmpty();
-        assertThat(service.sessions(agent.id(), SessionQuery.latest(1))).singleElement()
+        assertThat(ids(service.sessions().list(Actor.local(), Ref.id(agent.id()), SessionQuery.latest(2)))).containsExactly(s3.id(), s2.id());
+        assertThat(service.sessions().list(Actor.local(), Ref.id(agent.id()), new SessionQuery(SessionStatus.KILLED, null, 10))).isEmpty();
+        assertThat(service.sessions().list(Actor.local(), Ref.id(agent.id()), SessionQuery.latest(1))).singleElement()
                 .satisfies(s -> assertThat(s.agentName()).isEqualTo("eng-1"));
     }
 
@@ -874,8 +869,8 @@ class LedgerServiceTest {
     @Test
     void pausedAgentCannotStartAndItsUsageIsStillRecordedWithStop() {
         Agent agent = agent("eng-1");
-        Session session = service.startSession(agent.id(), null, SONNET).session();
-        service.setAgent("eng-1", null, new AgentSettings(Change.keep(), Change.to(true)));
+        Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).session();
+        service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.keep(), Change.to(true)));
 
         BudgetExceededException refused = refusedStart(agent.id(), null);
         assertThat(refused.budget().violations()).extracting(Violation::scope).containsExactly(Scope.PAUSED);
@@ -884,21 +879,21 @@ class LedgerServiceTest {
         assertThat(receipt.action()).isEqualTo(Action.STOP);
         assertThat(receipt.stopReason()).isEqualTo("paused");
         assertThat(receipt.session().totals().costMicros()).as("usage is still recorded").isEqualTo(SONNET_COST);
-        assertThat(service.checkBudget(agent.id(), null, null).firstViolation()).contains(Scope.PAUSED);
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).firstViolation()).contains(Scope.PAUSED);
 
         reopen();
         refusedStart(agent.id(), null);
-        service.setAgent("eng-1", null, new AgentSettings(Change.keep(), Change.to(false)));
+        service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.keep(), Change.to(false)));
         assertThat(report(session.id(), TEN_K_IN_ONE_K_OUT).action()).isEqualTo(Action.CONTINUE);
-        assertThat(service.startSession(agent.id(), null, SONNET).budget().overBudget()).isFalse();
+        assertThat(service.sessions().start(Actor.local(), Ref.id(agent.id()), null, SONNET).budget().overBudget()).isFalse();
     }
 
     @Test
     void pausedTeamStopsAllItsAgents() {
         Agent one = agent("eng-1");
         Agent two = agent("eng-2");
-        Session session = service.startSession(one.id(), null, SONNET).session();
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.to(true),
+        Session session = service.sessions().start(Actor.local(), Ref.id(one.id()), null, SONNET).session();
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.to(true),
                 Change.keep()));
 
         UsageReceipt receipt = report(session.id(), TEN_K_IN_ONE_K_OUT);
@@ -908,9 +903,9 @@ class LedgerServiceTest {
         assertThat(refusedStart(two.id(), null).budget().violations()).extracting(Violation::scope)
                 .containsExactly(Scope.PAUSED);
 
-        service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.to(false),
+        service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.to(false),
                 Change.keep()));
-        assertThat(service.startSession(two.id(), null, SONNET).budget().overBudget()).isFalse();
+        assertThat(service.sessions().start(Actor.local(), Ref.id(two.id()), null, SONNET).budget().overBudget()).isFalse();
     }
 
     // ---------------------------------------------------------------- settings
@@ -918,21 +913,21 @@ class LedgerServiceTest {
     @Test
     void settingsPatchKeepsFieldsItDoesNotName() {
         Agent agent = agentWithDailyLimit("eng-1", 5_000_000L);
-        Agent paused = service.setAgent("eng-1", null, new AgentSettings(Change.keep(), Change.to(true)));
+        Agent paused = service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.keep(), Change.to(true)));
         assertThat(paused.dailyLimitMicros()).isEqualTo(5_000_000L);
         assertThat(paused.id()).isEqualTo(agent.id());
-        Agent unlimited = service.setAgent("eng-1", null, new AgentSettings(Change.to(null), Change.keep()));
+        Agent unlimited = service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.to(null), Change.keep()));
         assertThat(unlimited.dailyLimitMicros()).isNull();
         assertThat(unlimited.paused()).isTrue();
-        assertThat(service.agent("eng-1")).isEqualTo(unlimited);
-        assertThat(service.agent(Long.toString(agent.id()))).isEqualTo(unlimited);
+        assertThat(service.settings().agent(Actor.local(), Ref.parse("eng-1"))).isEqualTo(unlimited);
+        assertThat(service.settings().agent(Actor.local(), Ref.id(agent.id()))).isEqualTo(unlimited);
 
         teamInNewYork(10_000_000L);
-        Team team = service.setTeam(Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
+        Team team = service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.keep(), Change.keep(), Change.keep(),
                 Change.to(Map.of("bugfix", 1L))));
         assertThat(team.zone()).isEqualTo(NEW_YORK);
         assertThat(team.dailyLimitMicros()).isEqualTo(10_000_000L);
         reopen();
-        assertThat(service.team(Team.DEFAULT_NAME)).isEqualTo(team);
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME))).isEqualTo(team);
     }
 }

@@ -39,7 +39,7 @@ class StorageBusyTest {
     Path dir;
 
     private SqliteLedgerStore store;
-    private LedgerService service;
+    private LedgerServices service;
     private Path db;
     private Agent agent;
     private Session session;
@@ -49,11 +49,11 @@ class StorageBusyTest {
         db = dir.resolve("ledger.db");
         MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
         store = SqliteLedgerStore.open(db, BUSY, clock);
-        service = new LedgerService(store, PriceTable.bundled(), clock);
-        service.ensureDefaultTeam();
-        agent = service.setAgent("eng-1", null, new AgentSettings(Change.to(5_000_000L), Change.keep()));
-        session = service.startSession(agent.id(), null, null).session();
-        service.reportUsage(new UsageReport(session.id(), TOKENS, 100_000L, null, "before"));
+        service = new LedgerServices(store, PriceTable.bundled(), clock);
+        service.settings().ensureDefaultTeam();
+        agent = service.settings().setAgent(Actor.local(), "eng-1", null, new AgentSettings(Change.to(5_000_000L), Change.keep()));
+        session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
+        service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 100_000L, null, "before"));
     }
 
     @AfterEach
@@ -63,15 +63,15 @@ class StorageBusyTest {
 
     @Test
     void writesFailClosedWhileAnotherConnectionHoldsTheWriteLockAndReadsStayCorrect() throws Exception {
-        Budget before = service.checkBudget(agent.id(), null, null);
+        Budget before = service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null);
         try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             exec(locker, "BEGIN EXCLUSIVE");
 
-            assertBusy(() -> service.startSession(agent.id(), null, null));
-            assertBusy(() -> service.reportUsage(new UsageReport(session.id(), TOKENS, 50_000L, null, "during")));
-            assertBusy(() -> service.reserve(agent.id(), null, null, 10_000L));
+            assertBusy(() -> service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null));
+            assertBusy(() -> service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 50_000L, null, "during")));
+            assertBusy(() -> service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 10_000L));
             // WAL: the exclusive write lock does not block readers; the answer is the committed state, unchanged
-            assertThat(service.checkBudget(agent.id(), null, null)).isEqualTo(before);
+            assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null)).isEqualTo(before);
 
             exec(locker, "ROLLBACK");
         }
@@ -81,7 +81,7 @@ class StorageBusyTest {
 
     @Test
     void aStoreOpeningWhileAnotherProcessKeepsTheFileExclusivelyFailsClosed() throws Exception {
-        Budget before = service.checkBudget(agent.id(), null, null);
+        Budget before = service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null);
         store.close(); // idle read connections would keep their shared WAL state; start from closed handles
         MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
         try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + db)) {
@@ -99,7 +99,7 @@ class StorageBusyTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUSY.plusSeconds(3));
         } // closing the connection releases the lock
         store = SqliteLedgerStore.open(db, BUSY, clock);
-        service = new LedgerService(store, PriceTable.bundled(), clock);
+        service = new LedgerServices(store, PriceTable.bundled(), clock);
         assertNothingHalfWritten();
         assertRecovers(before);
     }
@@ -125,12 +125,12 @@ class StorageBusyTest {
     }
 
     private void assertRecovers(Budget before) {
-        assertThat(service.checkBudget(agent.id(), null, null)).isEqualTo(before);
-        UsageReceipt receipt = service.reportUsage(new UsageReport(session.id(), TOKENS, 50_000L, null, "during"));
+        assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null)).isEqualTo(before);
+        UsageReceipt receipt = service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 50_000L, null, "during"));
         assertThat(receipt.duplicate()).isFalse();
         assertThat(receipt.budget().dailySpent()).isEqualTo(150_000L);
-        assertThat(service.startSession(agent.id(), null, null).session().isActive()).isTrue();
-        assertThat(service.reserve(agent.id(), null, null, 10_000L).budget().dailyHeld()).isEqualTo(10_000L);
+        assertThat(service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().isActive()).isTrue();
+        assertThat(service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 10_000L).budget().dailyHeld()).isEqualTo(10_000L);
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

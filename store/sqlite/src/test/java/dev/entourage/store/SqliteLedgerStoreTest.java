@@ -1,5 +1,7 @@
 package dev.entourage.store;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -8,7 +10,7 @@ import dev.entourage.ledger.AgentSettings;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.MutableClock;
 import dev.entourage.ledger.NewTask;
 import dev.entourage.ledger.Session;
@@ -65,8 +67,8 @@ class SqliteLedgerStoreTest {
         return SqliteLedgerStore.open(file(), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
     }
 
-    private LedgerService service(SqliteLedgerStore store) {
-        return new LedgerService(store, PriceTable.bundled(), clock);
+    private LedgerServices service(SqliteLedgerStore store) {
+        return new LedgerServices(store, PriceTable.bundled(), clock);
     }
 
     private Connection jdbc() throws SQLException {
@@ -131,14 +133,14 @@ class SqliteLedgerStoreTest {
     }
 
     /** Reports {@code count} reported costs into a new session; returns the costs' sum after checking answers. */
-    private static Callable<Long> reporter(LedgerService service, long agentId, Long taskId, int thread, int count) {
+    private static Callable<Long> reporter(LedgerServices service, long agentId, Long taskId, int thread, int count) {
         return () -> {
-            Session session = service.startSession(agentId, taskId, "claude-sonnet-4-20250514").session();
+            Session session = service.sessions().start(Actor.local(), Ref.id(agentId), taskId, "claude-sonnet-4-20250514").session();
             long sum = 0;
             long lastDaily = -1;
             for (int i = 0; i < count; i++) {
                 long cost = 1_000L + thread * 10L + i % 7;
-                UsageReceipt receipt = service.reportUsage(new UsageReport(session.id(), TOKENS, cost, null, null));
+                UsageReceipt receipt = service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, cost, null, null));
                 sum += cost;
                 assertThat(receipt.duplicate()).isFalse();
                 assertThat(receipt.costMicros()).isEqualTo(cost);
@@ -158,10 +160,10 @@ class SqliteLedgerStoreTest {
         int threads = 16;
         int reports = 200;
         try (SqliteLedgerStore store = open()) {
-            LedgerService service = service(store);
-            service.ensureDefaultTeam();
-            Agent agent = service.setAgent("eng-1", null, AgentSettings.none());
-            Task task = service.createTask(Team.DEFAULT_NAME, new NewTask("Shared", null, null, List.of(), null));
+            LedgerServices service = service(store);
+            service.settings().ensureDefaultTeam();
+            Agent agent = service.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
+            Task task = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("Shared", null, null, List.of(), null));
 
             List<Callable<Long>> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -169,7 +171,7 @@ class SqliteLedgerStoreTest {
             }
             long expected = runTogether(writers).stream().mapToLong(Long::longValue).sum();
 
-            Budget budget = service.checkBudget(agent.id(), task.id(), null);
+            Budget budget = service.budgets().check(Actor.local(), Ref.id(agent.id()), task.id(), null);
             assertThat(budget.dailySpent()).isEqualTo(expected);
             assertThat(budget.teamDailySpent()).isEqualTo(expected);
             assertThat(budget.taskSpent()).isEqualTo(expected);
@@ -185,11 +187,11 @@ class SqliteLedgerStoreTest {
         int threadsPerStore = 4;
         int reports = 100;
         try (SqliteLedgerStore first = open(); SqliteLedgerStore second = open()) {
-            LedgerService one = service(first);
-            LedgerService two = service(second);
-            one.ensureDefaultTeam();
-            Agent agent = one.setAgent("eng-1", null, AgentSettings.none());
-            assertThat(two.agent("eng-1")).as("the second store sees the first one's commits").isEqualTo(agent);
+            LedgerServices one = service(first);
+            LedgerServices two = service(second);
+            one.settings().ensureDefaultTeam();
+            Agent agent = one.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
+            assertThat(two.settings().agent(Actor.local(), Ref.parse("eng-1"))).as("the second store sees the first one's commits").isEqualTo(agent);
 
             List<Callable<Long>> writers = new ArrayList<>();
             for (int t = 0; t < 2 * threadsPerStore; t++) {
@@ -197,9 +199,9 @@ class SqliteLedgerStoreTest {
             }
             long expected = runTogether(writers).stream().mapToLong(Long::longValue).sum();
 
-            assertThat(one.checkBudget(agent.id(), null, null).dailySpent()).isEqualTo(expected);
-            assertThat(two.checkBudget(agent.id(), null, null).dailySpent()).isEqualTo(expected);
-            assertThat(two.checkBudget(agent.id(), null, null).teamDailySpent()).isEqualTo(expected);
+            assertThat(one.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).dailySpent()).isEqualTo(expected);
+            assertThat(two.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).dailySpent()).isEqualTo(expected);
+            assertThat(two.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).teamDailySpent()).isEqualTo(expected);
             assertThat(queryLong("SELECT COUNT(*) FROM usage_events")).isEqualTo(2L * threadsPerStore * reports);
             assertThat(queryLong("SELECT SUM(cost_micros) FROM usage_events")).isEqualTo(expected);
         }
@@ -208,20 +210,20 @@ class SqliteLedgerStoreTest {
     @Test
     void sameEventIdFromTwoStoresIsCountedOnce() throws Exception {
         try (SqliteLedgerStore first = open(); SqliteLedgerStore second = open()) {
-            LedgerService one = service(first);
-            LedgerService two = service(second);
-            one.ensureDefaultTeam();
-            Agent agent = one.setAgent("eng-1", null, AgentSettings.none());
-            Session session = one.startSession(agent.id(), null, null).session();
+            LedgerServices one = service(first);
+            LedgerServices two = service(second);
+            one.settings().ensureDefaultTeam();
+            Agent agent = one.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
+            Session session = one.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
             List<Callable<UsageReceipt>> retries = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                LedgerService service = i % 2 == 0 ? one : two;
-                retries.add(() -> service.reportUsage(new UsageReport(session.id(), TOKENS, 7_000L, null, "evt-x")));
+                LedgerServices service = i % 2 == 0 ? one : two;
+                retries.add(() -> service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 7_000L, null, "evt-x")));
             }
             List<UsageReceipt> receipts = runTogether(retries);
             assertThat(receipts).filteredOn(r -> !r.duplicate()).hasSize(1);
             assertThat(receipts).allSatisfy(r -> assertThat(r.costMicros()).isEqualTo(7_000L));
-            assertThat(one.session(session.id()).totals().costMicros()).isEqualTo(7_000L);
+            assertThat(one.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(7_000L);
             assertThat(queryLong("SELECT COUNT(*) FROM usage_events")).isEqualTo(1L);
         }
     }
@@ -437,8 +439,8 @@ class SqliteLedgerStoreTest {
         try (SqliteLedgerStore store = open()) {
             assertThat(teamNamed(store, "before")).isPresent();
         }
-        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(4L);
-        assertThat(queryLong("SELECT MAX(version) FROM schema_migrations")).isEqualTo(4L);
+        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(5L);
+        assertThat(queryLong("SELECT MAX(version) FROM schema_migrations")).isEqualTo(5L);
         assertThat(queryLong("SELECT MAX(applied_at) FROM schema_migrations")).isEqualTo(NOW.toEpochMilli());
     }
 
@@ -458,7 +460,7 @@ class SqliteLedgerStoreTest {
         } finally {
             stores.forEach(SqliteLedgerStore::close);
         }
-        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(4L);
+        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo(5L);
     }
 
     // ---------------------------------------------------------------- damage

@@ -1,5 +1,7 @@
 package dev.entourage.store;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -7,7 +9,7 @@ import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.AgentSettings;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.MutableClock;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.StorageUnavailableException;
@@ -60,9 +62,9 @@ class StorageFaultRecoveryTest {
         return SqliteLedgerStore.open(path, SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
     }
 
-    private LedgerService service(SqliteLedgerStore store) {
-        LedgerService service = new LedgerService(store, PriceTable.bundled(), clock);
-        service.ensureDefaultTeam();
+    private LedgerServices service(SqliteLedgerStore store) {
+        LedgerServices service = new LedgerServices(store, PriceTable.bundled(), clock);
+        service.settings().ensureDefaultTeam();
         return service;
     }
 
@@ -112,11 +114,11 @@ class StorageFaultRecoveryTest {
     @Test
     void aLedgerWithDamagedPagesIsRefusedWithAWayToRecover() throws Exception {
         try (SqliteLedgerStore store = open(file())) {
-            LedgerService service = service(store);
-            Agent agent = service.setAgent("eng-1", null, AgentSettings.none());
-            Session session = service.startSession(agent.id(), null, MODEL).session();
+            LedgerServices service = service(store);
+            Agent agent = service.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
+            Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, MODEL).session();
             for (int i = 0; i < 300; i++) {
-                service.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null, "event-" + i));
+                service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null, "event-" + i));
             }
         }
         byte[] bytes = Files.readAllBytes(file());
@@ -151,9 +153,9 @@ class StorageFaultRecoveryTest {
     @Test
     void aFullDatabaseFailsClosedWritesNothingHalfwayAndRecoversWhenThereIsRoomAgain() throws Exception {
         try (SqliteLedgerStore store = open(file())) {
-            LedgerService service = service(store);
-            Agent agent = service.setAgent("eng-1", null, AgentSettings.none());
-            Session session = service.startSession(agent.id(), null, MODEL).session();
+            LedgerServices service = service(store);
+            Agent agent = service.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
+            Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, MODEL).session();
             long pages = queryLong(file(), "PRAGMA page_count");
             store.pragmaOnWriter("max_page_count = " + pages);
 
@@ -164,7 +166,7 @@ class StorageFaultRecoveryTest {
             for (int i = 0; i < 5_000 && full == null; i++) {
                 Snapshot before = snapshot(session.id());
                 try {
-                    service.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null, "fill-" + i));
+                    service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null, "fill-" + i));
                     acknowledged += 1_000L;
                 } catch (StorageUnavailableException e) {
                     full = e;
@@ -183,7 +185,7 @@ class StorageFaultRecoveryTest {
             for (int i = 0; i < 5_000 && noSession == null; i++) {
                 Snapshot before = snapshot(session.id());
                 try {
-                    service.startSession(agent.id(), null, MODEL);
+                    service.sessions().start(Actor.local(), Ref.id(agent.id()), null, MODEL);
                 } catch (StorageUnavailableException e) {
                     noSession = e;
                     assertThat(snapshot(session.id())).as("nothing half written").isEqualTo(before);
@@ -194,20 +196,20 @@ class StorageFaultRecoveryTest {
             String failedEvent = "after-full";
             Snapshot stuck = snapshot(session.id());
             StorageUnavailableException again = catchThrowableOfType(StorageUnavailableException.class,
-                    () -> service.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null, failedEvent)));
+                    () -> service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null, failedEvent)));
             assertThat(again).as("still full").isNotNull();
             assertThat(snapshot(session.id())).isEqualTo(stuck);
 
             // Room again: the same store recovers by itself, and the retried event counts once.
             store.pragmaOnWriter("max_page_count = 1073741823");
-            var receipt = service.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null, failedEvent));
+            var receipt = service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null, failedEvent));
             assertThat(receipt.duplicate()).isFalse();
-            assertThat(service.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null, failedEvent))
+            assertThat(service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null, failedEvent))
                     .duplicate()).isTrue();
             acknowledged += 1_000L;
-            assertThat(service.startSession(agent.id(), null, MODEL).session().id()).isPositive();
-            assertThat(service.session(session.id()).totals().costMicros()).isEqualTo(acknowledged);
-            assertThat(service.checkBudget(agent.id(), null, null).dailySpent()).isEqualTo(acknowledged);
+            assertThat(service.sessions().start(Actor.local(), Ref.id(agent.id()), null, MODEL).session().id()).isPositive();
+            assertThat(service.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(acknowledged);
+            assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null).dailySpent()).isEqualTo(acknowledged);
             assertThat(store.integrityCheck()).isEmpty();
         }
     }
@@ -217,9 +219,9 @@ class StorageFaultRecoveryTest {
     @Test
     void integrityCheckAndBackupRunWhileWritersWriteAndTheCopyIsAValidLedger() throws Exception {
         try (SqliteLedgerStore store = open(file())) {
-            LedgerService service = service(store);
-            Agent agent = service.setAgent("eng-1", null, AgentSettings.none());
-            Session session = service.startSession(agent.id(), null, MODEL).session();
+            LedgerServices service = service(store);
+            Agent agent = service.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
+            Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, MODEL).session();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong written = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -229,7 +231,7 @@ class StorageFaultRecoveryTest {
                     int thread = t;
                     writers.add(pool.submit(() -> {
                         for (int i = 0; !stop.get(); i++) {
-                            service.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null,
+                            service.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null,
                                     "w" + thread + "-" + i));
                             written.incrementAndGet();
                         }
@@ -262,9 +264,9 @@ class StorageFaultRecoveryTest {
                     assertThat(restored.facts().usageEvents()).isEqualTo(copied);
                     assertThat(restored.facts().schemaVersion())
                             .isEqualTo(queryLong(file(), "SELECT MAX(version) FROM schema_migrations"));
-                    LedgerService onCopy = new LedgerService(restored, PriceTable.bundled(), clock);
-                    assertThat(onCopy.team(Team.DEFAULT_NAME).name()).isEqualTo(Team.DEFAULT_NAME);
-                    onCopy.reportUsage(new UsageReport(session.id(), TOKENS, 1_000L, null, "on-the-copy"));
+                    LedgerServices onCopy = new LedgerServices(restored, PriceTable.bundled(), clock);
+                    assertThat(onCopy.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).name()).isEqualTo(Team.DEFAULT_NAME);
+                    onCopy.usage().report(Actor.local(), new UsageReport(session.id(), TOKENS, 1_000L, null, "on-the-copy"));
                 }
             } finally {
                 stop.set(true);

@@ -1,5 +1,7 @@
 package dev.entourage.ledger.access;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -9,7 +11,7 @@ import dev.entourage.ledger.Change;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerReader;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.LedgerStore;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.MutableClock;
@@ -46,7 +48,7 @@ class AccessServiceTest {
     private MutableClock clock;
     private SqliteLedgerStore sqlite;
     private CountingStore store;
-    private LedgerService ledger;
+    private LedgerServices ledger;
     private AccessService access;
     private Team defaultTeam;
 
@@ -54,7 +56,7 @@ class AccessServiceTest {
     void open() {
         clock = new MutableClock(START);
         openStore();
-        defaultTeam = ledger.ensureDefaultTeam();
+        defaultTeam = ledger.settings().ensureDefaultTeam();
     }
 
     @AfterEach
@@ -67,7 +69,7 @@ class AccessServiceTest {
     private void openStore() {
         sqlite = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
         store = new CountingStore(sqlite);
-        ledger = new LedgerService(sqlite, PriceTable.bundled(), clock);
+        ledger = new LedgerServices(sqlite, PriceTable.bundled(), clock);
         access = new AccessService(store, clock);
     }
 
@@ -78,7 +80,7 @@ class AccessServiceTest {
     }
 
     private Team team(String name) {
-        return ledger.setTeam(name, new TeamSettings(Change.keep(), Change.keep(), Change.keep(), Change.keep()));
+        return ledger.settings().setTeam(Actor.local(), name, new TeamSettings(Change.keep(), Change.keep(), Change.keep(), Change.keep()));
     }
 
     private static LedgerException refused(Runnable call) {
@@ -242,7 +244,7 @@ class AccessServiceTest {
         Team platform = team("platform");
         IssuedKey key = access.createKey("platform", Role.AGENT, "eng-1", "eng-1's sidecar");
 
-        Agent agent = ledger.agent("eng-1");
+        Agent agent = ledger.settings().agent(Actor.local(), Ref.parse("eng-1"));
         assertThat(agent.teamId()).isEqualTo(platform.id());
         assertThat(key.key().agentId()).isEqualTo(agent.id());
         assertThat(key.key().role()).isEqualTo(Role.AGENT);
@@ -256,7 +258,7 @@ class AccessServiceTest {
     @Test
     void anAgentKeyForAnAgentOfAnotherTeamIsRefused() {
         team("platform");
-        ledger.setAgent("eng-1", "platform", new AgentSettings(Change.keep(), Change.keep()));
+        ledger.settings().setAgent(Actor.local(), "eng-1", Ref.parse("platform"), new AgentSettings(Change.keep(), Change.keep()));
 
         LedgerException e = refused(() -> access.createKey("default", Role.AGENT, "eng-1", null));
 
@@ -283,7 +285,7 @@ class AccessServiceTest {
         assertThat(longLabel.details()).containsEntry("field", "name");
         assertThat(noTeam.code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(access.keys(defaultTeam.id())).isEmpty();
-        assertThat(catchThrowableOfType(LedgerException.class, () -> ledger.agent("eng-1")).code())
+        assertThat(catchThrowableOfType(LedgerException.class, () -> ledger.settings().agent(Actor.local(), Ref.parse("eng-1"))).code())
                 .as("no agent was created").isEqualTo(ErrorCode.NOT_FOUND);
     }
 
@@ -364,7 +366,7 @@ class AccessServiceTest {
     void loginAnswersThePrincipalOnlyForTheRightPassword() {
         team("platform");
         access.addUser("alice@example.com", Role.VIEWER, "platform", password());
-        long platformId = ledger.team("platform").id();
+        long platformId = ledger.settings().team(Actor.local(), Ref.parse("platform")).id();
 
         char[] right = password();
         assertThat(access.login("Alice@Example.com", right))

@@ -1,0 +1,111 @@
+package dev.entourage.ledger;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a team spent: cost reports, spend series, tasks with their spend, the dashboard; read transactions only. */
+public final class ReportService {
+    /** The longest range a cost report covers. */
+    public static final int MAX_REPORT_DAYS = 366;
+    private final LedgerContext ctx;
+
+    ReportService(LedgerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * What a team spent from {@code since} to {@code until}, dates in the team's zone, both included.
+     *
+     * @param since null for today; {@code until} null for today (or {@code since} if that is later)
+     * @throws LedgerException {@code invalid_request} when {@code until} is before {@code since} or the range is
+     *                         longer than {@value #MAX_REPORT_DAYS} days
+     */
+    public CostReport costs(Actor actor, Ref teamRef, LocalDate since, LocalDate until) {
+        actor.mayReadTeam();
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, teamRef);
+            Instant now = ctx.clock.instant();
+            LocalDate today = LocalDate.ofInstant(now, team.zone());
+            LocalDate from = since != null ? since : until != null && until.isBefore(today) ? until : today;
+            LocalDate to = until != null ? until : from.isAfter(today) ? from : today;
+            if (to.isBefore(from)) {
+                throw LedgerException.invalid("until", "must not be before since");
+            }
+            if (ChronoUnit.DAYS.between(from, to) >= MAX_REPORT_DAYS) {
+                throw LedgerException.invalid("since", "the range must be at most " + MAX_REPORT_DAYS + " days");
+            }
+            Instant start = from.atStartOfDay(team.zone()).toInstant();
+            Instant end = to.plusDays(1).atStartOfDay(team.zone()).toInstant();
+            return CostReports.build(team.id(), from, to, r.usageBetween(team.id(), start, end),
+                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id), now,
+                    team.zone(), r.usageSlots(team.id(), start, end));
+        });
+    }
+
+    /** A team's spend over {@code range} in buckets, one series per agent or model. */
+    public SpendSeries spend(Actor actor, Ref teamRef, SpendSeries.Range range, SpendSeries.Split by) {
+        actor.mayReadTeam();
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(by, "by");
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, teamRef);
+            Instant now = ctx.clock.instant();
+            List<ZonedDateTime> starts = SpendSeries.bucketStarts(range, team.zone(), now);
+            List<UsageSlot> slots = r.usageSlots(team.id(), starts.get(0).toInstant(),
+                    SpendSeries.end(range, team.zone(), now));
+            return SpendSeries.build(range, by, team.zone(), now, slots);
+        });
+    }
+
+    /** A team's tasks with their spend, newest first. */
+    public List<TaskSpend> tasks(Actor actor, Ref teamRef) {
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, teamRef);
+            return r.tasks(team.id()).stream().map(task -> taskSpend(r, team, task)).toList();
+        });
+    }
+
+    /** One task with its spend. */
+    public TaskSpend task(Actor actor, long taskId) {
+        return ctx.store.read(r -> {
+            Task task = LedgerContext.task(r, actor, taskId);
+            return taskSpend(r, LedgerContext.team(r, task.teamId()), task);
+        });
+    }
+
+    private static TaskSpend taskSpend(LedgerReader r, Team team, Task task) {
+        Long limit = task.budgetMicros() != null ? task.budgetMicros() : team.taskTypeBudget(task.taskType()).orElse(null);
+        return new TaskSpend(task, limit, r.spent(SpendKey.task(task.id())));
+    }
+
+    /**
+     * What the dashboard shows of a team, in one read transaction: today's spend against the limit, every agent with
+     * its spend today, active and recent sessions, the newest tasks and alerts.
+     */
+    public DashboardView dashboard(Actor actor, Ref teamRef) {
+        actor.mayReadTeam();
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, teamRef);
+            Instant now = ctx.clock.instant();
+            BudgetDay day = BudgetDay.of(now, team.zone());
+            List<Session> active = r.teamSessions(team.id(), true, SessionQuery.MAX_LIMIT);
+            Map<Long, Integer> open = new HashMap<>();
+            active.forEach(s -> open.merge(s.agentId(), 1, Integer::sum));
+            List<DashboardView.AgentDay> agents = r.agents(team.id()).stream()
+                    .map(a -> new DashboardView.AgentDay(a, r.spent(SpendKey.agentDay(a.id(), day.date())),
+                            open.getOrDefault(a.id(), 0)))
+                    .toList();
+            List<TaskSpend> tasks = r.tasks(team.id()).stream().limit(DashboardView.TASKS)
+                    .map(task -> taskSpend(r, team, task)).toList();
+            return new DashboardView(team, now, day, r.spent(SpendKey.teamDay(team.id(), day.date())), agents, active,
+                    r.teamSessions(team.id(), false, DashboardView.RECENT_SESSIONS), tasks,
+                    r.alerts(team.id(), DashboardView.ALERTS));
+        });
+    }
+}

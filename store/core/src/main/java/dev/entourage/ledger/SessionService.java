@@ -1,0 +1,112 @@
+package dev.entourage.ledger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sessions: start (refused when over budget), end, kill, and reads. */
+public final class SessionService {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+    private final LedgerContext ctx;
+
+    SessionService(LedgerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Opens a session for the agent, unless the agent is over budget on any scope that would apply (its day, week
+     * and month, the task, the team's) or paused. The check and the insert are one write transaction.
+     *
+     * @param taskId null for work on no task
+     * @param model  null when unknown; usage without {@code cost_usd} is then priced as an unknown model
+     * @throws BudgetExceededException when a scope trips; carries the budget
+     * @throws LedgerException         {@code not_found} for an agent or task the actor cannot see
+     */
+    public SessionStart start(Actor actor, Ref agentRef, Long taskId, String model) {
+        actor.mayWrite();
+        String modelId = Text.optional("model", model, 200);
+        SessionStart started = ctx.store.write(w -> {
+            Instant now = ctx.clock.instant();
+            Agent agent = LedgerContext.agent(w, actor, agentRef);
+            Team team = LedgerContext.team(w, agent.teamId());
+            Task task = taskId == null ? null : LedgerContext.task(w, actor, taskId);
+            if (task != null && task.teamId() != agent.teamId()) {
+                throw LedgerException.invalid("task_id", "task " + taskId + " belongs to another team");
+            }
+            w.expireHolds(team.id(), now);
+            Budget budget = BudgetRules.evaluate(w, new Subjects(team, agent, task, null), now);
+            if (budget.overBudget()) {
+                throw new BudgetExceededException(BudgetRules.explain(agent.name(), budget), budget);
+            }
+            return new SessionStart(w.insertSession(agent, taskId, modelId, now), budget);
+        });
+        ctx.events.publish(new LedgerEvent.SessionChanged(started.session()));
+        return started;
+    }
+
+    /**
+     * Ends a session; ending an ended or killed session changes nothing and returns it as it is. The session keeps
+     * the reason it was stopped for, if it was.
+     */
+    public Session end(Actor actor, long sessionId) {
+        actor.mayWrite();
+        Instant asked = ctx.clock.instant();
+        Session ended = ctx.store.write(w -> {
+            Session session = LedgerContext.session(w, actor, sessionId);
+            if (!session.isActive()) {
+                return session;
+            }
+            w.endSession(sessionId, SessionStatus.ENDED, ctx.clock.instant(), null, null);
+            return LedgerContext.session(w, actor, sessionId);
+        });
+        publishClosed(ended, asked);
+        return ended;
+    }
+
+    /**
+     * Kills a session: from now on every answer for it says stop ({@code killed}); usage reported after the kill is
+     * still recorded. Killing an ended or killed session changes nothing.
+     *
+     * @param reason what the person wrote, kept on the session as {@code stop_detail}; may be null
+     * @throws LedgerException {@code forbidden} for an actor that is not an admin
+     */
+    public Session kill(Actor actor, long sessionId, String reason) {
+        actor.mayAdminister();
+        String why = Text.optional("reason", reason, 500);
+        Instant asked = ctx.clock.instant();
+        Session killed = ctx.store.write(w -> {
+            Session session = LedgerContext.session(w, actor, sessionId);
+            if (!session.isActive()) {
+                return session;
+            }
+            w.endSession(sessionId, SessionStatus.KILLED, ctx.clock.instant(), Scope.KILLED.wireName(), why);
+            LOG.info("Session {} of {} killed{}", sessionId, session.agentName(), why == null ? "" : ": " + why);
+            return LedgerContext.session(w, actor, sessionId);
+        });
+        publishClosed(killed, asked);
+        return killed;
+    }
+
+    public Session get(Actor actor, long sessionId) {
+        return ctx.store.read(r -> LedgerContext.session(r, actor, sessionId));
+    }
+
+    /** An agent's sessions, newest first. */
+    public List<Session> list(Actor actor, Ref agentRef, SessionQuery query) {
+        return ctx.store.read(r -> r.sessions(LedgerContext.agent(r, actor, agentRef).id(), query));
+    }
+
+    /** Publishes a session this call closed (not one closed before it was asked). */
+    private void publishClosed(Session session, Instant asked) {
+        if (session.isActive() || session.endedAt() == null
+                || session.endedAt().isBefore(asked.truncatedTo(ChronoUnit.MILLIS))) {
+            return;
+        }
+        ctx.events.publish(new LedgerEvent.SessionChanged(session));
+        if (session.status() == SessionStatus.KILLED) {
+            ctx.events.publish(new LedgerEvent.SessionKilled(session, session.stopDetail()));
+        }
+    }
+}

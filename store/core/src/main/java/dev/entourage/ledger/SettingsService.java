@@ -1,0 +1,179 @@
+package dev.entourage.ledger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Teams, agents and tasks, and the limits they carry. Every change needs an actor that may administer (an admin of
+ * the team, or the local owner); the checks of the values live in {@link SettingsChecks}.
+ */
+public final class SettingsService {
+    private final LedgerContext ctx;
+
+    SettingsService(LedgerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Creates the {@code default} team if it does not exist yet; returns it. One write transaction at most. */
+    public Team ensureDefaultTeam() {
+        return ctx.store.read(r -> r.teamByName(Team.DEFAULT_NAME)).orElseGet(() -> ctx.store.write(w ->
+                w.teamByName(Team.DEFAULT_NAME)
+                        .orElseGet(() -> w.insertTeam(Team.DEFAULT_NAME, ctx.clock.instant()))));
+    }
+
+    public Team team(Actor actor, Ref ref) {
+        return ctx.store.read(r -> LedgerContext.team(r, actor, ref));
+    }
+
+    /** The teams the actor sees. */
+    public List<Team> teams(Actor actor) {
+        return ctx.store.read(r -> r.teams().stream().filter(t -> actor.sees(t.id())).toList());
+    }
+
+    /**
+     * Creates the team if it is new (the local owner only), then applies {@code settings}, in one write transaction.
+     *
+     * @throws LedgerException {@code invalid_request} for a bad name or a bad value, naming its field
+     */
+    public Team setTeam(Actor actor, String name, TeamSettings settings) {
+        actor.mayAdminister();
+        String teamName = Text.name("team", name);
+        return save(actor, settings, w -> w.teamByName(teamName).filter(t -> actor.sees(t.id())).orElseGet(() -> {
+            if (!(actor instanceof Actor.Local)) {
+                throw LedgerException.notFound("team", "team " + Ref.name(teamName).describe() + " does not exist");
+            }
+            return w.insertTeam(teamName, ctx.clock.instant());
+        }));
+    }
+
+    /**
+     * Changes an existing team's settings (a PATCH).
+     *
+     * @throws LedgerException {@code not_found} when the team does not exist or is not the actor's
+     */
+    public Team updateTeam(Actor actor, Ref ref, TeamSettings settings) {
+        actor.mayAdminister();
+        return save(actor, settings, w -> LedgerContext.team(w, actor, ref));
+    }
+
+    private Team save(Actor actor, TeamSettings settings, java.util.function.Function<LedgerWriter, Team> find) {
+        SettingsChecks.Checked checked = SettingsChecks.team(settings);
+        Team saved = ctx.store.write(w -> {
+            Team changed = settings.applyTo(find.apply(w), checked.thresholds(), checked.webhook());
+            w.updateTeam(changed);
+            return changed;
+        });
+        if (settings.paused().present()) {
+            ctx.events.publish(new LedgerEvent.TeamPaused(saved.id(), saved.paused()));
+        }
+        return saved;
+    }
+
+    /**
+     * The agent called {@code name}, created in team {@code team} (else the default team) if it does not exist yet.
+     *
+     * @throws LedgerException {@code not_found} when the team does not exist or is not the actor's
+     */
+    public Agent ensureAgent(Actor actor, String name, Ref team) {
+        String agentName = Text.name("agent", name);
+        Ref teamRef = team == null ? Ref.name(Team.DEFAULT_NAME) : team;
+        return ctx.store.read(r -> r.agentByName(agentName)).filter(actor::actsFor)
+                .orElseGet(() -> ctx.store.write(w -> existing(w, actor, agentName).orElseGet(() ->
+                        w.insertAgent(agentName, LedgerContext.team(w, actor, teamRef).id(), ctx.clock.instant()))));
+    }
+
+    /** The agent called {@code name} if it exists, as {@code actor} may see it (another team's is not found). */
+    private static java.util.Optional<Agent> existing(LedgerReader r, Actor actor, String name) {
+        return r.agentByName(name).map(a -> LedgerContext.agent(r, actor, Ref.name(name)));
+    }
+
+    /**
+     * Creates the agent if it is new (in {@code team}, else the default team), moves it when {@code team} names
+     * another team, and applies {@code settings}; one write transaction.
+     */
+    public Agent setAgent(Actor actor, String name, Ref team, AgentSettings settings) {
+        actor.mayAdminister();
+        String agentName = Text.name("agent", name);
+        SettingsChecks.agent(settings);
+        Agent saved = ctx.store.write(w -> {
+            Team target = LedgerContext.team(w, actor, team == null ? Ref.name(Team.DEFAULT_NAME) : team);
+            Agent agent = existing(w, actor, agentName)
+                    .orElseGet(() -> w.insertAgent(agentName, target.id(), ctx.clock.instant()));
+            Agent changed = settings.applyTo(agent, team == null ? agent.teamId() : target.id());
+            w.updateAgent(changed);
+            return changed;
+        });
+        publishPause(settings, saved);
+        return saved;
+    }
+
+    /**
+     * Changes an existing agent's settings (a PATCH).
+     *
+     * @throws LedgerException {@code not_found} when the agent does not exist or is another team's
+     */
+    public Agent updateAgent(Actor actor, Ref ref, AgentSettings settings) {
+        actor.mayAdminister();
+        SettingsChecks.agent(settings);
+        Agent saved = ctx.store.write(w -> {
+            Agent agent = LedgerContext.agent(w, actor, ref);
+            Agent changed = settings.applyTo(agent, agent.teamId());
+            w.updateAgent(changed);
+            return changed;
+        });
+        publishPause(settings, saved);
+        return saved;
+    }
+
+    private void publishPause(AgentSettings settings, Agent saved) {
+        if (settings.paused().present()) {
+            ctx.events.publish(new LedgerEvent.AgentPaused(saved.teamId(), saved.id(), saved.paused()));
+        }
+    }
+
+    /** The agent with this id or name. */
+    public Agent agent(Actor actor, Ref ref) {
+        return ctx.store.read(r -> LedgerContext.agent(r, actor, ref));
+    }
+
+    /**
+     * Creates an agent in a team.
+     *
+     * @throws LedgerException {@code conflict} when an agent of that name exists
+     */
+    public Agent createAgent(Actor actor, Ref team, String name, AgentSettings settings) {
+        actor.mayAdminister();
+        String agentName = Text.name("name", name);
+        SettingsChecks.agent(settings);
+        return ctx.store.write(w -> {
+            Team target = LedgerContext.team(w, actor, team);
+            if (w.agentByName(agentName).isPresent()) {
+                throw new LedgerException(ErrorCode.CONFLICT, "name: an agent called '" + agentName + "' exists",
+                        Map.of("field", "name"), null);
+            }
+            Agent agent = w.insertAgent(agentName, target.id(), ctx.clock.instant());
+            Agent limited = settings.applyTo(agent, target.id());
+            w.updateAgent(limited);
+            return limited;
+        });
+    }
+
+    /**
+     * Creates a task in a team. Its cap is {@code budget_usd} if given, else its {@code budget:} tag.
+     *
+     * @throws LedgerException {@code invalid_request} on {@code tags} for a malformed budget tag
+     */
+    public Task createTask(Actor actor, Ref team, NewTask task) {
+        actor.mayAdminister();
+        Objects.requireNonNull(task, "task");
+        Long tagCap = BudgetTags.cap(task.tags()).orElse(null);
+        Long cap = task.budgetMicros() != null ? task.budgetMicros() : tagCap;
+        return ctx.store.write(w -> w.insertTask(LedgerContext.team(w, actor, team).id(), task, cap,
+                ctx.clock.instant()));
+    }
+
+    public Task task(Actor actor, long id) {
+        return ctx.store.read(r -> LedgerContext.task(r, actor, id));
+    }
+}
