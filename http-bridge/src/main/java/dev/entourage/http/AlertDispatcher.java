@@ -3,7 +3,9 @@ package dev.entourage.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.ledger.Alert;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.Actor;
+import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Team;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +61,7 @@ public final class AlertDispatcher implements AutoCloseable {
         }
     }
 
-    private final LedgerService ledger;
+    private final LedgerServices ledger;
     private final LedgerJson json;
     private final Backoff backoff;
     private final Duration pollEvery;
@@ -70,7 +72,7 @@ public final class AlertDispatcher implements AutoCloseable {
      * @param backoff   the retry schedule ({@link Backoff#DEFAULT} in production; fast in tests)
      * @param pollEvery how often to look for alerts due
      */
-    public AlertDispatcher(LedgerService ledger, Backoff backoff, Duration pollEvery) {
+    public AlertDispatcher(LedgerServices ledger, Backoff backoff, Duration pollEvery) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.json = new LedgerJson(ledger.clock());
         this.backoff = Objects.requireNonNull(backoff, "backoff");
@@ -80,7 +82,7 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     /** A dispatcher with the default backoff, polling every second, started. */
-    public static AlertDispatcher start(LedgerService ledger) {
+    public static AlertDispatcher start(LedgerServices ledger) {
         AlertDispatcher dispatcher = new AlertDispatcher(ledger, Backoff.DEFAULT, Duration.ofSeconds(1));
         dispatcher.start();
         return dispatcher;
@@ -110,12 +112,12 @@ public final class AlertDispatcher implements AutoCloseable {
     /** One round: tries every alert due now once; returns how many were delivered. */
     public int deliverDue() {
         int delivered = 0;
-        List<Alert> due = ledger.dueAlerts(backoff.maxAttempts(), BATCH);
+        List<Alert> due = ledger.alerts().due(backoff.maxAttempts(), BATCH);
         for (Alert alert : due) {
             if (Thread.currentThread().isInterrupted()) {
                 break;
             }
-            if (ledger.claimAlert(alert.id(), LEASE) && deliver(alert)) {
+            if (ledger.alerts().claim(alert.id(), LEASE) && deliver(alert)) {
                 delivered++;
             }
         }
@@ -123,11 +125,11 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     private boolean deliver(Alert alert) {
-        Team team = ledger.team(Long.toString(alert.teamId()));
+        Team team = ledger.settings().team(Actor.local(), Ref.id(alert.teamId()));
         String url = team.alertWebhookUrl();
         if (url == null) {
             // the URL was removed since: leave it undelivered and due again later
-            ledger.recordAlertAttempt(alert.id(), "no alert_webhook_url", backoff.max());
+            ledger.alerts().recordAttempt(alert.id(), "no alert_webhook_url", backoff.max());
             return false;
         }
         String error;
@@ -140,7 +142,7 @@ public final class AlertDispatcher implements AutoCloseable {
             HttpResponse<String> response = client.send(request,
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() / 100 == 2) {
-                ledger.recordAlertAttempt(alert.id(), null, Duration.ZERO);
+                ledger.alerts().recordAttempt(alert.id(), null, Duration.ZERO);
                 LOG.info("Alert {} delivered to the webhook of team {}", alert.id(), alert.teamName());
                 return true;
             }
@@ -153,7 +155,7 @@ public final class AlertDispatcher implements AutoCloseable {
         }
         int attempts = alert.attempts() + 1;
         Duration wait = backoff.after(attempts);
-        ledger.recordAlertAttempt(alert.id(), error.length() > 500 ? error.substring(0, 500) : error, wait);
+        ledger.alerts().recordAttempt(alert.id(), error.length() > 500 ? error.substring(0, 500) : error, wait);
         if (attempts >= backoff.maxAttempts()) {
             LOG.warn("Alert {} not delivered after {} attempts ({}); giving up: {}", alert.id(), attempts, error,
                     alert.text());

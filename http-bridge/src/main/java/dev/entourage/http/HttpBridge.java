@@ -1,7 +1,7 @@
 package dev.entourage.http;
 
 import dev.entourage.http.json.LedgerJson;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.access.AccessService;
 import dev.entourage.ledger.access.Principal;
 import dev.entourage.ledger.access.Role;
@@ -77,7 +77,7 @@ public final class HttpBridge implements AutoCloseable {
      * @throws IllegalArgumentException for a path spec that collides with the bridge's own
      * @throws IllegalStateException    when the address cannot be bound
      */
-    public static HttpBridge start(BridgeConfig config, LedgerService ledger, AccessService access,
+    public static HttpBridge start(BridgeConfig config, LedgerServices ledger, AccessService access,
                                    Map<String, HttpServlet> extraServlets) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(ledger, "ledger");
@@ -89,7 +89,7 @@ public final class HttpBridge implements AutoCloseable {
         LedgerJson json = new LedgerJson(clock);
         Errors errors = new Errors(json);
         Principal everyone = config.noAuth()
-                ? new Principal(Role.ADMIN, ledger.ensureDefaultTeam().id(), null, "local")
+                ? new Principal(Role.ADMIN, ledger.settings().ensureDefaultTeam().id(), null, "local")
                 : null;
         Tokens tokens = new Tokens(access, clock);
         Authenticator authenticator = new Authenticator(access, tokens, everyone);

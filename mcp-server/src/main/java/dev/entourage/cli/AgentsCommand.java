@@ -2,6 +2,8 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.AgentSettings;
 import java.time.Clock;
@@ -33,6 +35,14 @@ final class AgentsCommand {
                 description = "The agent's daily cap in dollars; 'none' removes it.")
         String dailyLimit;
 
+        @Option(names = "--weekly-limit", paramLabel = "USD|none",
+                description = "The agent's cap per ISO week (Monday to Sunday in its team's zone); 'none' removes it.")
+        String weeklyLimit;
+
+        @Option(names = "--monthly-limit", paramLabel = "USD|none",
+                description = "The agent's cap per calendar month (in its team's zone); 'none' removes it.")
+        String monthlyLimit;
+
         @Option(names = "--paused", paramLabel = "true|false", arity = "1",
                 description = "Pause (true) or resume (false) the agent.")
         Boolean paused;
@@ -42,15 +52,20 @@ final class AgentsCommand {
 
         @Override
         public Integer call() {
-            AgentSettings settings = new AgentSettings(Limits.limit("--daily-limit", dailyLimit), Limits.flag(paused));
+            AgentSettings settings = new AgentSettings(Limits.limit("--daily-limit", dailyLimit), Limits.flag(paused))
+                    .withWindows(Limits.limit("--weekly-limit", weeklyLimit),
+                            Limits.limit("--monthly-limit", monthlyLimit));
             try (Ledger ledger = store.open()) {
-                Agent agent = ledger.service().setAgent(name, team, settings);
+                Agent agent = ledger.services().settings().setAgent(Actor.local(), name,
+                        team == null ? null : Ref.parse(team), settings);
                 if (json) {
                     Output.json(new LedgerJson(Clock.systemUTC()).agent(agent));
                 } else {
-                    Output.table(List.of("id", "agent", "team id", "daily limit", "paused"),
+                    Output.table(List.of("id", "agent", "team id", "daily limit", "weekly limit", "monthly limit",
+                                    "paused"),
                             List.of(List.of(Long.toString(agent.id()), agent.name(), Long.toString(agent.teamId()),
-                                    Output.dollars(agent.dailyLimitMicros()), Boolean.toString(agent.paused()))));
+                                    Output.dollars(agent.dailyLimitMicros()), Output.dollars(agent.weeklyLimitMicros()),
+                                    Output.dollars(agent.monthlyLimitMicros()), Boolean.toString(agent.paused()))));
                 }
             }
             return 0;

@@ -29,16 +29,16 @@ final class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Ledger ledger = store.open()) {
-            long size = ledger.backup(target);
+            long size = ledger.admin().backup(target);
             Path copy = target.toAbsolutePath().normalize();
             if (json) {
                 ObjectNode node = Json.mapper().createObjectNode();
-                node.put("database", ledger.file().toAbsolutePath().toString());
+                node.put("database", ledger.admin().location());
                 node.put("backup", copy.toString());
                 node.put("size_bytes", size);
                 Output.json(node);
             } else {
-                Output.out().println("Backed up " + ledger.file().toAbsolutePath() + " to " + copy + " (" + size
+                Output.out().println("Backed up " + ledger.admin().location() + " to " + copy + " (" + size
                         + " bytes).");
             }
         }

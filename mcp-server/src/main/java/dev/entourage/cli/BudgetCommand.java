@@ -2,6 +2,8 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.Violation;
@@ -33,8 +35,7 @@ final class BudgetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Ledger ledger = store.open()) {
-            Agent found = ledger.service().agent(agent);
-            Budget budget = ledger.service().checkBudget(found.id(), task, null);
+            Budget budget = ledger.services().budgets().check(Actor.local(), Ref.parse(agent), task, null);
             if (format == Format.json) {
                 Output.json(new LedgerJson(Clock.systemUTC()).budget(budget));
                 return 0;

@@ -2,6 +2,8 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Team;
@@ -62,8 +64,7 @@ final class CostsCommand implements Callable<Integer> {
         LocalDate from = date("--since", since);
         LocalDate to = date("--until", until);
         try (Ledger ledger = store.open()) {
-            Team found = ledger.service().team(team);
-            CostReport report = ledger.service().costs(Long.toString(found.id()), from, to);
+            CostReport report = ledger.services().reports().costs(Actor.local(), Ref.parse(team), from, to);
             print(found, report);
         }
         return 0;

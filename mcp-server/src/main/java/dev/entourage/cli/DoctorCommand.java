@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.Json;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.entourage.ledger.spi.StoreFacts;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,21 +27,19 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = Ledger.databaseFile(store.db);
-        if (!Files.exists(file)) {
-            System.err.println("entourage: there is no ledger at " + file.toAbsolutePath()
-                    + "; run `entourage init` to create one.");
+        if (!Ledger.exists(store.db)) {
+            System.err.println("entourage: there is no ledger at " + store.db + "; run `entourage init` to create one.");
             return EntourageCommand.FAILURE;
         }
         try (Ledger ledger = store.open()) {
-            List<String> problems = ledger.integrityCheck();
-            SqliteLedgerStore.Facts facts = ledger.facts();
+            List<String> problems = ledger.admin().integrityCheck();
+            StoreFacts facts = ledger.admin().facts();
             if (json) {
                 ObjectNode node = Json.mapper().createObjectNode();
                 node.put("ok", problems.isEmpty());
                 ArrayNode list = node.putArray("problems");
                 problems.forEach(list::add);
-                node.put("database", facts.file().toAbsolutePath().toString());
+                node.put("database", facts.location());
                 node.put("size_bytes", facts.sizeBytes());
                 node.put("wal_bytes", facts.walBytes());
                 node.put("schema_version", facts.schemaVersion());
@@ -60,7 +56,7 @@ final class DoctorCommand implements Callable<Integer> {
                     Output.out().println("Stop the sidecars and the server, then restore a backup or move the "
                             + "file aside to start afresh.");
                 }
-                Output.out().println("database:       " + facts.file().toAbsolutePath());
+                Output.out().println("database:       " + facts.location());
                 Output.out().println("size:           " + facts.sizeBytes() + " bytes (+ " + facts.walBytes()
                         + " bytes of WAL)");
                 Output.out().println("schema version: " + facts.schemaVersion());

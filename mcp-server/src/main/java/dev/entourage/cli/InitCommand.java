@@ -3,6 +3,8 @@ package dev.entourage.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.Json;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.access.IssuedKey;
 import java.io.IOException;
@@ -40,11 +42,11 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean existed = Files.exists(Ledger.databaseFile(store.db));
+        boolean existed = Ledger.exists(store.db);
         try (Ledger ledger = store.open()) {
-            Team team = ledger.service().team(Team.DEFAULT_NAME);
+            Team team = ledger.services().settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME));
             Optional<IssuedKey> adminKey = ledger.access().firstAdminKey();
-            Path database = ledger.file().toAbsolutePath();
+            Path database = Path.of(ledger.admin().location());
             Path keyFile = database.resolveSibling(ADMIN_KEY_FILE);
             String saveProblem = null;
             if (adminKey.isPresent()) {

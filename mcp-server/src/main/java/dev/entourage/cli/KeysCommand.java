@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.Json;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.access.ApiKey;
 import dev.entourage.ledger.access.IssuedKey;
@@ -95,13 +97,13 @@ final class KeysCommand {
         @Override
         public Integer call() {
             try (Ledger ledger = store.open()) {
-                Team found = ledger.service().team(team);
+                Team found = ledger.services().settings().team(Actor.local(), Ref.parse(team));
                 List<ApiKey> keys = ledger.access().keys(found.id());
                 Map<Long, String> agents = new HashMap<>();
                 for (ApiKey key : keys) {
                     if (key.agentId() != null) {
                         agents.computeIfAbsent(key.agentId(),
-                                id -> ledger.service().agent(Long.toString(id)).name());
+                                id -> ledger.services().settings().agent(Actor.local(), Ref.id(id)).name());
                     }
                 }
                 print(found, keys, agents);
@@ -163,7 +165,7 @@ final class KeysCommand {
         @Override
         public Integer call() {
             try (Ledger ledger = store.open()) {
-                Team found = ledger.service().team(team);
+                Team found = ledger.services().settings().team(Actor.local(), Ref.parse(team));
                 ApiKey key = ledger.access().revokeKey(id, found.id());
                 if (json) {
                     ObjectNode node = Json.mapper().createObjectNode();

@@ -2,6 +2,7 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Session;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ final class KillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Ledger ledger = store.open()) {
-            Session killed = ledger.service().killSession(session, reason);
+            Session killed = ledger.services().sessions().kill(Actor.local(), session, reason);
             if (json) {
                 Output.json(new LedgerJson(Clock.systemUTC()).session(killed));
             } else {

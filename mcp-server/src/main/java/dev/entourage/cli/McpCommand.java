@@ -1,6 +1,8 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Team;
 import dev.entourage.mcp.Caller;
@@ -43,16 +45,16 @@ final class McpCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         System.setOut(System.err);
         try (Ledger ledger = store.open()) {
-            Agent bound = ledger.service().ensureAgent(agent, team);
-            Team agentTeam = ledger.service().team(Long.toString(bound.teamId()));
+            Agent bound = ledger.services().settings().ensureAgent(Actor.local(), agent, Ref.parse(team));
+            Team agentTeam = ledger.services().settings().team(Actor.local(), Ref.id(bound.teamId()));
             if (!agentTeam.name().equals(team)) {
                 LoggerFactory.getLogger(McpCommand.class).warn("Agent {} belongs to team {}, not {}; using {}",
                         bound.name(), agentTeam.name(), team, agentTeam.name());
             }
             if (task != null) {
-                ledger.service().task(task);
+                ledger.services().settings().task(Actor.local(), task);
             }
-            StdioSidecar.serve(ledger.service(), new Caller(bound.id(), bound.name(), task, model), System.in, stdout,
+            StdioSidecar.serve(ledger.services(), new Caller(bound, task, model), System.in, stdout,
                     Version.VERSION);
         }
         return 0;

@@ -83,8 +83,8 @@ final class ServeCommand implements Callable<Integer> {
         running.set(bridge);
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
         LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,
-                ledger.file(), base, base, base, base);
-        if (!noAuth && ledger.access().keys(ledger.service().ensureDefaultTeam().id()).isEmpty()) {
+                ledger.admin().location(), base, base, base, base);
+        if (!noAuth && ledger.access().keys(ledger.services().settings().ensureDefaultTeam().id()).isEmpty()) {
             LOG.warn("No API key exists yet, so every route but /healthz answers 401: run `entourage init` "
                     + "(or `entourage keys create --role admin`) to make one.");
         }

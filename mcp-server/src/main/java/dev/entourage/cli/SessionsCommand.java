@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.Json;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Session;
@@ -47,8 +49,7 @@ final class SessionsCommand implements Callable<Integer> {
     public Integer call() {
         SessionQuery query = new SessionQuery(status == null ? null : SessionStatus.fromWire(status), task, limit);
         try (Ledger ledger = store.open()) {
-            Agent found = ledger.service().agent(agent);
-            List<Session> sessions = ledger.service().sessions(found.id(), query);
+            List<Session> sessions = ledger.services().sessions().list(Actor.local(), Ref.parse(agent), query);
             print(sessions, Clock.systemUTC());
         }
         return 0;

@@ -2,6 +2,8 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.NewTask;
 import dev.entourage.ledger.Task;
@@ -52,7 +54,8 @@ final class TasksCommand {
         public Integer call() {
             Long cap = budget == null ? null : Money.parseDollars(budget, "--budget", Money.MAX_REPORTED_MICROS);
             try (Ledger ledger = store.open()) {
-                Task task = ledger.service().createTask(team, new NewTask(title, priority, type, tags, cap));
+                Task task = ledger.services().settings().createTask(Actor.local(), Ref.parse(team),
+                        new NewTask(title, priority, type, tags, cap));
                 if (json) {
                     Output.json(new LedgerJson(Clock.systemUTC()).task(task));
                 } else {

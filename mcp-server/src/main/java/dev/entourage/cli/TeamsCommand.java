@@ -2,6 +2,7 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Change;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
@@ -34,6 +35,25 @@ final class TeamsCommand {
         @Option(names = "--daily-limit", paramLabel = "USD|none",
                 description = "Daily cap for all agents of the team together, in dollars; 'none' removes it.")
         String dailyLimit;
+
+        @Option(names = "--weekly-limit", paramLabel = "USD|none",
+                description = "Cap per ISO week (Monday to Sunday in the team's zone) for all agents together; "
+                        + "'none' removes it.")
+        String weeklyLimit;
+
+        @Option(names = "--monthly-limit", paramLabel = "USD|none",
+                description = "Cap per calendar month (in the team's zone) for all agents together; 'none' "
+                        + "removes it.")
+        String monthlyLimit;
+
+        @Option(names = "--max-session-cost", paramLabel = "USD|none",
+                description = "Cap of every session of the team (stop_reason session); 'none' removes it.")
+        String maxSessionCost;
+
+        @Option(names = "--task-type-session-cap", paramLabel = "TYPE=USD",
+                description = "Session cap for sessions on tasks of a type, instead of --max-session-cost; repeat "
+                        + "for several types. Replaces the team's whole set.")
+        Map<String, String> taskTypeSessionCaps;
 
         @Option(names = "--timezone", paramLabel = "ZONE",
                 description = "IANA zone whose midnight starts the budget day, e.g. Europe/Berlin.")
@@ -68,13 +88,7 @@ final class TeamsCommand {
 
         @Override
         public Integer call() {
-            Change<Map<String, Long>> budgets = Change.keep();
-            if (taskTypeBudgets != null) {
-                Map<String, Long> parsed = new LinkedHashMap<>();
-                taskTypeBudgets.forEach((type, usd) ->
-                        parsed.put(type, Money.parseDollars(usd, "--task-type-budget", Money.MAX_REPORTED_MICROS)));
-                budgets = Change.to(parsed);
-            }
+            Change<Map<String, Long>> budgets = byType("--task-type-budget", taskTypeBudgets);
             Change<Long> rate = maxSessionRate == null ? Change.keep()
                     : "none".equalsIgnoreCase(maxSessionRate.strip()) ? Change.to(null)
                     : Change.to(Money.parseDollars(maxSessionRate, "--max-session-cost-per-minute",
@@ -97,15 +111,21 @@ final class TeamsCommand {
                 thresholds = Change.to(parsed);
             }
             TeamSettings settings = new TeamSettings(Limits.limit("--daily-limit", dailyLimit),
-                    Limits.zone(timezone), Limits.flag(paused), budgets, thresholds, webhook, rate);
+                    Limits.zone(timezone), Limits.flag(paused), budgets, thresholds, webhook, rate)
+                    .withWindows(Limits.limit("--weekly-limit", weeklyLimit),
+                            Limits.limit("--monthly-limit", monthlyLimit))
+                    .withSessionCaps(Limits.limit("--max-session-cost", maxSessionCost),
+                            byType("--task-type-session-cap", taskTypeSessionCaps));
             try (Ledger ledger = store.open()) {
-                Team team = ledger.service().setTeam(name, settings);
+                Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
                 if (json) {
                     Output.json(new LedgerJson(Clock.systemUTC()).team(team));
                 } else {
-                    Output.table(List.of("id", "team", "daily limit", "timezone", "paused", "runaway $/min",
-                                    "alerts at", "alert webhook"),
+                    Output.table(List.of("id", "team", "daily limit", "weekly limit", "monthly limit",
+                                    "session cap", "timezone", "paused", "runaway $/min", "alerts at", "alert webhook"),
                             List.of(List.of(Long.toString(team.id()), team.name(), Output.dollars(team.dailyLimitMicros()),
+                                    Output.dollars(team.weeklyLimitMicros()), Output.dollars(team.monthlyLimitMicros()),
+                                    Output.dollars(team.maxSessionCostMicros()),
                                     team.zone().getId(), Boolean.toString(team.paused()),
                                     Output.dollars(team.maxSessionRateMicros()),
                                     team.alertThresholds().isEmpty() ? "none" : team.alertThresholds().stream()
@@ -114,6 +134,15 @@ final class TeamsCommand {
                 }
             }
             return 0;
+        }
+
+        private static Change<Map<String, Long>> byType(String option, Map<String, String> given) {
+            if (given == null) {
+                return Change.keep();
+            }
+            Map<String, Long> parsed = new LinkedHashMap<>();
+            given.forEach((type, usd) -> parsed.put(type, Money.parseDollars(usd, option, Money.MAX_REPORTED_MICROS)));
+            return Change.to(parsed);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.entourage.mcp;
 
+import dev.entourage.ledger.Actor;
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.Ref;
 import java.util.Objects;
 
 /**
@@ -8,32 +11,45 @@ import java.util.Objects;
  * no {@code session_id} is given).
  */
 public final class Caller {
+    private final Actor actor;
     private final long agentId;
     private final String agentName;
     private final Long defaultTaskId;
     private final String defaultModel;
-    private final boolean mayWrite;
     private volatile Long openSessionId;
 
-    public Caller(long agentId, String agentName, Long defaultTaskId, String defaultModel) {
-        this(agentId, agentName, defaultTaskId, defaultModel, true);
+    /** A caller that acts as {@code agent}: an agent key, an admin naming the agent, or a sidecar bound to it. */
+    public Caller(Agent agent, Long defaultTaskId, String defaultModel) {
+        this(Actor.agent(agent.teamId(), agent.id()), agent, defaultTaskId, defaultModel);
     }
 
-    /** @param mayWrite false for viewers: only {@code check_budget} then */
-    public Caller(long agentId, String agentName, Long defaultTaskId, String defaultModel, boolean mayWrite) {
-        this.agentId = agentId;
-        this.agentName = Objects.requireNonNull(agentName, "agentName");
+    private Caller(Actor actor, Agent agent, Long defaultTaskId, String defaultModel) {
+        this.actor = Objects.requireNonNull(actor, "actor");
+        this.agentId = agent.id();
+        this.agentName = agent.name();
         this.defaultTaskId = defaultTaskId;
         this.defaultModel = defaultModel;
-        this.mayWrite = mayWrite;
+    }
+
+    /** A viewer looking at {@code agent}'s budget: only {@code check_budget} without an estimate. */
+    public static Caller viewer(Agent agent) {
+        return new Caller(Actor.viewer(agent.teamId()), agent, null, null);
+    }
+
+    Actor actor() {
+        return actor;
     }
 
     boolean mayWrite() {
-        return mayWrite;
+        return !(actor instanceof Actor.Person p) || p.admin();
     }
 
     public long agentId() {
         return agentId;
+    }
+
+    Ref agent() {
+        return Ref.id(agentId);
     }
 
     public String agentName() {

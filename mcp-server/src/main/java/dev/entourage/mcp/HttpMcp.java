@@ -2,10 +2,12 @@ package dev.entourage.mcp;
 
 import dev.entourage.http.HttpBridge;
 import dev.entourage.http.json.Json;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.access.Principal;
 import dev.entourage.ledger.access.Role;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -39,7 +41,7 @@ public final class HttpMcp implements AutoCloseable {
     static final String DEFAULT_AGENT = "local";
     private static final int MAX_CALLERS = 10_000;
 
-    private final LedgerService ledger;
+    private final LedgerServices ledger;
     private final McpSyncServer streamable;
     private final McpSyncServer sse;
     private final Map<String, HttpServlet> servlets;
@@ -55,7 +57,7 @@ public final class HttpMcp implements AutoCloseable {
 
     /** The legacy SSE transport is deprecated in the SDK; older clients still need it. */
     @SuppressWarnings("deprecation")
-    private HttpMcp(LedgerService ledger, String boundHost, String version) {
+    private HttpMcp(LedgerServices ledger, String boundHost, String version) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
         DefaultServerTransportSecurityValidator validator = securityValidator(boundHost);
@@ -102,7 +104,7 @@ public final class HttpMcp implements AutoCloseable {
      *
      * @param boundHost the address the bridge listens on; loopback names are always allowed as Host/Origin
      */
-    public static HttpMcp create(LedgerService ledger, String boundHost, String version) {
+    public static HttpMcp create(LedgerServices ledger, String boundHost, String version) {
         return new HttpMcp(ledger, boundHost, version);
     }
 
@@ -149,14 +151,15 @@ public final class HttpMcp implements AutoCloseable {
             return known;
         }
         Agent agent = agentFor(principal, named == null ? null : named.toString());
-        Caller caller = new Caller(agent.id(), agent.name(), null, null, principal.role() != Role.VIEWER);
+        Caller caller = principal.role() == Role.VIEWER ? Caller.viewer(agent) : new Caller(agent, null, null);
         callers.put(key, caller);
         return caller;
     }
 
     private Agent agentFor(Principal principal, String named) {
+        Actor actor = principal.actor();
         if (principal.role() == Role.AGENT) {
-            Agent bound = ledger.agent(Long.toString(principal.agentId()));
+            Agent bound = ledger.settings().agent(actor, Ref.id(principal.agentId()));
             if (named != null && !named.equals(bound.name())) {
                 throw new LedgerException(ErrorCode.FORBIDDEN, "agent: this key acts for " + bound.name()
                         + " only", Map.of("field", "agent"), null);
@@ -164,14 +167,9 @@ public final class HttpMcp implements AutoCloseable {
             return bound;
         }
         String name = named == null ? DEFAULT_AGENT : named;
-        Agent agent = principal.role() == Role.ADMIN
-                ? ledger.ensureAgent(name, Long.toString(principal.teamId()))
-                : ledger.agent(name);
-        if (agent.teamId() != principal.teamId()) {
-            throw new LedgerException(ErrorCode.FORBIDDEN, "agent: " + name + " belongs to another team",
-                    Map.of("field", "agent"), null);
-        }
-        return agent;
+        return principal.role() == Role.ADMIN
+                ? ledger.settings().ensureAgent(actor, name, Ref.id(principal.teamId()))
+                : ledger.settings().agent(actor, Ref.name(name));
     }
 
     @Override

@@ -11,7 +11,7 @@ import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionStart;
@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The four MCP tools. Each decodes its arguments, calls one {@link LedgerService} method, and answers with
+ * The four MCP tools. Each decodes its arguments, calls one {@link LedgerServices} method, and answers with
  * {@code structuredContent} (the REST shape) plus a one-line summary; ledger errors become {@code isError}
  * results carrying a {@code code}. The same specifications serve stdio and, later, HTTP transports.
  */
@@ -57,10 +57,10 @@ public final class LedgerTools {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerTools.class);
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    private final LedgerService ledger;
+    private final LedgerServices ledger;
     private final LedgerJson json;
 
-    public LedgerTools(LedgerService ledger) {
+    public LedgerTools(LedgerServices ledger) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.json = new LedgerJson(ledger.clock());
     }
@@ -139,15 +139,15 @@ public final class LedgerTools {
         LedgerRequests.StartSession request = LedgerRequests.startSession(arguments);
         Long taskId = request.taskId() != null ? request.taskId() : caller.defaultTaskId();
         String model = request.model() != null ? request.model() : caller.defaultModel();
-        SessionStart start = ledger.startSession(caller.agentId(), taskId, model);
+        SessionStart start = ledger.sessions().start(caller.actor(), caller.agent(), taskId, model);
         caller.opened(start.session().id());
         return success(json.sessionStart(start), "Session " + start.session().id() + " started for "
                 + caller.agentName() + (taskId == null ? "" : " on task " + taskId) + "; " + summary(start.budget()));
     }
 
     private CallToolResult reportUsage(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
-        UsageReceipt receipt = ledger.reportUsage(LedgerRequests.usage(arguments, caller.openSessionId()),
-                caller.agentId());
+        UsageReceipt receipt = ledger.usage().report(caller.actor(),
+                LedgerRequests.usage(arguments, caller.openSessionId()));
         for (Alert alert : receipt.alerts()) {
             notifyAlert(exchange, alert);
         }
@@ -174,23 +174,24 @@ public final class LedgerTools {
     private CallToolResult checkBudget(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
         LedgerRequests.BudgetCheck request = LedgerRequests.budgetCheck(arguments);
         if (request.estimateMicros() == null) {
-            Budget budget = ledger.checkBudget(caller.agentId(), request.taskId(), caller.openSessionId());
+            Budget budget = ledger.budgets().check(caller.actor(), caller.agent(), request.taskId(),
+                    caller.openSessionId());
             return success(json.budget(budget), summary(budget));
         }
         if (!caller.mayWrite()) {
             throw new LedgerException(ErrorCode.FORBIDDEN, "reserving estimated_cost_usd needs an agent or admin key; "
                     + "viewers only read (leave estimated_cost_usd out)", Map.of("field", "estimated_cost_usd"), null);
         }
-        HoldReceipt receipt = ledger.reserve(caller.agentId(), request.taskId(), caller.openSessionId(),
-                request.estimateMicros());
+        HoldReceipt receipt = ledger.budgets().reserve(caller.actor(), caller.agent(), request.taskId(),
+                caller.openSessionId(), request.estimateMicros());
         return success(json.budgetWithHold(receipt), "Reserved $" + Money.format(receipt.hold().amountMicros())
                 + " as hold_id " + receipt.hold().id() + " until " + receipt.hold().expiresAt()
                 + "; pass hold_id to report_usage for this step; " + summary(receipt.budget()));
     }
 
     private CallToolResult endSession(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {
-        Session session = ledger.endSession(LedgerRequests.endSession(arguments, caller.openSessionId()),
-                caller.agentId());
+        Session session = ledger.sessions().end(caller.actor(),
+                LedgerRequests.endSession(arguments, caller.openSessionId()));
         caller.ended(session.id());
         return success(json.session(session), "Session " + session.id() + " is " + session.status().wireName()
                 + "; it cost $" + Money.format(session.totals().costMicros()) + " for "

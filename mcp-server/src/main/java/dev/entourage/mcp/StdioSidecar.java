@@ -1,7 +1,7 @@
 package dev.entourage.mcp;
 
 import dev.entourage.http.json.Json;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -32,13 +32,13 @@ public final class StdioSidecar {
     }
 
     /** The client is gone, and with it the block of work: end the session this sidecar opened, if any. */
-    private static void endOpenSession(LedgerService ledger, Caller caller) {
+    private static void endOpenSession(LedgerServices ledger, Caller caller) {
         Long open = caller.openSessionId();
         if (open == null) {
             return;
         }
         try {
-            ledger.endSession(open, caller.agentId());
+            ledger.sessions().end(caller.actor(), open);
         } catch (RuntimeException e) {
             LOG.warn("Could not end session {} after the client left: {}", open, e.getMessage());
         }
@@ -49,7 +49,7 @@ public final class StdioSidecar {
      *
      * @param out the real stdout; nothing but MCP messages is written to it
      */
-    public static void serve(LedgerService ledger, Caller caller, InputStream in, PrintStream out, String version)
+    public static void serve(LedgerServices ledger, Caller caller, InputStream in, PrintStream out, String version)
             throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
         StdioServerTransportProvider transport = new StdioServerTransportProvider(

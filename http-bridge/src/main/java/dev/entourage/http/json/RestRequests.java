@@ -32,11 +32,13 @@ public final class RestRequests {
     /**
      * {@code PATCH /settings/teams/{team_id}}: daily_cost_limit_usd, timezone, paused, task_type_budgets_usd,
      * alert_webhook_url (null: none), alert_thresholds (percentages; null: the default 80 and 100; [] : no alerts),
-     * max_session_cost_per_minute_usd (null: no runaway guard).
+     * max_session_cost_per_minute_usd (null: no runaway guard), weekly_limit_usd, monthly_limit_usd,
+     * max_session_cost_usd, task_type_max_session_cost_usd.
      */
     public static TeamSettings teamSettings(JsonNode body) {
         Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd",
-                "alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd");
+                "alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd", "weekly_limit_usd",
+                "monthly_limit_usd", "max_session_cost_usd", "task_type_max_session_cost_usd");
         Fields fields = Fields.of(body, allowed);
         Change<Long> limit = limit(body, fields, "daily_cost_limit_usd");
         Change<ZoneId> zone = Change.keep();
@@ -48,8 +50,11 @@ public final class RestRequests {
         Change<Long> rate = has(body, "max_session_cost_per_minute_usd")
                 ? Change.to(fields.optionalDollars("max_session_cost_per_minute_usd", Money.MAX_REPORTED_MICROS))
                 : Change.keep();
-        return new TeamSettings(limit, zone, flag(body, fields, "paused"), taskTypeBudgets(body),
-                thresholds(body), webhook, rate);
+        return new TeamSettings(limit, zone, flag(body, fields, "paused"), byTaskType(body, "task_type_budgets_usd"),
+                thresholds(body), webhook, rate)
+                .withWindows(limit(body, fields, "weekly_limit_usd"), limit(body, fields, "monthly_limit_usd"))
+                .withSessionCaps(limit(body, fields, "max_session_cost_usd"),
+                        byTaskType(body, "task_type_max_session_cost_usd"));
     }
 
     private static Change<List<Integer>> thresholds(JsonNode body) {
@@ -76,20 +81,25 @@ public final class RestRequests {
         return Change.to(values);
     }
 
-    /** {@code PATCH /settings/agents/{agent_id}}: daily_limit_usd, paused. */
+    /** {@code PATCH /settings/agents/{agent_id}}: daily_limit_usd, weekly_limit_usd, monthly_limit_usd, paused. */
     public static AgentSettings agentSettings(JsonNode body) {
-        Fields fields = Fields.of(body, Set.of("daily_limit_usd", "paused"));
-        return new AgentSettings(limit(body, fields, "daily_limit_usd"), flag(body, fields, "paused"));
+        Fields fields = Fields.of(body, Set.of("daily_limit_usd", "weekly_limit_usd", "monthly_limit_usd", "paused"));
+        return limits(body, fields, flag(body, fields, "paused"));
     }
 
-    /** A new agent: its name and daily cap (null for none). */
-    public record NewAgent(String name, Long dailyLimitMicros) {
+    private static AgentSettings limits(JsonNode body, Fields fields, Change<Boolean> paused) {
+        return new AgentSettings(limit(body, fields, "daily_limit_usd"), paused)
+                .withWindows(limit(body, fields, "weekly_limit_usd"), limit(body, fields, "monthly_limit_usd"));
     }
 
-    /** {@code POST /teams/{team_id}/agents}: name (required), daily_limit_usd. */
+    /** A new agent: its name and limits. */
+    public record NewAgent(String name, AgentSettings settings) {
+    }
+
+    /** {@code POST /teams/{team_id}/agents}: name (required), daily_limit_usd, weekly_limit_usd, monthly_limit_usd. */
     public static NewAgent newAgent(JsonNode body) {
-        Fields fields = Fields.of(body, Set.of("name", "daily_limit_usd"));
-        return new NewAgent(required(fields, "name"), fields.optionalDollars("daily_limit_usd", MAX_LIMIT_MICROS));
+        Fields fields = Fields.of(body, Set.of("name", "daily_limit_usd", "weekly_limit_usd", "monthly_limit_usd"));
+        return new NewAgent(required(fields, "name"), limits(body, fields, Change.keep()));
     }
 
     /** {@code POST /teams/{team_id}/tasks}: title (required), priority, task_type, tags, budget_usd. */
@@ -177,8 +187,7 @@ public final class RestRequests {
         }
     }
 
-    private static Change<Map<String, Long>> taskTypeBudgets(JsonNode body) {
-        String field = "task_type_budgets_usd";
+    private static Change<Map<String, Long>> byTaskType(JsonNode body, String field) {
         if (!has(body, field)) {
             return Change.keep();
         }

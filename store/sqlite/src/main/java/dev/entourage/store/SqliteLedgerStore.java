@@ -2,8 +2,9 @@ package dev.entourage.store;
 
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerReader;
-import dev.entourage.ledger.LedgerStore;
 import dev.entourage.ledger.LedgerWriter;
+import dev.entourage.ledger.spi.ManagedStore;
+import dev.entourage.ledger.spi.StoreFacts;
 import dev.entourage.ledger.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.sqlite.SQLiteDataSource;
  * write transactions through one {@link GroupCommitWriter}, and a few read connections. Several processes
  * may share the file on a local disk.
  */
-public final class SqliteLedgerStore implements LedgerStore {
+public final class SqliteLedgerStore implements ManagedStore {
     /** How long a write waits for another process's write lock before failing as busy. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -160,6 +161,11 @@ public final class SqliteLedgerStore implements LedgerStore {
         }
     }
 
+    @Override
+    public String location() {
+        return file.toAbsolutePath().toString();
+    }
+
     public Path file() {
         return file;
     }
@@ -216,6 +222,7 @@ public final class SqliteLedgerStore implements LedgerStore {
      *
      * @throws StorageUnavailableException when the check cannot run at all (e.g. the file is unreadable)
      */
+    @Override
     public List<String> integrityCheck() {
         List<String> answer = onReadConnection("check integrity",
                 handle -> handle.createQuery("PRAGMA integrity_check").mapTo(String.class).list());
@@ -230,6 +237,7 @@ public final class SqliteLedgerStore implements LedgerStore {
      * @throws LedgerException {@code invalid_request} naming {@code FILE} when {@code target} exists already
      * @throws StorageUnavailableException when the copy cannot be written
      */
+    @Override
     public long backup(Path target) {
         Objects.requireNonNull(target, "target");
         Path absolute = target.toAbsolutePath().normalize();
@@ -261,21 +269,17 @@ public final class SqliteLedgerStore implements LedgerStore {
         }
     }
 
-    /** A few facts about the open database, for {@code entourage doctor}. */
-    public record Facts(Path file, long sizeBytes, long walBytes, int schemaVersion, String journalMode,
-                        long sessions, long usageEvents) {
-    }
-
-    /** Reads {@link Facts} on a read connection. */
-    public Facts facts() {
+    /** A few facts about the open database, for {@code entourage doctor}; read on a read connection. */
+    @Override
+    public StoreFacts facts() {
         return onReadConnection("read database facts", handle -> {
             Integer version = handle.createQuery("SELECT MAX(version) FROM schema_migrations")
                     .mapTo(Integer.class).one();
             String journal = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
             long sessions = handle.createQuery("SELECT COUNT(*) FROM sessions").mapTo(Long.class).one();
             long usage = handle.createQuery("SELECT COUNT(*) FROM usage_events").mapTo(Long.class).one();
-            return new Facts(file, sizeOf(file), sizeOf(Path.of(file + "-wal")), version == null ? 0 : version,
-                    journal, sessions, usage);
+            return new StoreFacts(location(), sizeOf(file), sizeOf(Path.of(file + "-wal")),
+                    version == null ? 0 : version, journal, sessions, usage);
         });
     }
 

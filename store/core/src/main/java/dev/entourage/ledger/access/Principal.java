@@ -1,5 +1,6 @@
 package dev.entourage.ledger.access;
 
+import dev.entourage.ledger.Actor;
 import java.util.Objects;
 
 /**
@@ -20,5 +21,14 @@ public record Principal(Role role, long teamId, Long agentId, String subject) {
 
     public boolean isAdmin() {
         return role == Role.ADMIN;
+    }
+
+    /** Who this principal is to the use-case services. */
+    public Actor actor() {
+        return switch (role) {
+            case ADMIN -> Actor.admin(teamId);
+            case VIEWER -> Actor.viewer(teamId);
+            case AGENT -> Actor.agent(teamId, agentId);
+        };
     }
 }
