@@ -2,9 +2,9 @@ package dev.entourage.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.LedgerJson;
-import dev.entourage.ledger.LedgerEvent;
-import dev.entourage.ledger.LedgerEvents;
 import dev.entourage.ledger.access.Principal;
+import dev.entourage.ledger.events.LedgerEvent;
+import dev.entourage.ledger.events.LedgerEvents;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

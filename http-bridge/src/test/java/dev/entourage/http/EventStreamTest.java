@@ -301,7 +301,7 @@ class EventStreamTest {
 
             long start = System.nanoTime();
             for (int i = 0; i < 20_000; i++) {
-                h.ledger.events().publish(new dev.entourage.ledger.LedgerEvent.UsageRecorded(receipt,
+                h.ledger.events().publish(new dev.entourage.ledger.events.LedgerEvent.UsageRecorded(receipt,
                         java.time.Instant.now()));
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("publishing never waits on clients")

@@ -1,5 +1,9 @@
-package dev.entourage.ledger;
+package dev.entourage.ledger.events;
 
+import dev.entourage.ledger.Alert;
+import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.UsageReceipt;
 import java.time.Instant;
 import java.util.Objects;
 
