@@ -164,9 +164,8 @@ final class EventStream extends HttpServlet implements AutoCloseable {
             if (!request.getMethod().equals("GET")) {
                 throw HttpFailure.methodNotAllowed(request.getMethod(), path, "GET");
             }
-            principal = Gate.principal(request).orElseThrow(() -> new dev.entourage.ledger.LedgerException(
-                    dev.entourage.ledger.ErrorCode.UNAUTHENTICATED, "Credentials are missing."));
-            Guard.people(principal);
+            principal = Gate.principal(request).orElse(null);
+            Access.PEOPLE.check(principal);
             Query.parse(request.getQueryString());
             if (closed) {
                 throw new HttpFailure(503, dev.entourage.ledger.ErrorCode.STORAGE_UNAVAILABLE,

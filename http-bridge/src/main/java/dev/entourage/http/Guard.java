@@ -13,40 +13,15 @@ import dev.entourage.ledger.access.Role;
 import java.util.Map;
 
 /**
- * Who may do what (SPEC §5). An admin does everything in its team, a viewer only reads, an agent key acts only
- * for its own agent and never changes limits, pause state, tasks or keys. Everything is team-scoped: what
- * belongs to another team answers 404 exactly as if it did not exist, so ids of other teams reveal nothing.
+ * What a caller may see inside its team (SPEC §5); which roles may call a route at all is its {@link Access}.
+ * An agent key acts only for its own agent. Everything is team-scoped: what belongs to another team answers 404
+ * exactly as if it did not exist, so ids of other teams reveal nothing.
  */
 final class Guard {
     private final LedgerService ledger;
 
     Guard(LedgerService ledger) {
         this.ledger = ledger;
-    }
-
-    /** Refuses viewers: the call writes. */
-    static void writes(Principal p) {
-        if (p.role() == Role.VIEWER) {
-            throw forbidden("a viewer may only read; this needs an admin or agent key");
-        }
-    }
-
-    /** Refuses all but admins: settings, tasks, keys and kills. */
-    static void admin(Principal p) {
-        if (p.role() == Role.AGENT) {
-            throw forbidden("an agent key cannot change limits, pause state, tasks, keys or kill sessions; "
-                    + "this needs an admin");
-        }
-        if (p.role() == Role.VIEWER) {
-            throw forbidden("a viewer may only read; this needs an admin");
-        }
-    }
-
-    /** Refuses agent keys: team-wide reports and key lists are for people. */
-    static void people(Principal p) {
-        if (p.role() == Role.AGENT) {
-            throw forbidden("an agent key sees only its own agent; this needs an admin or viewer");
-        }
     }
 
     /** The agent {@code ref} (id or name) in the caller's team, which an agent key must be itself. */
@@ -121,6 +96,11 @@ final class Guard {
 
     private static LedgerException teamNotFound(String ref) {
         return LedgerException.notFound("team", "team '" + HttpFailure.printable(ref) + "' does not exist");
+    }
+
+    /** The agent a call acts for: an agent key's own, none for people. */
+    static Long actingAgent(Principal p) {
+        return p.role() == Role.AGENT ? p.agentId() : null;
     }
 
     static LedgerException forbidden(String message) {

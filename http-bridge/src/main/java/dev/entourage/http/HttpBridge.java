@@ -110,7 +110,7 @@ public final class HttpBridge implements AutoCloseable {
         context.setContextPath("/");
         context.setErrorHandler(new JsonErrorHandlers.Context(errors));
         context.addServlet(new ServletHolder("entourage-api",
-                new ApiServlet(new RestRoutes(ledger, access, tokens, json).router(), errors)), API_PREFIX + "/*");
+                new ApiServlet(RestRoutes.router(ledger, access, tokens, json), errors)), API_PREFIX + "/*");
         EventStream events = new EventStream(ledger.events(), json, errors, EventStream.KEEP_ALIVE, authenticator,
                 EventStream.RECHECK);
         ServletHolder eventsHolder = new ServletHolder("entourage-events", events);
