@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The REST routes under {@code /api/v1}: routes the request, checks the caller against the route's {@link Access},
- * runs its handler, and writes the reply or the error shape. Every failure goes through {@link Errors} once; nothing of an exception's text reaches the
- * client unless it is a {@link LedgerException}, whose messages are written for callers.
+ * runs its handler, and writes the reply or the error shape. Every failure goes through {@link Errors} once; nothing
+ * of an exception's text reaches the client unless it is a {@link LedgerException}, whose messages are written for
+ * callers.
  */
 final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
