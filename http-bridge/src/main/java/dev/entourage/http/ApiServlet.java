@@ -10,9 +10,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The REST routes under {@code /api/v1}: routes the request, runs its handler, and writes the reply or the
- * error shape. Every failure goes through {@link Errors} once; nothing of an exception's text reaches the
- * client unless it is a {@link LedgerException}, whose messages are written for callers.
+ * The REST routes under {@code /api/v1}: routes the request, checks the caller against the route's {@link Access},
+ * runs its handler, and writes the reply or the error shape. Every failure goes through {@link Errors} once; nothing
+ * of an exception's text reaches the client unless it is a {@link LedgerException}, whose messages are written for
+ * callers.
  */
 final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -35,10 +36,7 @@ final class ApiServlet extends HttpServlet {
                     "no route " + HttpFailure.printable(method) + " /api/v1" + HttpFailure.printable(path)
                             + "; see the routes in the README", Map.of(), null));
             Principal principal = Gate.principal(request).orElse(null);
-            if (principal == null && !(request.getServletPath() + path).equals(Gate.LOGIN_PATH)) {
-                throw new LedgerException(ErrorCode.UNAUTHENTICATED, "Credentials are missing.");
-            }
-            reply = match.handler().handle(new Call(request, principal, match.parameters()));
+            reply = match.handle(new Call(request, principal, match.parameters()));
         } catch (RuntimeException e) {
             Responses.discardBody(request, response);
             Responses.error(response, errors, Errors.forClient(e, method, path));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.entourage.http.json.Json;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.access.Principal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,11 @@ final class Call {
     }
 
     /** Who calls; null only on the open route {@code POST /auth/login}. */
+    /** Who is calling, as the use-case services check it. */
+    Actor actor() {
+        return principal().actor();
+    }
+
     Principal principal() {
         return principal;
     }

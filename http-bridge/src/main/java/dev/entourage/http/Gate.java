@@ -65,8 +65,8 @@ final class Gate extends HttpFilter {
             return;
         }
         if (failure == null && authenticator.open() && !fromThisMachine(request)) {
-            failure = Guard.forbidden("this bridge runs without authentication and answers only requests from "
-                    + "this machine: the Host and Origin headers must name localhost, 127.0.0.1 or [::1]");
+            failure = new LedgerException(ErrorCode.FORBIDDEN, "this bridge runs without authentication and answers only requests from "
+                    + "this machine: the Host and Origin headers must name localhost, 127.0.0.1 or [::1]", Map.of(), null);
         }
         if (failure != null) {
             Responses.discardBody(request, response);

@@ -55,16 +55,18 @@ public final class HttpBridge implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final String host;
-    private final EventStream events;
+    private final OpenStreams streams;
+    private final EventFeed feed;
     private final AutoCloseable watcher;
     private volatile boolean closed;
 
-    private HttpBridge(Server server, ServerConnector connector, String host, EventStream events,
+    private HttpBridge(Server server, ServerConnector connector, String host, OpenStreams streams, EventFeed feed,
                        AutoCloseable watcher) {
         this.server = server;
         this.connector = connector;
         this.host = host;
-        this.events = events;
+        this.streams = streams;
+        this.feed = feed;
         this.watcher = watcher;
     }
 
@@ -110,10 +112,11 @@ public final class HttpBridge implements AutoCloseable {
         context.setContextPath("/");
         context.setErrorHandler(new JsonErrorHandlers.Context(errors));
         context.addServlet(new ServletHolder("entourage-api",
-                new ApiServlet(new RestRoutes(ledger, access, tokens, json).router(), errors)), API_PREFIX + "/*");
-        EventStream events = new EventStream(ledger.events(), json, errors, EventStream.KEEP_ALIVE, authenticator,
-                EventStream.RECHECK);
-        ServletHolder eventsHolder = new ServletHolder("entourage-events", events);
+                new ApiServlet(RestRoutes.router(ledger, access, tokens, json), errors)), API_PREFIX + "/*");
+        OpenStreams streams = new OpenStreams(authenticator, OpenStreams.KEEP_ALIVE, OpenStreams.RECHECK);
+        EventFeed feed = new EventFeed(ledger.events(), json, streams);
+        ServletHolder eventsHolder = new ServletHolder("entourage-events",
+                new EventStream(streams, feed, json, errors));
         eventsHolder.setAsyncSupported(true);
         context.addServlet(eventsHolder, API_PREFIX + "/events");
         context.addServlet(new ServletHolder("entourage-health", new SimpleServlets.Health(errors)), "/healthz");
@@ -149,7 +152,8 @@ public final class HttpBridge implements AutoCloseable {
             server.start();
             watcher = ledger.watchOtherWriters(WATCH_INTERVAL);
         } catch (Exception e) {
-            events.close();
+            feed.close();
+            streams.close();
             try {
                 server.stop();
             } catch (Exception suppressed) {
@@ -158,7 +162,7 @@ public final class HttpBridge implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
-        HttpBridge bridge = new HttpBridge(server, connector, config.host(), events, watcher);
+        HttpBridge bridge = new HttpBridge(server, connector, config.host(), streams, feed, watcher);
         LOG.info("Entourage HTTP bridge listening on {}", bridge.uri());
         if (config.noAuth()) {
             LOG.warn("AUTHENTICATION IS OFF (--no-auth): every request to {} acts as admin of the default team. "
@@ -178,7 +182,7 @@ public final class HttpBridge implements AutoCloseable {
 
     /** How many live event streams are open (for tests and diagnostics). */
     int openEventStreams() {
-        return events.openStreams();
+        return streams.size();
     }
 
     /** The port listened on: the configured one, or the one picked when it was 0. */
@@ -199,7 +203,8 @@ public final class HttpBridge implements AutoCloseable {
             return;
         }
         closed = true;
-        events.close();
+        feed.close();
+        streams.close();
         try {
             watcher.close();
         } catch (Exception e) {

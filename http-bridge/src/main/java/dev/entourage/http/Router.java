@@ -15,18 +15,32 @@ final class Router {
         Reply handle(Call call);
     }
 
-    private record Route(String method, String template, String[] segments, Handler handler) {
+    /** A route as declared: method, path template and who may call it. */
+    record Declared(String method, String template, Access access) {
     }
 
-    /** A matched route: its handler, its template (for messages) and the path's parameters. */
-    record Match(String template, Handler handler, Map<String, String> parameters) {
+    private record Route(Declared declared, String[] segments, Handler handler) {
+    }
+
+    /** A matched route: its template (for messages), who may call it, its handler and the path's parameters. */
+    record Match(String template, Access access, Handler handler, Map<String, String> parameters) {
+        /** Checks the caller against {@link #access()} once, then runs the handler. */
+        Reply handle(Call call) {
+            access.check(call.principal());
+            return handler.handle(call);
+        }
     }
 
     private final List<Route> routes = new ArrayList<>();
 
-    Router add(String method, String template, Handler handler) {
-        routes.add(new Route(method, template, split(template), handler));
+    Router add(String method, String template, Access access, Handler handler) {
+        routes.add(new Route(new Declared(method, template, access), split(template), handler));
         return this;
+    }
+
+    /** Every route as declared, in the order added. */
+    List<Declared> routes() {
+        return routes.stream().map(Route::declared).toList();
     }
 
     /**
@@ -42,10 +56,11 @@ final class Router {
             if (parameters == null) {
                 continue;
             }
-            if (route.method().equals(method)) {
-                return Optional.of(new Match(route.template(), route.handler(), parameters));
+            Declared declared = route.declared();
+            if (declared.method().equals(method)) {
+                return Optional.of(new Match(declared.template(), declared.access(), route.handler(), parameters));
             }
-            allowed.add(route.method());
+            allowed.add(declared.method());
         }
         if (!allowed.isEmpty()) {
             throw HttpFailure.methodNotAllowed(method, path, String.join(", ", allowed));

@@ -248,6 +248,45 @@ class AuthTest {
         assertThat(bearer("")).isEqualTo(401);
     }
 
+    @Test
+    void refusesWritersRouteToViewer() {
+        String viewer = h.key(Role.VIEWER, null);
+        assertForbidden(h.as(viewer, "POST", "/api/v1/agents/eng-1/sessions", "{}"),
+                "a viewer may only read; this needs an admin or agent key");
+    }
+
+    @Test
+    void refusesAdminRouteToAgentAndViewerBeforeReadingQueryOrBody() {
+        String agent = h.key(Role.AGENT, "eng-1");
+        String viewer = h.key(Role.VIEWER, null);
+        assertForbidden(h.as(agent, "POST", "/api/v1/sessions/1/kill", "{}"), "an agent key cannot change limits, "
+                + "pause state, tasks, keys or kill sessions; this needs an admin");
+        assertForbidden(h.as(viewer, "PATCH", "/api/v1/settings/teams/default?bogus=1", "{\"nonsense\": true}"),
+                "a viewer may only read; this needs an admin");
+    }
+
+    @Test
+    void refusesPeopleRouteToAgent() {
+        String agent = h.key(Role.AGENT, "eng-1");
+        assertForbidden(h.as(agent, "GET", "/api/v1/dashboard", null),
+                "an agent key sees only its own agent; this needs an admin or viewer");
+    }
+
+    @Test
+    void admitsAnyCredentialOnAuthenticatedRouteAndNoneOnPublicRoute() {
+        String viewer = h.key(Role.VIEWER, null);
+        assertThat(h.as(viewer, "GET", "/api/v1/teams/default/tasks", null).status()).isEqualTo(200);
+        Harness.Answer login = h.call("POST", "/api/v1/auth/login", "{\"email\": \"nobody@example.com\", "
+                + "\"password\": \"wrong\"}", "Content-Type", "application/json");
+        assertThat(login.json().path("error").path("message").asText()).isEqualTo("The email or password is wrong.");
+    }
+
+    private static void assertForbidden(Harness.Answer answer, String message) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(403);
+        assertThat(answer.errorCode()).isEqualTo("forbidden");
+        assertThat(answer.json().path("error").path("message").asText()).isEqualTo(message);
+    }
+
     private int bearer(String token) {
         return h.call("GET", "/api/v1/teams/default/costs", null, "Authorization", "Bearer " + token).status();
     }

@@ -301,7 +301,7 @@ class EventStreamTest {
 
             long start = System.nanoTime();
             for (int i = 0; i < 20_000; i++) {
-                h.ledger.events().publish(new dev.entourage.ledger.LedgerEvent.UsageRecorded(receipt,
+                h.ledger.events().publish(new dev.entourage.ledger.events.LedgerEvent.UsageRecorded(receipt,
                         java.time.Instant.now()));
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("publishing never waits on clients")
@@ -335,7 +335,7 @@ class EventStreamTest {
 
     @Test
     void oneCredentialHoldsAtMostSixteenStreamsAndOthersAreNotAffected() throws Exception {
-        for (int i = 0; i < EventStream.MAX_STREAMS_PER_CALLER; i++) {
+        for (int i = 0; i < OpenStreams.MAX_STREAMS_PER_CALLER; i++) {
             Stream2 stream = new Stream2(h.adminKey);
             assertThat(stream.status).isEqualTo(200);
             assertThat(stream.next("hello", WAIT)).as("stream %d", i + 1).isNotNull();
@@ -362,7 +362,7 @@ class EventStreamTest {
 
         h.access.revokeKey(viewer.key().id(), h.team.id());
 
-        Duration bound = EventStream.RECHECK.plusSeconds(3);
+        Duration bound = OpenStreams.RECHECK.plusSeconds(3);
         assertThat(stream.ends(bound)).as("the revoked key's stream ends within %s", bound).isTrue();
         assertThat(admin.ends(Duration.ofSeconds(1))).as("other streams go on").isFalse();
     }

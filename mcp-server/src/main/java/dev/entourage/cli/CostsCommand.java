@@ -64,7 +64,8 @@ final class CostsCommand implements Callable<Integer> {
         LocalDate from = date("--since", since);
         LocalDate to = date("--until", until);
         try (Ledger ledger = store.open()) {
-            CostReport report = ledger.services().reports().costs(Actor.local(), Ref.parse(team), from, to);
+            Team found = ledger.services().settings().team(Actor.local(), Ref.parse(team));
+            CostReport report = ledger.services().reports().costs(Actor.local(), Ref.id(found.id()), from, to);
             print(found, report);
         }
         return 0;

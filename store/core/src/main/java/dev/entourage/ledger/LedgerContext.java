@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.events.LedgerEvents;
 import dev.entourage.ledger.pricing.PriceTable;
 import java.time.Clock;
 import java.time.Duration;

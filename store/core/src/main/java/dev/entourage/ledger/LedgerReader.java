@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.events.ChangeMarker;
 import java.util.List;
 import java.util.Optional;
 

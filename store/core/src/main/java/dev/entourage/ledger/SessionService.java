@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.events.LedgerEvent;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

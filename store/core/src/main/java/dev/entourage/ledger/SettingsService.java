@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.events.LedgerEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.pricing.ModelPrice;
 import dev.entourage.ledger.pricing.PricedCost;
 import java.time.Duration;

@@ -540,7 +540,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
-    public dev.entourage.ledger.ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
+    public dev.entourage.ledger.events.ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
         return new JdbiReportQueries(handle()).changeMarker(usageAfter, sessionsAfter, closedFrom);
     }
 

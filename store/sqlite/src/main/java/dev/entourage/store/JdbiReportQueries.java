@@ -1,9 +1,9 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.Agent;
-import dev.entourage.ledger.ChangeMarker;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.UsageSlot;
+import dev.entourage.ledger.events.ChangeMarker;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;

@@ -2,6 +2,7 @@ package dev.entourage.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.store.SqliteLedgerStore;
 import java.nio.file.Path;

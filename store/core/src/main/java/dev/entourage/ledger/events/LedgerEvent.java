@@ -1,10 +1,14 @@
-package dev.entourage.ledger;
+package dev.entourage.ledger.events;
 
+import dev.entourage.ledger.Alert;
+import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.UsageReceipt;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Something the ledger committed, published by {@link LedgerService} through {@link LedgerEvents} after the
+ * Something the ledger committed, published by the use-case services ({@link LedgerServices}) through {@link LedgerEvents} after the
  * write transaction that holds it is durable (e.g. for the dashboard's live stream).
  */
 public sealed interface LedgerEvent {

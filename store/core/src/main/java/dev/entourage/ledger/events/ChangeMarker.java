@@ -1,4 +1,4 @@
-package dev.entourage.ledger;
+package dev.entourage.ledger.events;
 
 /**
  * What the ledger's tables hold, cheaply counted, to notice writes of other processes sharing the database.

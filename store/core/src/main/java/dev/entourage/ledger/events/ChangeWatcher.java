@@ -1,5 +1,6 @@
-package dev.entourage.ledger;
+package dev.entourage.ledger.events;
 
+import dev.entourage.ledger.LedgerStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * this process changed, which publishes no event, also gives a refresh). The first look, one interval after the
  * start and on the watcher's thread (a store that is down at start delays nothing), only takes the baseline.
  */
-final class ChangeWatcher implements AutoCloseable {
+public final class ChangeWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
 
     private final LedgerStore store;
@@ -45,7 +46,8 @@ final class ChangeWatcher implements AutoCloseable {
     private long ownSettingsSeen;
     private boolean started;
 
-    ChangeWatcher(LedgerStore store, LedgerEvents events, Duration every) {
+    /** Starts watching {@code store} every {@code every}, publishing on {@code events}; {@link #close()} stops it. */
+    public ChangeWatcher(LedgerStore store, LedgerEvents events, Duration every) {
         this.store = store;
         this.events = events;
         this.every = every;
@@ -127,6 +129,7 @@ final class ChangeWatcher implements AutoCloseable {
         ownSettingsSeen = settingsNow;
     }
 
+    /** Stops the thread (waits up to 2 s for it) and the counting of this process's events. */
     @Override
     public void close() {
         closed = true;

@@ -1,4 +1,4 @@
-package dev.entourage.ledger;
+package dev.entourage.ledger.events;
 
 import java.util.List;
 import java.util.Objects;
