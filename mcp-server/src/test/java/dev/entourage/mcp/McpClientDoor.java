@@ -42,6 +42,7 @@ abstract class McpClientDoor implements Door {
         }
         JsonNode structured = MAPPER.valueToTree(isError
                 ? result.meta().get(LedgerTools.ERROR_META) : result.structuredContent());
+        Conformance.check(Conformance.mcpShape(tool, arguments, isError), structured);
         return new ToolAnswer(isError, structured, text);
     }
 
