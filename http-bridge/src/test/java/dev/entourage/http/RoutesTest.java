@@ -195,10 +195,10 @@ class RoutesTest {
 
     @Test
     void quotesCsvFieldsAndDefusesFormulas() {
-        assertThat(CostsCsv.quote("plain")).isEqualTo("plain");
-        assertThat(CostsCsv.quote("a,b")).isEqualTo("\"a,b\"");
-        assertThat(CostsCsv.quote("line\nbreak")).isEqualTo("\"line\nbreak\"");
-        assertThat(CostsCsv.quote("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+        assertThat(dev.entourage.http.json.Csv.quote("plain")).isEqualTo("plain");
+        assertThat(dev.entourage.http.json.Csv.quote("a,b")).isEqualTo("\"a,b\"");
+        assertThat(dev.entourage.http.json.Csv.quote("line\nbreak")).isEqualTo("\"line\nbreak\"");
+        assertThat(dev.entourage.http.json.Csv.quote("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
     }
 
     @Test

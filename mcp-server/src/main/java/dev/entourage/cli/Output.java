@@ -2,6 +2,7 @@ package dev.entourage.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.entourage.http.json.Csv;
 import dev.entourage.http.json.Json;
 import dev.entourage.ledger.Money;
 import java.io.PrintStream;
@@ -54,27 +55,9 @@ final class Output {
         }
     }
 
-    /** Prints {@code rows} under {@code header} as RFC 4180 CSV (CRLF line ends, quotes doubled). */
+    /** Prints {@code rows} under {@code header} as CSV, by the REST routes' writer ({@link Csv}: formulas neutralised). */
     static void csv(List<String> header, List<List<String>> rows) {
-        StringBuilder text = new StringBuilder();
-        csvLine(text, header);
-        rows.forEach(row -> csvLine(text, row));
-        out().print(text);
+        out().print(Csv.of(header, rows));
         out().flush();
-    }
-
-    private static void csvLine(StringBuilder text, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            String cell = cells.get(i) == null ? "" : cells.get(i);
-            if (i > 0) {
-                text.append(',');
-            }
-            if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
-                text.append('"').append(cell.replace("\"", "\"\"")).append('"');
-            } else {
-                text.append(cell);
-            }
-        }
-        text.append("\r\n");
     }
 }

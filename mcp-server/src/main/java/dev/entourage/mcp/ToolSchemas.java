@@ -1,11 +1,21 @@
 package dev.entourage.mcp;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.http.json.Json;
+import dev.entourage.http.json.WireSchemas;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON Schemas of the four tools' inputs and outputs, composed from a few shared parts. */
+/**
+ * JSON Schemas of the four tools: their inputs, written here, and their outputs, taken from {@link WireSchemas}
+ * (the schemas of the shapes the encoders write), so an answer and its declared schema cannot drift apart.
+ */
 final class ToolSchemas {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
     private ToolSchemas() {
     }
 
@@ -43,102 +53,26 @@ final class ToolSchemas {
         return object(props("session_id", id("Default: the session this sidecar started last.")), List.of());
     }
 
-    static Map<String, Object> budget() {
-        Map<String, Object> violation = object(props(
-                "scope", Map.of("type", "string", "enum",
-                        List.of("agent_daily", "task", "team_daily", "paused", "killed")),
-                "limit_usd", nullable("number"),
-                "spent_usd", Map.of("type", "number"),
-                "held_usd", Map.of("type", "number"),
-                "estimated_cost_usd", nullable("number"),
-                "remaining_usd", nullable("number"),
-                "resets_at", nullable("string")), List.of("scope", "limit_usd", "spent_usd", "resets_at"));
-        Map<String, Object> props = props(
-                "agent_id", Map.of("type", "integer"),
-                "task_id", nullable("integer"),
-                "daily_limit_usd", nullable("number"),
-                "daily_spent_usd", Map.of("type", "number"),
-                "daily_held_usd", Map.of("type", "number"),
-                "daily_remaining_usd", nullable("number"),
-                "task_limit_usd", nullable("number"),
-                "task_spent_usd", nullable("number"),
-                "task_held_usd", nullable("number"),
-                "task_remaining_usd", nullable("number"),
-                "team_daily_limit_usd", nullable("number"),
-                "team_daily_spent_usd", Map.of("type", "number"),
-                "team_daily_held_usd", Map.of("type", "number"),
-                "team_daily_remaining_usd", nullable("number"),
-                "over_budget", Map.of("type", "boolean"),
-                "violations", Map.of("type", "array", "items", violation),
-                "resets_at", Map.of("type", "string"));
-        return object(props, List.copyOf(props.keySet()));
-    }
-
-    /** The budget, plus {@code hold_id} and {@code hold_expires_at} when an estimate was reserved. */
-    @SuppressWarnings("unchecked")
+    /** The output of {@code check_budget}: the budget, plus the hold when an estimate was reserved. */
     static Map<String, Object> checkBudgetOutput() {
-        Map<String, Object> schema = new LinkedHashMap<>(budget());
-        Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
-        props.put("hold_id", Map.of("type", "string"));
-        props.put("hold_expires_at", Map.of("type", "string"));
-        schema.put("properties", props);
-        return schema;
+        return map(WireSchemas.checkBudgetAnswer());
     }
 
+    /** The output of {@code end_session}: the session. */
     static Map<String, Object> session() {
-        Map<String, Object> props = props(
-                "id", Map.of("type", "integer"),
-                "agent_id", Map.of("type", "integer"),
-                "agent_name", Map.of("type", "string"),
-                "team_id", Map.of("type", "integer"),
-                "task_id", nullable("integer"),
-                "model", nullable("string"),
-                "status", Map.of("type", "string", "enum", List.of("active", "ended", "killed")),
-                "started_at", Map.of("type", "string"),
-                "ended_at", nullable("string"),
-                "input_tokens", Map.of("type", "integer"),
-                "output_tokens", Map.of("type", "integer"),
-                "cache_creation_input_tokens", Map.of("type", "integer"),
-                "cache_read_input_tokens", Map.of("type", "integer"),
-                "total_tokens", Map.of("type", "integer"),
-                "cost_usd", Map.of("type", "number"),
-                "duration_minutes", Map.of("type", "integer"),
-                "stop_reason", nullable("string"));
-        return object(props, List.copyOf(props.keySet()));
+        return map(WireSchemas.session());
     }
 
     static Map<String, Object> startSessionOutput() {
-        Map<String, Object> props = props(
-                "session_id", Map.of("type", "integer"),
-                "agent", Map.of("type", "string"),
-                "task_id", nullable("integer"),
-                "model", nullable("string"),
-                "started_at", Map.of("type", "string"),
-                "budget", budget(),
-                "action", action(),
-                "stop_reason", nullable("string"));
-        return object(props, List.copyOf(props.keySet()));
+        return map(WireSchemas.sessionStart());
     }
 
     static Map<String, Object> reportUsageOutput() {
-        Map<String, Object> props = props(
-                "session_id", Map.of("type", "integer"),
-                "event_id", Map.of("type", "string"),
-                "duplicate", Map.of("type", "boolean"),
-                "cost_usd", Map.of("type", "number"),
-                "cost_source", Map.of("type", "string", "enum", List.of("reported", "priced", "estimated")),
-                "session", session(),
-                "budget", budget(),
-                "over_budget", Map.of("type", "boolean"),
-                "action", action(),
-                "stop_reason", nullable("string"),
-                "hold_id", nullable("string"),
-                "hold_status", nullable("string"));
-        return object(props, List.copyOf(props.keySet()));
+        return map(WireSchemas.usage());
     }
 
-    private static Map<String, Object> action() {
-        return Map.of("type", "string", "enum", List.of("continue", "stop"));
+    private static Map<String, Object> map(ObjectNode schema) {
+        return Json.mapper().convertValue(schema, MAP);
     }
 
     private static Map<String, Object> object(Map<String, Object> properties, List<String> required) {
@@ -156,10 +90,6 @@ final class ToolSchemas {
             props.put((String) namesAndSchemas[i], namesAndSchemas[i + 1]);
         }
         return props;
-    }
-
-    private static Map<String, Object> nullable(String type) {
-        return Map.of("type", List.of(type, "null"));
     }
 
     private static Map<String, Object> id(String description) {

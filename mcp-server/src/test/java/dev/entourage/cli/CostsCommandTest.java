@@ -91,4 +91,18 @@ class CostsCommandTest {
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("team 'nowhere' does not exist");
     }
+
+    @Test
+    void csvNeutralisesAModelNameThatASpreadsheetWouldRunAsAFormula() {
+        try (Ledger ledger = Ledger.open(dir.resolve("ledger.db").toString(), null, Clock.systemUTC())) {
+            var service = ledger.service();
+            long session = service.startSession(service.ensureAgent("eng-3", null).id(), null, "=HYPERLINK(\"x\")")
+                    .session().id();
+            service.reportUsage(new UsageReport(session, new TokenCounts(1, 1, 0, 0, 0), 10_000L, null, null));
+        }
+        CliRunner.Run run = cli.run("costs", "--by", "model", "--format", "csv");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("\r\n\"'=HYPERLINK(\"\"x\"\")\",0.01,1,1,1\r\n")
+                .doesNotContain("\r\n=HYPERLINK").doesNotContain("\r\n\"=HYPERLINK");
+    }
 }

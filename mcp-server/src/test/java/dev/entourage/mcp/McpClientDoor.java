@@ -36,9 +36,13 @@ abstract class McpClientDoor implements Door {
         McpSchema.CallToolResult result = client.callTool(
                 McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
         boolean isError = Boolean.TRUE.equals(result.isError());
+        String text = result.content().isEmpty() ? "" : ((McpSchema.TextContent) result.content().get(0)).text();
+        if (isError && (result.meta() == null || !result.meta().containsKey(LedgerTools.ERROR_META))) {
+            return new ToolAnswer(true, MAPPER.createObjectNode().put("message", text), text);
+        }
         JsonNode structured = MAPPER.valueToTree(isError
                 ? result.meta().get(LedgerTools.ERROR_META) : result.structuredContent());
-        String text = result.content().isEmpty() ? "" : ((McpSchema.TextContent) result.content().get(0)).text();
+        Conformance.check(Conformance.mcpShape(tool, arguments, isError), structured);
         return new ToolAnswer(isError, structured, text);
     }
 

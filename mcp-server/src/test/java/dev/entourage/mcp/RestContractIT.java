@@ -55,13 +55,14 @@ class RestContractIT extends LedgerContract {
             Object named = body.remove("session_id");
             String session = named != null ? named.toString() : String.valueOf(openSession);
             return switch (tool) {
-                case "start_session" -> started(send("POST", "/agents/" + agent + "/sessions", arguments));
-                case "report_usage" -> send("POST", "/sessions/" + session + "/usage", body);
+                case "start_session" -> started(send("POST", "/agents/" + agent + "/sessions", arguments, "session"));
+                case "report_usage" -> send("POST", "/sessions/" + session + "/usage", body, "usage");
                 case "check_budget" -> arguments.containsKey("estimated_cost_usd")
-                        ? reserved(send("POST", "/agents/" + agent + "/budget/holds", arguments))
+                        ? reserved(send("POST", "/agents/" + agent + "/budget/holds", arguments, "reservation"))
                         : send("GET", "/agents/" + agent + "/budget"
-                                + (arguments.containsKey("task_id") ? "?task_id=" + arguments.get("task_id") : ""), null);
-                case "end_session" -> send("POST", "/sessions/" + session + "/end", null);
+                                + (arguments.containsKey("task_id") ? "?task_id=" + arguments.get("task_id") : ""), null,
+                                "budget");
+                case "end_session" -> send("POST", "/sessions/" + session + "/end", null, "session");
                 default -> throw new IllegalArgumentException(tool);
             };
         }
@@ -89,7 +90,8 @@ class RestContractIT extends LedgerContract {
             return new ToolAnswer(false, shaped, "");
         }
 
-        private ToolAnswer send(String method, String path, Map<String, Object> body) {
+        /** Sends one request; its answer must conform to {@code shape}, or, for an error status, to {@code error}. */
+        private ToolAnswer send(String method, String path, Map<String, Object> body, String shape) {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bridge.uri() + "/api/v1" + path))
                         .header("X-API-Key", key);
@@ -101,6 +103,7 @@ class RestContractIT extends LedgerContract {
                 }
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode json = McpClientDoor.MAPPER.readTree(response.body());
+                Conformance.check(response.statusCode() >= 400 ? "error" : shape, json);
                 if (response.statusCode() >= 400) {
                     JsonNode error = json.path("error");
                     return new ToolAnswer(true, error, error.path("code").asText() + ": " + error.path("message").asText());

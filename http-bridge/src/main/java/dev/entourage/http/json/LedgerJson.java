@@ -3,6 +3,7 @@ package dev.entourage.http.json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.ledger.Action;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.BudgetExceededException;
@@ -161,7 +162,7 @@ public final class LedgerJson {
         node.put("model", s.model());
         node.put("started_at", time(s.startedAt()));
         node.set("budget", budget(start.budget()));
-        node.put("action", start.budget().overBudget() ? "stop" : "continue");
+        node.put("action", (start.budget().overBudget() ? Action.STOP : Action.CONTINUE).wireName());
         node.put("stop_reason", start.budget().firstViolation().map(scope -> scope.wireName()).orElse(null));
         return node;
     }
