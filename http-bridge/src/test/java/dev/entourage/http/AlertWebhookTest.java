@@ -1,5 +1,7 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,12 +78,12 @@ class AlertWebhookTest {
     }
 
     private long sessionOfAgentWithLimit(String name, long dailyLimitMicros) {
-        Agent agent = h.ledger.setAgent(name, null, new AgentSettings(Change.to(dailyLimitMicros), Change.keep()));
-        return h.ledger.startSession(agent.id(), null, null).session().id();
+        Agent agent = h.ledger.settings().setAgent(Actor.local(), name, null, new AgentSettings(Change.to(dailyLimitMicros), Change.keep()));
+        return h.ledger.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session().id();
     }
 
     private void report(long session, long micros) {
-        h.ledger.reportUsage(new UsageReport(session, TOKENS, micros, null, null));
+        h.ledger.usage().report(Actor.local(), new UsageReport(session, TOKENS, micros, null, null));
     }
 
     private void awaitReceived(int count) throws InterruptedException {

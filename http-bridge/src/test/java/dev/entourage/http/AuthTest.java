@@ -1,5 +1,8 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.AgentSettings;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -147,15 +150,15 @@ class AuthTest {
         assertThat(h.as(viewer, "POST", "/api/v1/auth/keys", "{\"role\": \"viewer\"}").status()).isEqualTo(403);
         assertThat(h.admin("GET", "/api/v1/sessions/" + session, null).json().get("status").asText())
                 .isEqualTo("active");
-        assertThat(h.ledger.team("default").paused()).isFalse();
+        assertThat(h.ledger.settings().team(Actor.local(), Ref.parse("default")).paused()).isFalse();
     }
 
     @Test
     void anotherTeamsObjectsDoNotExistForTheCaller() {
-        h.ledger.setTeam("blue", dev.entourage.ledger.TeamSettings.none());
-        h.ledger.setAgent("blue-1", "blue", dev.entourage.ledger.AgentSettings.none());
-        long blueSession = h.ledger.startSession(h.ledger.agent("blue-1").id(), null, null).session().id();
-        long blueTeam = h.ledger.team("blue").id();
+        h.ledger.settings().setTeam(Actor.local(), "blue", dev.entourage.ledger.TeamSettings.none());
+        h.ledger.settings().setAgent(Actor.local(), "blue-1", Ref.parse("blue"), dev.entourage.ledger.AgentSettings.none());
+        long blueSession = h.ledger.sessions().start(Actor.local(), Ref.id(h.ledger.settings().agent(Actor.local(), Ref.parse("blue-1")).id()), null, null).session().id();
+        long blueTeam = h.ledger.settings().team(Actor.local(), Ref.parse("blue")).id();
 
         Harness.Answer agent = h.admin("GET", "/api/v1/agents/blue-1/budget", null);
         assertThat(agent.status()).isEqualTo(404);
@@ -169,9 +172,9 @@ class AuthTest {
                 .isEqualTo(404);
         assertThat(h.admin("GET", "/api/v1/teams/blue/costs", null).status()).isEqualTo(404);
         assertThat(h.admin("PATCH", "/api/v1/settings/agents/blue-1", "{\"paused\": true}").status()).isEqualTo(404);
-        assertThat(h.ledger.team("blue").paused()).isFalse();
-        assertThat(h.ledger.agent("blue-1").paused()).isFalse();
-        assertThat(h.ledger.session(blueSession).status().wireName()).isEqualTo("active");
+        assertThat(h.ledger.settings().team(Actor.local(), Ref.parse("blue")).paused()).isFalse();
+        assertThat(h.ledger.settings().agent(Actor.local(), Ref.parse("blue-1")).paused()).isFalse();
+        assertThat(h.ledger.sessions().get(Actor.local(), blueSession).status().wireName()).isEqualTo("active");
     }
 
     @Test

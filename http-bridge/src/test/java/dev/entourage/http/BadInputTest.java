@@ -1,5 +1,7 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,7 +175,7 @@ class BadInputTest {
         assertRefused(h.admin("POST", "/api/v1/teams/default/tasks", "{\"title\": \"t\", \"tags\": [\"budget:lots\"]}"),
                 400, "invalid_request", "tags");
         assertNothingWritten();
-        assertThat(h.ledger.tasks("default")).isEmpty();
+        assertThat(h.ledger.reports().tasks(Actor.local(), Ref.parse("default"))).isEmpty();
     }
 
     @Test
@@ -194,7 +196,7 @@ class BadInputTest {
                     "{\"daily_cost_limit_usd\": 3, \"" + c[0] + "\": " + c[1] + "}");
             assertRefused(answer, 400, "invalid_request", c[0]);
         }
-        assertThat(h.ledger.team("default").dailyLimitMicros()).isNull();
+        assertThat(h.ledger.settings().team(Actor.local(), Ref.parse("default")).dailyLimitMicros()).isNull();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -129,7 +131,7 @@ class BridgeTest {
             assertThat(h.call("GET", "/message/abc", null).status()).isEqualTo(401);
 
             String agentKey = h.key(Role.AGENT, "eng-1");
-            long agentId = h.ledger.agent("eng-1").id();
+            long agentId = h.ledger.settings().agent(Actor.local(), Ref.parse("eng-1")).id();
             Harness.Answer asAgent = h.call("POST", "/mcp", "{}", "X-API-Key", agentKey);
             assertThat(asAgent.status()).isEqualTo(200);
             assertThat(asAgent.body()).isEqualTo("agent " + h.team.id() + " " + agentId);

@@ -1,5 +1,7 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +43,7 @@ class CostControlGuideTest {
     @Test
     void everyCallOfTheGuideWorksAsWritten() {
         for (int i = 1; i < 594; i++) {
-            h.ledger.createTask(Team.DEFAULT_NAME, new NewTask("filler " + i, null, null, List.of(), null));
+            h.ledger.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME), new NewTask("filler " + i, null, null, List.of(), null));
         }
         long teamId = h.team.id();
         Harness.Answer agent = h.admin("POST", "/api/v1/teams/" + teamId + "/agents", "{\"name\": \"eng-1\"}");

@@ -1,10 +1,11 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entourage.http.json.Json;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.TeamSettings;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.UsageReport;
@@ -243,7 +244,7 @@ class EventStreamTest {
 
     @Test
     void anotherTeamsStreamGetsNothingOfThisTeam() throws Exception {
-        h.ledger.setTeam("other", TeamSettings.none());
+        h.ledger.settings().setTeam(Actor.local(), "other", TeamSettings.none());
         Stream2 other = new Stream2(h.access.createKey("other", Role.VIEWER, null, null).secret());
         Stream2 mine = new Stream2(h.adminKey);
         assertThat(other.next("hello", WAIT)).isNotNull();
@@ -270,13 +271,13 @@ class EventStreamTest {
         Clock clock = Clock.systemUTC();
         try (SqliteLedgerStore sidecarStore = SqliteLedgerStore.open(dir.resolve("entourage.db"),
                 SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock)) {
-            LedgerService sidecar = new LedgerService(sidecarStore, PriceTable.bundled(), clock);
-            sidecar.reportUsage(new UsageReport(session, new TokenCounts(10, 5, 0, 0, 0), 1000L, null, null));
+            LedgerServices sidecar = new LedgerServices(sidecarStore, PriceTable.bundled(), clock);
+            sidecar.usage().report(Actor.local(), new UsageReport(session, new TokenCounts(10, 5, 0, 0, 0), 1000L, null, null));
             Event refresh = stream.next("refresh", WAIT);
             assertThat(refresh).as("a refresh within 2 s of the sidecar's report").isNotNull();
             assertThat(refresh.data().size()).isZero();
 
-            sidecar.endSession(session);
+            sidecar.sessions().end(Actor.local(), session);
             assertThat(stream.next("refresh", WAIT)).as("a refresh for the sidecar's end of a session").isNotNull();
         }
     }
@@ -284,7 +285,7 @@ class EventStreamTest {
     @Test
     void aClientThatDoesNotReadIsDroppedWithoutSlowingWritersAndStopStaysFast() throws Exception {
         long session = startSession();
-        dev.entourage.ledger.UsageReceipt receipt = h.ledger.reportUsage(new UsageReport(session,
+        dev.entourage.ledger.UsageReceipt receipt = h.ledger.usage().report(Actor.local(), new UsageReport(session,
                 new TokenCounts(1, 1, 0, 0, 0), 1L, "m-" + "x".repeat(150), null));
         try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", h.bridge.port())) {
             stalled.setReceiveBufferSize(4096);

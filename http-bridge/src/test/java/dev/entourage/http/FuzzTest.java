@@ -1,5 +1,7 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -239,7 +241,7 @@ class FuzzTest {
     private static Map<String, Object> snapshot(Harness h, long task) {
         boolean fuzzAgentExists;
         try {
-            h.ledger.agent("fuzz-agent");
+            h.ledger.settings().agent(Actor.local(), Ref.parse("fuzz-agent"));
             fuzzAgentExists = true;
         } catch (LedgerException e) {
             fuzzAgentExists = false;
@@ -251,8 +253,8 @@ class FuzzTest {
                 "sessions", withoutDurations(h.admin("GET", "/api/v1/agents/eng-1/sessions", null).json()),
                 "tasks", h.admin("GET", "/api/v1/teams/default/tasks", null).json(),
                 "costs", withoutDurations(h.admin("GET", "/api/v1/teams/default/costs", null).json()),
-                "team", h.ledger.team("default"),
-                "agent", h.ledger.agent("eng-1"),
+                "team", h.ledger.settings().team(Actor.local(), Ref.parse("default")),
+                "agent", h.ledger.settings().agent(Actor.local(), Ref.parse("eng-1")),
                 "fuzz-agent", fuzzAgentExists,
                 "keys", keys);
     }

@@ -2,7 +2,7 @@ package dev.entourage.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entourage.http.json.Json;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.access.AccessService;
 import dev.entourage.ledger.access.Role;
@@ -29,7 +29,7 @@ final class Harness implements AutoCloseable {
     static final int GENEROUS_RPM = 1_000_000;
 
     final SqliteLedgerStore store;
-    final LedgerService ledger;
+    final LedgerServices ledger;
     final AccessService access;
     final HttpBridge bridge;
     final Team team;
@@ -39,7 +39,7 @@ final class Harness implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private Harness(SqliteLedgerStore store, LedgerService ledger, AccessService access, HttpBridge bridge, Team team,
+    private Harness(SqliteLedgerStore store, LedgerServices ledger, AccessService access, HttpBridge bridge, Team team,
                     String adminKey) {
         this.store = store;
         this.ledger = ledger;
@@ -58,8 +58,8 @@ final class Harness implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         SqliteLedgerStore store = SqliteLedgerStore.open(dir.resolve("entourage.db"),
                 SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        LedgerService ledger = new LedgerService(store, PriceTable.bundled(), clock);
-        Team team = ledger.ensureDefaultTeam();
+        LedgerServices ledger = new LedgerServices(store, PriceTable.bundled(), clock);
+        Team team = ledger.settings().ensureDefaultTeam();
         AccessService access = new AccessService(store, clock);
         String adminKey = access.createKey(Team.DEFAULT_NAME, Role.ADMIN, null, "test admin").secret();
         HttpBridge bridge;

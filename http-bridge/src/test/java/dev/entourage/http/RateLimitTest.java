@@ -1,5 +1,7 @@
 package dev.entourage.http;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entourage.ledger.access.Role;
@@ -47,7 +49,7 @@ class RateLimitTest {
             Harness.Answer refused = h.admin("POST", "/api/v1/teams/default/tasks", "{\"title\": \"t\"}");
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.header("Retry-After")).isNotNull();
-            assertThat(h.ledger.tasks("default")).isEmpty();
+            assertThat(h.ledger.reports().tasks(Actor.local(), Ref.parse("default"))).isEmpty();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.entourage.cli;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,7 +145,7 @@ class CommandLineTest {
         long session;
         try (dev.entourage.app.Ledger ledger = dev.entourage.app.Ledger.open(db.toString(), null,
                 java.time.Clock.systemUTC())) {
-            session = ledger.service().startSession(ledger.service().agent("eng-1").id(), null, null).session().id();
+            session = ledger.services().sessions().start(Actor.local(), Ref.id(ledger.services().settings().agent(Actor.local(), Ref.parse("eng-1")).id()), null, null).session().id();
         }
 
         Run killed = run("kill", Long.toString(session), "--reason", "looping", "--json");
@@ -155,7 +157,7 @@ class CommandLineTest {
         assertThat(unknown.code()).isEqualTo(1);
         try (dev.entourage.app.Ledger ledger = dev.entourage.app.Ledger.open(db.toString(), null,
                 java.time.Clock.systemUTC())) {
-            var receipt = ledger.service().reportUsage(new dev.entourage.ledger.UsageReport(session,
+            var receipt = ledger.services().usage().report(Actor.local(), new dev.entourage.ledger.UsageReport(session,
                     new dev.entourage.ledger.TokenCounts(1, 1, 0, 0, 0), 10L, null, null));
             assertThat(receipt.action()).isEqualTo(dev.entourage.ledger.Action.STOP);
             assertThat(receipt.stopReason()).isEqualTo("killed");

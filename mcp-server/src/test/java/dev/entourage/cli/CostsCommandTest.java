@@ -1,5 +1,7 @@
 package dev.entourage.cli;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entourage.app.Ledger;
@@ -28,13 +30,13 @@ class CostsCommandTest {
         Path db = dir.resolve("ledger.db");
         cli = new CliRunner(db);
         try (Ledger ledger = Ledger.open(db.toString(), null, Clock.systemUTC())) {
-            var service = ledger.service();
-            long task = service.createTask("default", new NewTask("Fix, \"login\"", null, null, List.of(), null)).id();
-            long one = service.startSession(service.ensureAgent("eng-1", null).id(), task, "claude-sonnet-4")
+            var service = ledger.services();
+            long task = service.settings().createTask(Actor.local(), Ref.parse("default"), new NewTask("Fix, \"login\"", null, null, List.of(), null)).id();
+            long one = service.sessions().start(Actor.local(), Ref.id(service.settings().ensureAgent(Actor.local(), "eng-1", null).id()), task, "claude-sonnet-4")
                     .session().id();
-            long two = service.startSession(service.ensureAgent("eng-22", null).id(), null, null).session().id();
-            service.reportUsage(new UsageReport(one, new TokenCounts(1000, 200, 0, 0, 0), 1_250_000L, null, null));
-            service.reportUsage(new UsageReport(two, new TokenCounts(10, 2, 0, 0, 0), 50_000L, null, null));
+            long two = service.sessions().start(Actor.local(), Ref.id(service.settings().ensureAgent(Actor.local(), "eng-22", null).id()), null, null).session().id();
+            service.usage().report(Actor.local(), new UsageReport(one, new TokenCounts(1000, 200, 0, 0, 0), 1_250_000L, null, null));
+            service.usage().report(Actor.local(), new UsageReport(two, new TokenCounts(10, 2, 0, 0, 0), 50_000L, null, null));
         }
     }
 
@@ -95,10 +97,10 @@ class CostsCommandTest {
     @Test
     void csvNeutralisesAModelNameThatASpreadsheetWouldRunAsAFormula() {
         try (Ledger ledger = Ledger.open(dir.resolve("ledger.db").toString(), null, Clock.systemUTC())) {
-            var service = ledger.service();
-            long session = service.startSession(service.ensureAgent("eng-3", null).id(), null, "=HYPERLINK(\"x\")")
+            var service = ledger.services();
+            long session = service.sessions().start(Actor.local(), Ref.id(service.settings().ensureAgent(Actor.local(), "eng-3", null).id()), null, "=HYPERLINK(\"x\")")
                     .session().id();
-            service.reportUsage(new UsageReport(session, new TokenCounts(1, 1, 0, 0, 0), 10_000L, null, null));
+            service.usage().report(Actor.local(), new UsageReport(session, new TokenCounts(1, 1, 0, 0, 0), 10_000L, null, null));
         }
         CliRunner.Run run = cli.run("costs", "--by", "model", "--format", "csv");
         assertThat(run.code()).as(run.err()).isZero();

@@ -1,5 +1,7 @@
 package dev.entourage.mcp;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,10 +29,10 @@ class CliJsonConformanceTest {
         cli.ok("init");
         cli.ok("teams", "set", "default", "--max-session-cost-per-minute", "0.001");
         try (Ledger ledger = Ledger.open(db.toString(), null, Clock.systemUTC())) {
-            var service = ledger.service();
-            session = service.startSession(service.ensureAgent("eng-1", null).id(), null, LedgerContract.MODEL)
+            var service = ledger.services();
+            session = service.sessions().start(Actor.local(), Ref.id(service.settings().ensureAgent(Actor.local(), "eng-1", null).id()), null, LedgerContract.MODEL)
                     .session().id();
-            service.reportUsage(new UsageReport(session, new TokenCounts(1000, 100, 0, 0, 0), 1_000_000L, null, null));
+            service.usage().report(Actor.local(), new UsageReport(session, new TokenCounts(1000, 100, 0, 0, 0), 1_000_000L, null, null));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.entourage.mcp;
 
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entourage.app.Ledger;
@@ -19,7 +20,7 @@ class McpAlertNotificationIT {
     Path dir;
 
     private static void limit(Ledger ledger, String agent) {
-        ledger.service().setAgent(agent, null, new AgentSettings(Change.to(100_000L), Change.keep()));
+        ledger.services().settings().setAgent(Actor.local(), agent, null, new AgentSettings(Change.to(100_000L), Change.keep()));
     }
 
     private static void crossThresholds(McpClientDoor door) throws InterruptedException {
@@ -54,7 +55,7 @@ class McpAlertNotificationIT {
     void overStdio() throws Exception {
         Path db = dir.resolve("stdio.db");
         try (Ledger ledger = Ledger.open(db.toString(), null, Clock.systemUTC())) {
-            ledger.service().ensureDefaultTeam();
+            ledger.services().settings().ensureDefaultTeam();
             limit(ledger, "eng-1");
         }
         Sidecar sidecar = new Sidecar(db, "eng-1");

@@ -1,5 +1,7 @@
 package dev.entourage.mcp;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entourage.app.Ledger;
@@ -144,11 +146,11 @@ class TeamConcurrencyIT {
         int offset = 12 - hour; // -11 .. +12
         ZoneId zone = ZoneId.of(offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" + offset : "+" + -offset));
         try (Ledger ledger = Ledger.open(db.toString(), null, Clock.systemUTC())) {
-            Team created = ledger.service().setTeam(team, new TeamSettings(Change.to(LIMIT), Change.to(zone),
+            Team created = ledger.services().settings().setTeam(Actor.local(), team, new TeamSettings(Change.to(LIMIT), Change.to(zone),
                     Change.keep(), Change.keep()));
             for (String prefix : prefixes) {
                 for (int t = 0; t < THREADS; t++) {
-                    ledger.service().setAgent(prefix + "-" + t, team, AgentSettings.none());
+                    ledger.services().settings().setAgent(Actor.local(), prefix + "-" + t, Ref.parse(team), AgentSettings.none());
                 }
             }
             return created.id();

@@ -1,11 +1,13 @@
 package dev.entourage.mcp;
 
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Actor;
 import dev.entourage.app.Ledger;
 import dev.entourage.ledger.Budget;
 import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
-import dev.entourage.ledger.LedgerService;
+import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.UsageReceipt;
@@ -41,12 +43,12 @@ public final class TeamLoadChild {
         int reports = Integer.parseInt(args[3]);
         boolean holds = args[4].equals("holds");
         try (Ledger ledger = Ledger.open(db, null, Clock.systemUTC())) {
-            LedgerService service = ledger.service();
+            LedgerServices service = ledger.services();
             long[] agents = new long[threads];
             long[] sessions = new long[threads];
             for (int t = 0; t < threads; t++) {
-                agents[t] = service.agent(prefix + "-" + t).id();
-                sessions[t] = service.startSession(agents[t], null, null).session().id();
+                agents[t] = service.settings().agent(Actor.local(), Ref.parse(prefix + "-" + t)).id();
+                sessions[t] = service.sessions().start(Actor.local(), Ref.id(agents[t]), null, null).session().id();
             }
             System.out.println("READY");
             System.out.flush();
@@ -82,7 +84,7 @@ public final class TeamLoadChild {
         }
     }
 
-    private static void step(LedgerService service, String prefix, int t, int i, long agent, long session,
+    private static void step(LedgerServices service, String prefix, int t, int i, long agent, long session,
                              boolean holds, List<String> lines) {
         String who = prefix + "-" + t;
         long cost = cost(prefix, t, i);
@@ -90,7 +92,7 @@ public final class TeamLoadChild {
         if (holds) {
             long start = System.nanoTime();
             try {
-                HoldReceipt receipt = service.reserve(agent, null, session, cost);
+                HoldReceipt receipt = service.budgets().reserve(Actor.local(), Ref.id(agent), null, session, cost);
                 holdId = receipt.hold().id();
             } catch (BudgetExceededException refused) {
                 lines.add("X " + who + " " + start + " " + System.nanoTime() + " "
@@ -99,7 +101,7 @@ public final class TeamLoadChild {
             }
         } else {
             long start = System.nanoTime();
-            Budget budget = service.checkBudget(agent, null, session);
+            Budget budget = service.budgets().check(Actor.local(), Ref.id(agent), null, session);
             long end = System.nanoTime();
             boolean teamTrips = budget.violations().stream().anyMatch(v -> v.scope() == Scope.TEAM_DAILY);
             lines.add("C " + who + " " + start + " " + end + " " + budget.teamDailySpent() + " "
@@ -110,7 +112,7 @@ public final class TeamLoadChild {
         for (int attempt = 0; ; attempt++) {
             long start = System.nanoTime();
             try {
-                UsageReceipt receipt = service.reportUsage(report);
+                UsageReceipt receipt = service.usage().report(Actor.local(), report);
                 lines.add("R " + who + " " + start + " " + System.nanoTime() + " " + eventId + " "
                         + receipt.costMicros() + " " + receipt.action().name() + " " + receipt.budget().teamDailySpent()
                         + " " + receipt.duplicate());

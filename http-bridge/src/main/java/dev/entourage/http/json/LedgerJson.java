@@ -13,6 +13,7 @@ import dev.entourage.ledger.DashboardView;
 import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
+import dev.entourage.ledger.ScopeBudget;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SpendSeries;
 import dev.entourage.ledger.SessionStart;
@@ -56,6 +57,7 @@ public final class LedgerJson {
         totals(node, s.totals());
         node.put("duration_minutes", s.durationMinutes(clock.instant()));
         node.put("stop_reason", s.stopReason());
+        node.put("stop_detail", s.stopDetail());
         return node;
     }
 
@@ -72,18 +74,14 @@ public final class LedgerJson {
         ObjectNode node = NODES.objectNode();
         node.put("agent_id", b.agentId());
         node.put("task_id", b.taskId());
-        node.put("daily_limit_usd", dollars(b.dailyLimit()));
-        node.put("daily_spent_usd", Money.toDollars(b.dailySpent()));
-        node.put("daily_held_usd", Money.toDollars(b.dailyHeld()));
-        node.put("daily_remaining_usd", dollars(b.dailyRemaining()));
-        node.put("task_limit_usd", dollars(b.taskLimit()));
-        node.put("task_spent_usd", dollars(b.taskSpent()));
-        node.put("task_held_usd", dollars(b.taskHeld()));
-        node.put("task_remaining_usd", dollars(b.taskRemaining()));
-        node.put("team_daily_limit_usd", dollars(b.teamDailyLimit()));
-        node.put("team_daily_spent_usd", Money.toDollars(b.teamDailySpent()));
-        node.put("team_daily_held_usd", Money.toDollars(b.teamDailyHeld()));
-        node.put("team_daily_remaining_usd", dollars(b.teamDailyRemaining()));
+        node.put("session_id", b.sessionId());
+        for (ScopeBudget scope : b.scopes()) {
+            String prefix = scope.scope().rule().fieldPrefix();
+            node.put(prefix + "_limit_usd", dollars(scope.limitMicros()));
+            node.put(prefix + "_spent_usd", dollars(scope.spentMicros()));
+            node.put(prefix + "_held_usd", dollars(scope.heldMicros()));
+            node.put(prefix + "_remaining_usd", dollars(scope.remainingMicros()));
+        }
         node.put("over_budget", b.overBudget());
         ArrayNode violations = node.putArray("violations");
         for (Violation v : b.violations()) {
@@ -174,15 +172,22 @@ public final class LedgerJson {
         node.put("daily_cost_limit_usd", dollars(t.dailyLimitMicros()));
         node.put("timezone", t.zone().getId());
         node.put("paused", t.paused());
-        ObjectNode budgets = node.putObject("task_type_budgets_usd");
-        t.taskTypeBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> budgets.put(e.getKey(), Money.toDollars(e.getValue())));
+        byType(node.putObject("task_type_budgets_usd"), t.taskTypeBudgets());
         ArrayNode thresholds = node.putArray("alert_thresholds");
         t.alertThresholds().forEach(thresholds::add);
         node.put("alert_webhook_url", t.alertWebhookUrl());
         node.put("max_session_cost_per_minute_usd", dollars(t.maxSessionRateMicros()));
+        node.put("weekly_limit_usd", dollars(t.weeklyLimitMicros()));
+        node.put("monthly_limit_usd", dollars(t.monthlyLimitMicros()));
+        node.put("max_session_cost_usd", dollars(t.maxSessionCostMicros()));
+        byType(node.putObject("task_type_max_session_cost_usd"), t.taskTypeSessionBudgets());
         node.put("created_at", time(t.createdAt()));
         return node;
+    }
+
+    private static void byType(ObjectNode node, Map<String, Long> budgets) {
+        budgets.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> node.put(e.getKey(), Money.toDollars(e.getValue())));
     }
 
     /** An alert: a threshold a scope crossed, and whether the webhook took it. */
@@ -237,6 +242,8 @@ public final class LedgerJson {
         node.put("name", a.name());
         node.put("team_id", a.teamId());
         node.put("daily_limit_usd", dollars(a.dailyLimitMicros()));
+        node.put("weekly_limit_usd", dollars(a.weeklyLimitMicros()));
+        node.put("monthly_limit_usd", dollars(a.monthlyLimitMicros()));
         node.put("paused", a.paused());
         node.put("created_at", time(a.createdAt()));
         return node;

@@ -17,6 +17,7 @@ import static dev.entourage.http.json.SchemaNodes.string;
 import static dev.entourage.http.json.SchemaNodes.time;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.ledger.BudgetSubject;
 import dev.entourage.ledger.Action;
 import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.ErrorCode;
@@ -59,6 +60,7 @@ public final class WireSchemas {
                 .fields(totals())
                 .field("duration_minutes", count())
                 .field("stop_reason", stopReason())
+                .field("stop_detail", nullable(string()))
                 .build();
     }
 
@@ -88,21 +90,20 @@ public final class WireSchemas {
 
     /** {@link LedgerJson#budget}: the answer of {@code GET /agents/{id}/budget} and of {@code check_budget}. */
     public static ObjectNode budget() {
-        return object()
+        SchemaNodes.Shape budget = object()
                 .field("agent_id", id())
                 .field("task_id", nullable(id()))
-                .field("daily_limit_usd", nullable(dollars()))
-                .field("daily_spent_usd", dollars())
-                .field("daily_held_usd", dollars())
-                .field("daily_remaining_usd", nullable(dollars()))
-                .field("task_limit_usd", nullable(dollars()))
-                .field("task_spent_usd", nullable(dollars()))
-                .field("task_held_usd", nullable(dollars()))
-                .field("task_remaining_usd", nullable(dollars()))
-                .field("team_daily_limit_usd", nullable(dollars()))
-                .field("team_daily_spent_usd", dollars())
-                .field("team_daily_held_usd", dollars())
-                .field("team_daily_remaining_usd", nullable(dollars()))
+                .field("session_id", nullable(id()));
+        for (Scope scope : Scope.limitedScopes()) {
+            String prefix = scope.rule().fieldPrefix();
+            boolean always = scope.rule().subject() == BudgetSubject.AGENT
+                    || scope.rule().subject() == BudgetSubject.TEAM;
+            budget.field(prefix + "_limit_usd", nullable(dollars()))
+                    .field(prefix + "_spent_usd", always ? dollars() : nullable(dollars()))
+                    .field(prefix + "_held_usd", always ? dollars() : nullable(dollars()))
+                    .field(prefix + "_remaining_usd", nullable(dollars()));
+        }
+        return budget
                 .field("over_budget", bool())
                 .field("violations", array(violation()))
                 .field("resets_at", time())
@@ -199,6 +200,10 @@ public final class WireSchemas {
                 .field("alert_thresholds", array(integer().put("minimum", 1)))
                 .field("alert_webhook_url", nullable(string()))
                 .field("max_session_cost_per_minute_usd", nullable(dollars()))
+                .field("weekly_limit_usd", nullable(dollars()))
+                .field("monthly_limit_usd", nullable(dollars()))
+                .field("max_session_cost_usd", nullable(dollars()))
+                .field("task_type_max_session_cost_usd", map(dollars()))
                 .field("created_at", time())
                 .build();
     }
@@ -210,6 +215,8 @@ public final class WireSchemas {
                 .field("name", string())
                 .field("team_id", id())
                 .field("daily_limit_usd", nullable(dollars()))
+                .field("weekly_limit_usd", nullable(dollars()))
+                .field("monthly_limit_usd", nullable(dollars()))
                 .field("paused", bool())
                 .field("created_at", time())
                 .build();

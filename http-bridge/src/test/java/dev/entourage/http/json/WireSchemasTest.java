@@ -15,6 +15,7 @@ import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.HoldStatus;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Scope;
+import dev.entourage.ledger.ScopeBudget;
 import dev.entourage.ledger.SessionStatus;
 import dev.entourage.ledger.Violation;
 import java.time.Clock;
@@ -68,8 +69,7 @@ class WireSchemasTest {
                 .map(scope -> new Violation(scope, scope == Scope.PAUSED ? null : 1_000_000L, 2_000_000L,
                         scope == Scope.TASK ? null : NOW))
                 .toList();
-        Budget budget = new Budget(1, 3L, 1_000_000L, 2_000_000L, 0, null, 0L, 0L, null, 2_000_000L, 0, violations,
-                NOW);
+        Budget budget = budget(3L, 5L, violations);
         ObjectNode encoded = JSON.budget(budget);
         assertThat(errors(WireSchemas.budget(), encoded)).isEmpty();
 
@@ -77,9 +77,23 @@ class WireSchemasTest {
         assertThat(errors(WireSchemas.budget(), encoded)).isNotEmpty();
     }
 
+    /** A budget of agent 1 with every limited scope at $1.00 spent of $2.00 (task and session when given). */
+    private static Budget budget(Long taskId, Long sessionId, List<Violation> violations) {
+        List<ScopeBudget> scopes = Scope.limitedScopes().stream().map(scope -> {
+            boolean applies = switch (scope.rule().subject()) {
+                case TASK -> taskId != null;
+                case SESSION -> sessionId != null;
+                default -> true;
+            };
+            return applies ? new ScopeBudget(scope, 2_000_000L, 1_000_000L, 0L, null)
+                    : new ScopeBudget(scope, null, null, null, null);
+        }).toList();
+        return new Budget(1, taskId, sessionId, scopes, violations, NOW);
+    }
+
     @Test
     void anExtraFieldOrAMissingOneIsRejected() {
-        Budget budget = new Budget(1, null, null, 0, 0, null, null, null, null, 0, 0, List.of(), NOW);
+        Budget budget = budget(null, null, List.of());
         ObjectNode extra = JSON.budget(budget).put("surprise", 1);
         assertThat(errors(WireSchemas.budget(), extra)).isNotEmpty();
         ObjectNode missing = JSON.budget(budget);

@@ -1,5 +1,6 @@
 package dev.entourage.store;
 
+import dev.entourage.ledger.spi.StoreFacts;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -275,7 +276,7 @@ class StorageFaultRecoveryTest {
                 }
                 pool.shutdownNow();
             }
-            SqliteLedgerStore.Facts facts = store.facts();
+            StoreFacts facts = store.facts();
             assertThat(facts.journalMode()).isEqualToIgnoringCase("wal");
             assertThat(facts.usageEvents()).isEqualTo(written.get());
             assertThat(facts.sessions()).isEqualTo(1);
