@@ -232,6 +232,9 @@ try {
       && !document.querySelector(`#sessions tr[data-session-id="${id}"]`);
   }, other.id, { timeout: 8000 });
   ok(`a kill by another process (entourage kill on the database file) shows in ${Date.now() - killedAt} ms`);
+  const reasonCell = await page.locator(`#recent-sessions tr[data-session-id="${other.id}"] .reason`).textContent();
+  check(reasonCell.trim() === 'killed: stopped from the command line',
+    `the Reason column shows the stop reason and what the person wrote (${reasonCell.trim()})`);
 
   // ------------------------------------------------------------ sign-out
   await page.click('#signout');

@@ -73,11 +73,13 @@ final class SessionsCommand implements Callable<Integer> {
                     s.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                     Long.toString(s.durationMinutes(now)), Long.toString(s.totals().totalTokens()),
                     format == Format.csv ? Money.toDollars(s.totals().costMicros()).toPlainString()
-                            : Output.dollars(s.totals().costMicros())));
+                            : Output.dollars(s.totals().costMicros()),
+                    Output.text(s.stopReason()), Output.text(s.stopDetail())));
             tokens += s.totals().totalTokens();
             cost += s.totals().costMicros();
         }
-        List<String> header = List.of("id", "status", "task", "model", "started_at", "minutes", "tokens", "cost_usd");
+        List<String> header = List.of("id", "status", "task", "model", "started_at", "minutes", "tokens", "cost_usd",
+                "stop_reason", "stop_detail");
         if (format == Format.csv) {
             Output.csv(header, rows);
             return;
@@ -86,7 +88,7 @@ final class SessionsCommand implements Callable<Integer> {
             Output.out().println("No sessions for " + agent + ".");
             return;
         }
-        rows.add(List.of("total", "", "", "", "", "", Long.toString(tokens), Output.dollars(cost)));
+        rows.add(List.of("total", "", "", "", "", "", Long.toString(tokens), Output.dollars(cost), "", ""));
         Output.table(header, rows);
     }
 }

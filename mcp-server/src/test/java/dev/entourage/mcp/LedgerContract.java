@@ -269,6 +269,74 @@ abstract class LedgerContract {
     }
 
     @Test
+    void aSessionCapStopsTheSessionButNotTheNextOne() {
+        cli.ok("teams", "set", "default", "--max-session-cost", "0.05");
+        Door agent = door("eng-9");
+        long id = agent.call("start_session", args("model", MODEL)).structured().path("session_id").asLong();
+        assertThat(agent.call("report_usage", CALL).structured().path("action").asText()).isEqualTo("continue");
+        ToolAnswer over = agent.call("report_usage", CALL);
+        assertThat(over.isError()).as(over.text()).isFalse();
+        assertThat(over.structured().path("action").asText()).isEqualTo("stop");
+        assertThat(over.structured().path("stop_reason").asText()).isEqualTo("session");
+        JsonNode budget = over.structured().path("budget");
+        assertThat(dollars(budget.path("session_limit_usd"))).isEqualByComparingTo("0.05");
+        assertThat(dollars(budget.path("session_spent_usd"))).isEqualByComparingTo("0.09");
+        assertThat(budget.path("violations").get(0).path("scope").asText()).isEqualTo("session");
+
+        ToolAnswer ended = agent.call("end_session", args("session_id", id));
+        assertThat(ended.structured().path("stop_reason").asText())
+                .as("ending a stopped session keeps why it was stopped").isEqualTo("session");
+        ToolAnswer next = agent.call("start_session", args("model", MODEL));
+        assertThat(next.isError()).as("the cap is per session: " + next.text()).isFalse();
+    }
+
+    @Test
+    void aWeeklyLimitStopsTheAgentUntilNextMonday() {
+        cli.ok("agents", "set", "eng-10", "--weekly-limit", "0.05");
+        Door agent = door("eng-10");
+        agent.call("start_session", args("model", MODEL));
+        agent.call("report_usage", CALL);
+        ToolAnswer over = agent.call("report_usage", CALL);
+        assertThat(over.isError()).as(over.text()).isFalse();
+        assertThat(over.structured().path("stop_reason").asText()).isEqualTo("agent_weekly");
+        String monday = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY)) + "T00:00:00Z";
+        JsonNode budget = over.structured().path("budget");
+        assertThat(budget.path("violations").get(0).path("resets_at").asText()).isEqualTo(monday);
+        assertThat(budget.path("resets_at").asText()).as("free again when the tripped week resets").isEqualTo(monday);
+        assertThat(dollars(budget.path("weekly_remaining_usd"))).isEqualByComparingTo("0");
+        assertOverBudget(agent, "agent_weekly", "weekly_remaining_usd", "0.05", "0.09");
+    }
+
+    @Test
+    void aTeamMonthlyLimitStopsEveryAgentOfTheTeam() {
+        cli.ok("teams", "set", "default", "--monthly-limit", "0.05");
+        Door first = door("eng-11");
+        first.call("start_session", args("model", MODEL));
+        first.call("report_usage", CALL);
+        ToolAnswer over = first.call("report_usage", CALL);
+        assertThat(over.structured().path("stop_reason").asText()).isEqualTo("team_monthly");
+        first.close();
+        assertOverBudget(door("eng-12"), "team_monthly", "team_monthly_remaining_usd", "0.05", "0.09");
+    }
+
+    @Test
+    void endingASessionStoppedByItsTaskCapKeepsTheReason() {
+        JsonNode task = parse(cli.output("tasks", "create", "--title", "Capped", "--budget", "0.05", "--json"));
+        Door agent = door("eng-13");
+        long id = agent.call("start_session", args("model", MODEL, "task_id", task.path("id").asLong()))
+                .structured().path("session_id").asLong();
+        agent.call("report_usage", CALL);
+        assertThat(agent.call("report_usage", CALL).structured().path("stop_reason").asText()).isEqualTo("task");
+        ToolAnswer ended = agent.call("end_session", args("session_id", id));
+        assertThat(ended.structured().path("status").asText()).isEqualTo("ended");
+        assertThat(ended.structured().path("stop_reason").asText()).isEqualTo("task");
+        assertThat(parse(cli.output("sessions", "eng-13", "--format", "json")).path("sessions").get(0)
+                .path("stop_reason").asText())
+                .isEqualTo("task");
+    }
+
+    @Test
     void endingTwiceReturnsTheSameSession() {
         Door agent = door("eng-8");
         long id = agent.call("start_session", Map.of()).structured().path("session_id").asLong();

@@ -532,7 +532,10 @@
     set('.status', s.status);
     row.querySelector('.status').dataset.status = s.status;
     const reason = row.querySelector('.reason');
-    if (reason) reason.textContent = s.stop_reason || (s.status === 'killed' ? 'killed' : '');
+    if (reason) {
+      const why = s.stop_reason || (s.status === 'killed' ? 'killed' : '');
+      reason.textContent = s.stop_detail ? `${why}: ${s.stop_detail}` : why;
+    }
     const kill = row.querySelector('button.kill');
     if (kill) kill.setAttribute('aria-label', `Kill session ${s.id} of ${s.agent_name || s.agent_id}`);
     if (before && before !== row.querySelector('.cost').textContent) flash(row);

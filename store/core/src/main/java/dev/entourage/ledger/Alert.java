@@ -8,9 +8,10 @@ import java.util.Objects;
  * the report that crossed it, then delivered to the team's webhook off the request path.
  *
  * @param id               0 before it is stored
- * @param scope            {@link Scope#AGENT_DAILY}, {@link Scope#TASK} or {@link Scope#TEAM_DAILY}
- * @param scopeId          the agent's, task's or team's id
- * @param window           the scope's window: an ISO date for daily scopes, {@link SpendKey#ALL_TIME} for tasks
+ * @param scope            a limited scope ({@link Scope#limited()})
+ * @param scopeId          the agent's, team's, task's or session's id
+ * @param window           the scope's window key ({@link BudgetWindow#key}): {@code 2026-12-01}, {@code 2026-W49},
+ *                         {@code 2026-12}, or {@link SpendKey#ALL_TIME} for tasks and sessions
  * @param thresholdPercent the percentage of the limit that was reached
  * @param limitMicros      the scope's limit then
  * @param spentMicros      what the scope had spent right after the report that crossed it
@@ -40,15 +41,22 @@ public record Alert(long id, long teamId, String teamName, Scope scope, long sco
 
     /** One line a person reads in a chat channel (Slack's {@code text}). */
     public String text() {
-        String what = switch (scope) {
-            case AGENT_DAILY -> "agent " + agentName + " reached " + thresholdPercent + "% of its daily budget";
-            case TASK -> "task " + scopeId + " reached " + thresholdPercent + "% of its budget (last report by agent "
-                    + agentName + ")";
-            case TEAM_DAILY -> "team " + teamName + " reached " + thresholdPercent + "% of its daily budget (last "
-                    + "report by agent " + agentName + ")";
-            default -> scope.wireName() + " " + scopeId + " reached " + thresholdPercent + "%";
+        BudgetRule rule = scope.rule();
+        String budget = switch (rule.window()) {
+            case DAY -> "its daily budget";
+            case WEEK -> "its weekly budget";
+            case MONTH -> "its monthly budget";
+            case ALL_TIME -> "its budget";
         };
-        String when = scope == Scope.TASK ? "" : " on " + window;
+        String by = " (last report by agent " + agentName + ")";
+        String what = switch (rule.subject()) {
+            case AGENT -> "agent " + agentName + " reached " + thresholdPercent + "% of " + budget;
+            case TASK -> "task " + scopeId + " reached " + thresholdPercent + "% of " + budget + by;
+            case SESSION -> "session " + scopeId + " of agent " + agentName + " reached " + thresholdPercent + "% of "
+                    + budget;
+            case TEAM -> "team " + teamName + " reached " + thresholdPercent + "% of " + budget + by;
+        };
+        String when = rule.window() == BudgetWindow.ALL_TIME ? "" : " on " + window;
         return "Entourage [" + teamName + "]: " + what + ": $" + Money.format(spentMicros) + " of $"
                 + Money.format(limitMicros) + when + ".";
     }
