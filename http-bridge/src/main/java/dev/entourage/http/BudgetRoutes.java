@@ -3,12 +3,9 @@ package dev.entourage.http;
 import dev.entourage.http.json.Fields;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
-import dev.entourage.ledger.Agent;
-import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.access.Principal;
 import java.util.Map;
 import java.util.Set;
 

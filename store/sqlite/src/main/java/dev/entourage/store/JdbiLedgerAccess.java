@@ -8,7 +8,6 @@ import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.HoldStatus;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.NewTask;
-import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.SessionStatus;
@@ -23,27 +22,16 @@ import dev.entourage.ledger.pricing.ModelPrice;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
 final class JdbiLedgerAccess implements LedgerWriter {
-    private static final String LINE = "\n";
-    /** The columns {@link #team(ResultSet)} reads, by position. */
-    private static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
-            + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros, weekly_limit_micros, "
-            + "monthly_limit_micros, max_session_cost_micros, task_type_session_budgets";
-    /** The columns {@link #agent(ResultSet)} reads, by position. */
-    static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at, "
-            + "weekly_limit_micros, monthly_limit_micros";
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason, s.stop_detail "
@@ -53,8 +41,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
     /** The statements of the hot paths (each usage report, check and authentication), compiled once. */
     private final PreparedCache sql;
     private Handle handle;
-    /** Whether any hold is open, asked once per transaction: most ledgers have none, and then nothing is summed. */
-    private Boolean anyOpenHold;
+    private JdbiHoldQueries holds;
     /** Counter values this transaction wrote, from {@code RETURNING}: read back without another query. */
     private final Map<SpendKey, Long> spentWritten = new HashMap<>();
 
@@ -74,151 +61,70 @@ final class JdbiLedgerAccess implements LedgerWriter {
         return handle;
     }
 
+    // teams, agents and tasks, in JdbiSettingsQueries
+
+    private JdbiSettingsQueries settings() {
+        return new JdbiSettingsQueries(this::handle, sql);
+    }
+
     @Override
     public Optional<Team> team(long id) {
-        return sql.one("SELECT " + TEAM_COLUMNS + " FROM teams WHERE id = ?", JdbiLedgerAccess::team, id);
+        return settings().team(id);
     }
 
     @Override
     public Optional<Team> teamByName(String name) {
-        return handle().createQuery("SELECT " + TEAM_COLUMNS + " FROM teams WHERE name = :name").bind("name", name)
-                .map((rs, ctx) -> team(rs)).findOne();
+        return settings().teamByName(name);
     }
 
     @Override
     public List<Team> teams() {
-        return handle().createQuery("SELECT " + TEAM_COLUMNS + " FROM teams ORDER BY id")
-                .map((rs, ctx) -> team(rs)).list();
-    }
-
-    private static Team team(ResultSet rs) throws SQLException {
-        Map<String, Long> budgets = byType(rs.getString(6));
-        List<Integer> thresholds = new java.util.ArrayList<>();
-        for (String part : rs.getString(8).split(",")) {
-            if (!part.isBlank()) {
-                thresholds.add(Integer.parseInt(part.strip()));
-            }
-        }
-        return new Team(rs.getLong(1), rs.getString(2), nullableLong(rs, 3), ZoneId.of(rs.getString(4)),
-                rs.getInt(5) != 0, budgets, Instant.ofEpochMilli(rs.getLong(7)), thresholds, rs.getString(9),
-                nullableLong(rs, 10), nullableLong(rs, 11), nullableLong(rs, 12), nullableLong(rs, 13),
-                byType(rs.getString(14)));
-    }
-
-    /** A map by task type, stored one {@code type=micros} per line. */
-    private static Map<String, Long> byType(String text) {
-        Map<String, Long> budgets = new HashMap<>();
-        for (String line : text.split(LINE)) {
-            int equals = line.lastIndexOf('=');
-            if (equals > 0) {
-                budgets.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
-            }
-        }
-        return budgets;
-    }
-
-    private static String byType(Map<String, Long> budgets) {
-        return budgets.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(LINE));
+        return settings().teams();
     }
 
     @Override
     public Team insertTeam(String name, Instant createdAt) {
-        long id = handle().createQuery("INSERT INTO teams (name, timezone, paused, created_at) "
-                        + "VALUES (:name, 'UTC', 0, :created_at) RETURNING id")
-                .bind("name", name).bind("created_at", createdAt.toEpochMilli())
-                .mapTo(Long.class).one();
-        return team(id).orElseThrow();
+        return settings().insertTeam(name, createdAt);
     }
 
     @Override
     public void updateTeam(Team team) {
-        handle().createUpdate("UPDATE teams SET daily_limit_micros = :limit, timezone = :zone, paused = :paused, "
-                        + "task_type_budgets = :budgets, alert_thresholds = :thresholds, alert_webhook_url = :url, "
-                        + "max_session_rate_micros = :rate, weekly_limit_micros = :weekly, "
-                        + "monthly_limit_micros = :monthly, max_session_cost_micros = :session_cap, "
-                        + "task_type_session_budgets = :session_budgets WHERE id = :id")
-                .bind("weekly", team.weeklyLimitMicros()).bind("monthly", team.monthlyLimitMicros())
-                .bind("session_cap", team.maxSessionCostMicros())
-                .bind("session_budgets", byType(team.taskTypeSessionBudgets()))
-                .bind("thresholds", team.alertThresholds().stream().map(String::valueOf)
-                        .collect(Collectors.joining(",")))
-                .bind("url", team.alertWebhookUrl()).bind("rate", team.maxSessionRateMicros())
-                .bind("limit", team.dailyLimitMicros()).bind("zone", team.zone().getId())
-                .bind("paused", team.paused() ? 1 : 0).bind("budgets", byType(team.taskTypeBudgets()))
-                .bind("id", team.id())
-                .execute();
+        settings().updateTeam(team);
     }
 
     @Override
     public Optional<Agent> agent(long id) {
-        return sql.one("SELECT " + AGENT_COLUMNS + " FROM agents WHERE id = ?", JdbiLedgerAccess::agent, id);
+        return settings().agent(id);
     }
 
     @Override
     public Optional<Agent> agentByName(String name) {
-        return handle().createQuery("SELECT " + AGENT_COLUMNS + " FROM agents WHERE name = :name").bind("name", name)
-                .map((rs, ctx) -> agent(rs)).findOne();
-    }
-
-    static Agent agent(ResultSet rs) throws SQLException {
-        return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), nullableLong(rs, 4), rs.getInt(5) != 0,
-                Instant.ofEpochMilli(rs.getLong(6)), nullableLong(rs, 7), nullableLong(rs, 8));
+        return settings().agentByName(name);
     }
 
     @Override
     public Agent insertAgent(String name, long teamId, Instant createdAt) {
-        long id = handle().createQuery("INSERT INTO agents (name, team_id, paused, created_at) "
-                        + "VALUES (:name, :team_id, 0, :created_at) RETURNING id")
-                .bind("name", name).bind("team_id", teamId).bind("created_at", createdAt.toEpochMilli())
-                .mapTo(Long.class).one();
-        return agent(id).orElseThrow();
+        return settings().insertAgent(name, teamId, createdAt);
     }
 
     @Override
     public void updateAgent(Agent agent) {
-        handle().createUpdate("UPDATE agents SET team_id = :team_id, daily_limit_micros = :limit, paused = :paused, "
-                        + "weekly_limit_micros = :weekly, monthly_limit_micros = :monthly WHERE id = :id")
-                .bind("weekly", agent.weeklyLimitMicros()).bind("monthly", agent.monthlyLimitMicros())
-                .bind("team_id", agent.teamId()).bind("limit", agent.dailyLimitMicros())
-                .bind("paused", agent.paused() ? 1 : 0).bind("id", agent.id())
-                .execute();
+        settings().updateAgent(agent);
     }
 
     @Override
     public Optional<Task> task(long id) {
-        return sql.one("SELECT * FROM tasks WHERE id = ?", JdbiLedgerAccess::task, id);
-    }
-
-    private static Task task(ResultSet rs) throws SQLException {
-        return new Task(rs.getLong("id"), rs.getLong("team_id"), rs.getString("title"), rs.getString("priority"),
-                rs.getString("task_type"), tags(rs.getString("tags")), nullableLong(rs, "budget_micros"),
-                Instant.ofEpochMilli(rs.getLong("created_at")));
-    }
-
-    private static List<String> tags(String joined) {
-        return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(LINE));
+        return settings().task(id);
     }
 
     @Override
     public Task insertTask(long teamId, NewTask task, Long budgetMicros, Instant createdAt) {
-        long id = handle().createQuery("INSERT INTO tasks (team_id, title, priority, task_type, tags, budget_micros, "
-                        + "created_at) VALUES (:team_id, :title, :priority, :task_type, :tags, :budget, :created_at) "
-                        + "RETURNING id")
-                .bind("team_id", teamId).bind("title", task.title()).bind("priority", task.priority())
-                .bind("task_type", task.taskType()).bind("tags", String.join(LINE, task.tags()))
-                .bind("budget", budgetMicros).bind("created_at", createdAt.toEpochMilli())
-                .mapTo(Long.class).one();
-        return task(id).orElseThrow();
+        return settings().insertTask(teamId, task, budgetMicros, createdAt);
     }
 
     @Override
     public List<Task> tasks(long teamId) {
-        return handle().createQuery("SELECT id FROM tasks WHERE team_id = :team_id ORDER BY id DESC")
-                .bind("team_id", teamId).mapTo(Long.class).list().stream()
-                .map(id -> task(id).orElseThrow())
-                .toList();
+        return settings().tasks(teamId);
     }
 
     @Override
@@ -230,7 +136,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
                         + "GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
                 .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
                 .map((rs, ctx) -> new UsageLine(rs.getLong("session_id"), rs.getLong("agent_id"),
-                        nullableLong(rs, "task_id"), rs.getString("model"), rs.getLong("input"), rs.getLong("output"),
+                        Columns.nullableLong(rs, "task_id"), rs.getString("model"), rs.getLong("input"), rs.getLong("output"),
                         rs.getLong("cache_creation"), rs.getLong("cache_read"), rs.getLong("cost")))
                 .list();
     }
@@ -346,7 +252,7 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 rs.getLong("cache_creation_input_tokens"), rs.getLong("cache_creation_1h_input_tokens"),
                 rs.getLong("cache_read_input_tokens"));
         return new StoredUsage(rs.getString("event_id"), rs.getLong("session_id"), rs.getLong("agent_id"),
-                rs.getLong("team_id"), nullableLong(rs, "task_id"), rs.getString("model"), tokens,
+                rs.getLong("team_id"), Columns.nullableLong(rs, "task_id"), rs.getString("model"), tokens,
                 rs.getLong("cost_micros"), CostSource.fromWire(rs.getString("cost_source")), price,
                 rs.getString("fingerprint"), Action.fromWire(rs.getString("action")), rs.getString("stop_reason"),
                 Instant.ofEpochMilli(rs.getLong("reported_at")));
@@ -372,73 +278,38 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli());
     }
 
-    @Override
-    public long held(BudgetSubject subject, long subjectId, Instant now) {
-        if (!anyOpenHold()) {
-            return 0;
+    // holds, in JdbiHoldQueries (one per transaction: it remembers whether any hold is open)
+
+    private JdbiHoldQueries holds() {
+        if (holds == null) {
+            holds = new JdbiHoldQueries(this::handle, sql);
         }
-        String column = switch (subject) {
-            case AGENT -> "agent_id";
-            case TEAM -> "team_id";
-            case TASK -> "task_id";
-            case SESSION -> "session_id";
-        };
-        return sql.number("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
-                + " = ? AND status = 'held' AND expires_at > ?", 0, subjectId, now.toEpochMilli());
+        return holds;
     }
 
-    private boolean anyOpenHold() {
-        if (anyOpenHold == null) {
-            anyOpenHold = sql.number("SELECT EXISTS (SELECT 1 FROM budget_holds WHERE status = 'held')", 0) != 0;
-        }
-        return anyOpenHold;
+    @Override
+    public long held(BudgetSubject subject, long subjectId, Instant now) {
+        return holds().held(subject, subjectId, now);
     }
 
     @Override
     public Optional<BudgetHold> hold(String holdId) {
-        return handle().createQuery("SELECT * FROM budget_holds WHERE hold_id = :id").bind("id", holdId)
-                .map((rs, ctx) -> {
-                    Long closedAt = nullableLong(rs, "closed_at");
-                    return new BudgetHold(rs.getString("hold_id"), rs.getLong("agent_id"), rs.getLong("team_id"),
-                            nullableLong(rs, "task_id"), nullableLong(rs, "session_id"), rs.getLong("amount_micros"),
-                            Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
-                            HoldStatus.fromWire(rs.getString("status")),
-                            closedAt == null ? null : Instant.ofEpochMilli(closedAt), rs.getString("event_id"));
-                })
-                .findOne();
+        return holds().hold(holdId);
     }
 
     @Override
     public void insertHold(BudgetHold hold) {
-        anyOpenHold = Boolean.TRUE;
-        handle().createUpdate("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
-                        + "status, created_at, expires_at, closed_at, event_id) VALUES (:id, :agent_id, :team_id, "
-                        + ":task_id, :session_id, :amount, :status, :created_at, :expires_at, :closed_at, :event_id)")
-                .bind("id", hold.id()).bind("agent_id", hold.agentId()).bind("team_id", hold.teamId())
-                .bind("task_id", hold.taskId()).bind("session_id", hold.sessionId())
-                .bind("amount", hold.amountMicros()).bind("status", hold.status().wireName())
-                .bind("created_at", hold.createdAt().toEpochMilli()).bind("expires_at", hold.expiresAt().toEpochMilli())
-                .bind("closed_at", hold.closedAt() == null ? null : hold.closedAt().toEpochMilli())
-                .bind("event_id", hold.eventId())
-                .execute();
+        holds().insertHold(hold);
     }
 
     @Override
     public void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
-        handle().createUpdate("UPDATE budget_holds SET status = :status, closed_at = :closed_at, event_id = :event_id "
-                        + "WHERE hold_id = :id AND status = 'held'")
-                .bind("status", status.wireName()).bind("closed_at", closedAt.toEpochMilli())
-                .bind("event_id", eventId).bind("id", holdId)
-                .execute();
+        holds().closeHold(holdId, status, closedAt, eventId);
     }
 
     @Override
     public int expireHolds(long teamId, Instant now) {
-        if (!anyOpenHold()) {
-            return 0;
-        }
-        return sql.update("UPDATE budget_holds SET status = 'expired', closed_at = expires_at "
-                + "WHERE team_id = ? AND status = 'held' AND expires_at <= ?", teamId, now.toEpochMilli());
+        return holds().expireHolds(teamId, now);
     }
 
     @Override
@@ -447,79 +318,35 @@ final class JdbiLedgerAccess implements LedgerWriter {
                 + "WHERE session_id = ? AND reported_at > ?", 0, sessionId, since.toEpochMilli());
     }
 
-    private static final String ALERT_COLUMNS = "l.*, t.name AS team_name FROM alerts l JOIN teams t ON t.id = l.team_id ";
+    // alerts, in JdbiAlertQueries
+
+    private JdbiAlertQueries alertQueries() {
+        return new JdbiAlertQueries(this::handle, sql);
+    }
 
     @Override
     public List<dev.entourage.ledger.Alert> alerts(long teamId, int limit) {
-        return handle().createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.team_id = :team_id ORDER BY l.id DESC "
-                        + "LIMIT :limit")
-                .bind("team_id", teamId).bind("limit", limit)
-                .map((rs, ctx) -> alert(rs)).list();
+        return alertQueries().alerts(teamId, limit);
     }
 
     @Override
     public List<dev.entourage.ledger.Alert> dueAlerts(Instant now, int maxAttempts, int limit) {
-        return handle().createQuery("SELECT " + ALERT_COLUMNS + "WHERE l.delivered_at IS NULL "
-                        + "AND l.next_attempt_at <= :now AND l.attempts < :max AND t.alert_webhook_url IS NOT NULL "
-                        + "ORDER BY l.id LIMIT :limit")
-                .bind("now", now.toEpochMilli()).bind("max", maxAttempts).bind("limit", limit)
-                .map((rs, ctx) -> alert(rs)).list();
-    }
-
-    private static dev.entourage.ledger.Alert alert(ResultSet rs) throws SQLException {
-        Long deliveredAt = nullableLong(rs, "delivered_at");
-        String scope = rs.getString("scope");
-        Scope parsed = java.util.Arrays.stream(Scope.values()).filter(s -> s.wireName().equals(scope)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("unknown alert scope " + scope));
-        return new dev.entourage.ledger.Alert(rs.getLong("id"), rs.getLong("team_id"), rs.getString("team_name"),
-                parsed, rs.getLong("scope_id"), rs.getString("window_key"), rs.getInt("threshold_percent"),
-                rs.getLong("limit_micros"), rs.getLong("spent_micros"), rs.getLong("agent_id"),
-                rs.getString("agent_name"), nullableLong(rs, "task_id"), rs.getLong("session_id"),
-                Instant.ofEpochMilli(rs.getLong("created_at")),
-                deliveredAt == null ? null : Instant.ofEpochMilli(deliveredAt), rs.getInt("attempts"));
+        return alertQueries().dueAlerts(now, maxAttempts, limit);
     }
 
     @Override
     public Optional<dev.entourage.ledger.Alert> insertAlert(dev.entourage.ledger.Alert a, Instant nextAttemptAt) {
-        return handle().createQuery("INSERT INTO alerts (team_id, scope, scope_id, window_key, threshold_percent, "
-                        + "limit_micros, spent_micros, agent_id, agent_name, task_id, session_id, created_at, "
-                        + "attempts, next_attempt_at) VALUES (:team_id, :scope, :scope_id, :window, :threshold, "
-                        + ":limit, :spent, :agent_id, :agent_name, :task_id, :session_id, :created_at, 0, :next) "
-                        + "ON CONFLICT (scope, scope_id, window_key, threshold_percent) DO NOTHING RETURNING id")
-                .bind("team_id", a.teamId()).bind("scope", a.scope().wireName()).bind("scope_id", a.scopeId())
-                .bind("window", a.window()).bind("threshold", a.thresholdPercent()).bind("limit", a.limitMicros())
-                .bind("spent", a.spentMicros()).bind("agent_id", a.agentId()).bind("agent_name", a.agentName())
-                .bind("task_id", a.taskId()).bind("session_id", a.sessionId())
-                .bind("created_at", a.createdAt().toEpochMilli()).bind("next", nextAttemptAt.toEpochMilli())
-                .mapTo(Long.class).findOne()
-                .map(a::withId);
+        return alertQueries().insertAlert(a, nextAttemptAt);
     }
 
     @Override
     public boolean claimAlert(long alertId, Instant now, Instant leaseUntil) {
-        return handle().createUpdate("UPDATE alerts SET next_attempt_at = :lease WHERE id = :id "
-                        + "AND delivered_at IS NULL AND next_attempt_at <= :now")
-                .bind("lease", leaseUntil.toEpochMilli()).bind("id", alertId).bind("now", now.toEpochMilli())
-                .execute() == 1;
+        return alertQueries().claimAlert(alertId, now, leaseUntil);
     }
 
     @Override
     public void recordAlertAttempt(long alertId, Instant deliveredAt, Instant nextAttemptAt, String error) {
-        handle().createUpdate("UPDATE alerts SET attempts = attempts + 1, delivered_at = :delivered, "
-                        + "next_attempt_at = :next, last_error = :error WHERE id = :id AND delivered_at IS NULL")
-                .bind("delivered", deliveredAt == null ? null : deliveredAt.toEpochMilli())
-                .bind("next", nextAttemptAt.toEpochMilli()).bind("error", error).bind("id", alertId)
-                .execute();
-    }
-
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
+        alertQueries().recordAlertAttempt(alertId, deliveredAt, nextAttemptAt, error);
     }
 
     // dashboard and reports, in JdbiReportQueries

@@ -22,10 +22,10 @@ final class JdbiReportQueries {
     }
 
     List<Agent> agents(long teamId) {
-        return handle.createQuery("SELECT " + JdbiLedgerAccess.AGENT_COLUMNS
+        return handle.createQuery("SELECT " + JdbiSettingsQueries.AGENT_COLUMNS
                         + " FROM agents WHERE team_id = :team_id ORDER BY name")
                 .bind("team_id", teamId)
-                .map((rs, ctx) -> JdbiLedgerAccess.agent(rs)).list();
+                .map((rs, ctx) -> JdbiSettingsQueries.agent(rs)).list();
     }
 
     List<Session> teamSessions(long teamId, boolean active, int limit) {
