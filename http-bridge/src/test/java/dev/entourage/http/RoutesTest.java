@@ -130,6 +130,11 @@ class RoutesTest {
         assertThat(killed.status()).as(killed.toString()).isEqualTo(200);
         assertThat(killed.json().get("status").asText()).isEqualTo("killed");
         assertThat(killed.json().get("stop_reason").asText()).isEqualTo("killed");
+        assertThat(killed.json().get("stop_detail").asText()).isEqualTo("looping");
+        assertThat(h.admin("GET", "/api/v1/sessions/" + second, null).json().get("stop_detail").asText())
+                .as("the kill's reason is kept on the session").isEqualTo("looping");
+        assertThat(h.admin("POST", "/api/v1/sessions/" + second + "/end", null).json().get("stop_detail").asText())
+                .isEqualTo("looping");
 
         JsonNode all = h.admin("GET", "/api/v1/agents/eng-1/sessions", null).json().get("sessions");
         assertThat(all).hasSize(2);
@@ -140,6 +145,41 @@ class RoutesTest {
         assertThat(ended.get(0).get("id").asLong()).isEqualTo(first);
         assertThat(h.admin("GET", "/api/v1/agents/eng-1/sessions?limit=1", null).json().get("sessions")).hasSize(1);
         assertThat(h.admin("GET", "/api/v1/sessions/999999", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void weeklyMonthlyAndSessionLimitsAreSetAndEnforcedThroughRest() {
+        Harness.Answer team = h.admin("PATCH", "/api/v1/settings/teams/default", "{\"weekly_limit_usd\": 20, "
+                + "\"monthly_limit_usd\": 60, \"max_session_cost_usd\": 0.05, "
+                + "\"task_type_max_session_cost_usd\": {\"bugfix\": 0.02}}");
+        assertThat(team.status()).as(team.toString()).isEqualTo(200);
+        assertThat(team.json().get("weekly_limit_usd").decimalValue()).isEqualByComparingTo("20");
+        assertThat(team.json().get("monthly_limit_usd").decimalValue()).isEqualByComparingTo("60");
+        assertThat(team.json().get("max_session_cost_usd").decimalValue()).isEqualByComparingTo("0.05");
+        assertThat(team.json().get("task_type_max_session_cost_usd").get("bugfix").decimalValue())
+                .isEqualByComparingTo("0.02");
+        Harness.Answer agent = h.admin("PATCH", "/api/v1/settings/agents/eng-1", "{\"weekly_limit_usd\": 1.5, "
+                + "\"monthly_limit_usd\": null}");
+        assertThat(agent.json().get("weekly_limit_usd").decimalValue()).isEqualByComparingTo("1.5");
+        assertThat(agent.json().get("monthly_limit_usd").isNull()).isTrue();
+        Harness.Answer bad = h.admin("PATCH", "/api/v1/settings/teams/default", "{\"weekly_limit_usd\": -1}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").get("details").get("field").asText()).isEqualTo("weekly_limit_usd");
+
+        long session = startSession("{}");
+        Harness.Answer over = h.admin("POST", "/api/v1/sessions/" + session + "/usage",
+                "{\"input_tokens\": 10, \"output_tokens\": 10, \"cost_usd\": 0.06}");
+        assertThat(over.status()).isEqualTo(201);
+        assertThat(over.json().get("action").asText()).isEqualTo("stop");
+        assertThat(over.json().get("stop_reason").asText()).isEqualTo("session");
+        JsonNode budget = h.admin("GET", "/api/v1/agents/eng-1/budget", null).json();
+        assertThat(budget.get("session_limit_usd").decimalValue()).isEqualByComparingTo("0.05");
+        assertThat(budget.get("weekly_spent_usd").decimalValue()).isEqualByComparingTo("0.06");
+        assertThat(budget.get("weekly_limit_usd").decimalValue()).isEqualByComparingTo("1.5");
+        assertThat(budget.get("team_monthly_spent_usd").decimalValue()).isEqualByComparingTo("0.06");
+        assertThat(h.admin("POST", "/api/v1/sessions/" + session + "/end", null).json().get("stop_reason").asText())
+                .isEqualTo("session");
+        assertThat(startSession("{}")).as("a new session may start").isPositive();
     }
 
     @Test

@@ -132,7 +132,7 @@ class CommandLineTest {
         assertThat(run("sessions", "eng-1").out()).contains("No sessions for eng-1");
         assertThat(run("sessions", "eng-1", "--format", "json").json().path("sessions")).isEmpty();
         assertThat(run("sessions", "eng-1", "--format", "csv").out())
-                .isEqualTo("id,status,task,model,started_at,minutes,tokens,cost_usd\r\n");
+                .isEqualTo("id,status,task,model,started_at,minutes,tokens,cost_usd,stop_reason,stop_detail\r\n");
         Run unknown = run("budget", "nobody");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("agent 'nobody' does not exist");
@@ -145,7 +145,7 @@ class CommandLineTest {
         long session;
         try (dev.entourage.app.Ledger ledger = dev.entourage.app.Ledger.open(db.toString(), null,
                 java.time.Clock.systemUTC())) {
-            session = ledger.services().sessions().start(Actor.local(), Ref.id(ledger.services().settings().agent(Actor.local(), Ref.parse("eng-1")).id()), null, null).session().id();
+            session = ledger.services().sessions().start(Actor.local(), Ref.name("eng-1"), null, null).session().id();
         }
 
         Run killed = run("kill", Long.toString(session), "--reason", "looping", "--json");
@@ -154,6 +154,10 @@ class CommandLineTest {
         assertThat(killed.code()).isZero();
         assertThat(killed.json().path("status").asText()).isEqualTo("killed");
         assertThat(killed.json().path("stop_reason").asText()).isEqualTo("killed");
+        assertThat(killed.json().path("stop_detail").asText()).as("the reason is kept, not only logged")
+                .isEqualTo("looping");
+        assertThat(run("sessions", "eng-1", "--format", "csv").out()).contains(",killed,looping\r\n");
+        assertThat(run("sessions", "eng-1").out()).contains("looping");
         assertThat(unknown.code()).isEqualTo(1);
         try (dev.entourage.app.Ledger ledger = dev.entourage.app.Ledger.open(db.toString(), null,
                 java.time.Clock.systemUTC())) {
