@@ -44,6 +44,7 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
 
     private Instant start = DEFAULT_START;
     private Duration holdTtl = LedgerServices.DEFAULT_HOLD_TTL;
+    private boolean systemClock;
     private Path dir;
     private MutableClock clock;
     private ManagedStore store;
@@ -61,8 +62,11 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
     /** A plain JDBC connection to the database that belongs to {@code dir}, for tests that look at stored rows. */
     public abstract Connection connect(Path dir) throws SQLException;
 
-    /** Called after every store on {@code dir}'s database is closed, before the directory is deleted. */
-    protected void dispose(Path dir) {
+    /**
+     * Called after every store on {@code dir}'s database is closed, before the directory is deleted: drops what
+     * lives outside the directory (a server-side database). Does nothing by default.
+     */
+    public void dispose(Path dir) {
     }
 
     /** Where the clock starts before each test. */
@@ -74,6 +78,15 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
     /** The hold TTL of {@link #services()}; {@link LedgerServices#DEFAULT_HOLD_TTL} unless told otherwise. */
     public final StoreFixture holdTtl(Duration ttl) {
         this.holdTtl = Objects.requireNonNull(ttl, "ttl");
+        return this;
+    }
+
+    /**
+     * Makes the store and the services read the system clock (UTC) instead of the {@link #clock()}: for tests
+     * whose subject tells calls apart by the time they were made.
+     */
+    public final StoreFixture onSystemClock() {
+        this.systemClock = true;
         return this;
     }
 
@@ -106,20 +119,26 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
         return dir;
     }
 
+    /** The test's clock, at the start instant before each test; what the store reads unless {@link #onSystemClock}. */
     public final MutableClock clock() {
         dir();
         return clock;
     }
 
+    /** The clock the store and the services read. */
+    public final Clock storeClock() {
+        return systemClock ? Clock.systemUTC() : clock();
+    }
+
     /** The test's store, opened on first use (and again after {@link #reopen}). */
     public final ManagedStore store() {
         if (store == null) {
-            store = open(dir(), clock);
+            store = open(dir(), storeClock());
         }
         return store;
     }
 
-    /** The services over {@link #store()}, the fixture's clock and the bundled prices. */
+    /** The services over {@link #store()}, {@link #storeClock()} and the bundled prices. */
     public final LedgerServices services() {
         if (services == null) {
             services = services(holdTtl);
@@ -129,7 +148,7 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
 
     /** New services over {@link #store()} with another hold TTL; {@link #services()} stays as it is. */
     public final LedgerServices services(Duration ttl) {
-        return new LedgerServices(store(), PriceTable.bundled(), clock(), ttl);
+        return new LedgerServices(store(), PriceTable.bundled(), storeClock(), ttl);
     }
 
     /** Closes the store and opens a new one (and new services) on the same database, as a restarted process. */
@@ -148,9 +167,9 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
         }
     }
 
-    /** Another store on the same database, with the fixture's clock: what a second process sees. Closed after the test. */
+    /** Another store on the same database, on {@link #storeClock()}: what a second process sees. Closed after the test. */
     public final ManagedStore openSecond() {
-        return openSecond(clock());
+        return openSecond(storeClock());
     }
 
     /** Another store on the same database with its own clock. Closed after the test. */
