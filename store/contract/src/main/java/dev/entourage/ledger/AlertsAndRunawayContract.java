@@ -2,28 +2,25 @@ package dev.entourage.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.ledger.testing.StoreContract;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Alerts (fired once per scope, window and threshold) and the runaway guard, over a real store. */
-public abstract class AlertsAndRunawayContract {
+public abstract class AlertsAndRunawayContract extends StoreContract {
     private static final TokenCounts TOKENS = new TokenCounts(1_000, 100, 0, 0, 0);
     private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
-
-    @RegisterExtension
-    final StoreFixture fixture = fixture().startingAt(START);
 
     private MutableClock clock;
     private LedgerServices service;
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected AlertsAndRunawayContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {

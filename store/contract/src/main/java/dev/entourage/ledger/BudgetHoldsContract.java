@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,21 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budget holds (SPEC §2) over a real store: reserve, settle, expire, release, replays, concurrency. */
-public abstract class BudgetHoldsContract {
+public abstract class BudgetHoldsContract extends StoreContract {
     private static final TokenCounts TOKENS = new TokenCounts(1_000, 100, 0, 0, 0);
     private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
-
-    @RegisterExtension
-    final StoreFixture fixture = fixture().startingAt(START);
 
     private MutableClock clock;
     private LedgerServices service;
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected BudgetHoldsContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {

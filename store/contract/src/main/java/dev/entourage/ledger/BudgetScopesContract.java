@@ -2,7 +2,7 @@ package dev.entourage.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.ledger.testing.StoreContract;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,26 +11,23 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scopes added as rules: the session cap (per team and per task type), weekly and monthly windows of agents
  * and teams in the team's zone, and what a session keeps of why it was stopped.
  */
-public abstract class BudgetScopesContract {
+public abstract class BudgetScopesContract extends StoreContract {
     private static final TokenCounts TOKENS = new TokenCounts(100, 10, 0, 0, 0);
     private static final Actor LOCAL = Actor.local();
-
-    @RegisterExtension
-    final StoreFixture fixture = fixture().startingAt(at("2026-11-30T10:00:00+01:00")); // a Monday in Paris
 
     MutableClock clock;
     LedgerStore store;
     LedgerServices ledger;
     Agent agent;
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected BudgetScopesContract() {
+        super(at("2026-11-30T10:00:00+01:00")); // a Monday in Paris
+    }
 
     @BeforeEach
     void open() {

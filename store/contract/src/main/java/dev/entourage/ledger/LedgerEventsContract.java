@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.ledger.spi.ManagedStore;
+import dev.entourage.ledger.testing.StoreContract;
 import dev.entourage.ledger.testing.StoreFixture;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,19 +16,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Events published after commits, the dashboard view, and noticing another process's writes; a real store. */
-public abstract class LedgerEventsContract {
-    @RegisterExtension
-    final StoreFixture fixture = fixture().onSystemClock();
-
+public abstract class LedgerEventsContract extends StoreContract {
     private Clock clock;
     private LedgerServices ledger;
     private final List<LedgerEvent> seen = new CopyOnWriteArrayList<>();
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected LedgerEventsContract() {
+        super(StoreFixture.DEFAULT_START);
+        fixture.onSystemClock();
+    }
 
     @BeforeEach
     void open() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.CostReport.CostGroup;
-import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,22 +12,19 @@ import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cost reports, task spend, kills and the settings patches, over a real store. */
-public abstract class LedgerReportsContract {
+public abstract class LedgerReportsContract extends StoreContract {
     /** 2026-11-28 09:00 in Berlin (UTC+1). */
     private static final Instant START = Instant.parse("2026-11-28T08:00:00Z");
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
-    @RegisterExtension
-    final StoreFixture fixture = fixture().startingAt(START);
-
     private MutableClock clock;
     private LedgerServices ledger;
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected LedgerReportsContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link LedgerServices} over a real store: budget rules of SPEC §2, costs of SPEC §3, idempotency and
  * bad input. Sonnet 4 is $3/$15 per million tokens, so 10,000 input + 1,000 output tokens cost 45,000 micros.
  */
-public abstract class LedgerServiceContract {
+public abstract class LedgerServiceContract extends StoreContract {
     private static final String SONNET = "claude-sonnet-4-20250514";
     private static final TokenCounts TEN_K_IN_ONE_K_OUT = new TokenCounts(10_000, 1_000, 0, 0, 0);
     private static final long SONNET_COST = 45_000L;
@@ -27,14 +26,12 @@ public abstract class LedgerServiceContract {
     private static final Instant NEXT_UTC_MIDNIGHT = Instant.parse("2026-11-29T00:00:00Z");
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
 
-    @RegisterExtension
-    final StoreFixture fixture = fixture().startingAt(START);
-
     private MutableClock clock;
     private LedgerServices service;
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected LedgerServiceContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {

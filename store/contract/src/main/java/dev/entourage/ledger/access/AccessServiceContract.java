@@ -17,7 +17,7 @@ import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.MutableClock;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
-import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,15 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link AccessService} over a real store: keys, people, the token secret and the first admin key. */
-public abstract class AccessServiceContract {
+public abstract class AccessServiceContract extends StoreContract {
     private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
     private static final String PASSWORD = "correct horse battery";
-
-    @RegisterExtension
-    final StoreFixture fixture = fixture().startingAt(START);
 
     private MutableClock clock;
     private CountingStore store;
@@ -42,8 +38,9 @@ public abstract class AccessServiceContract {
     private AccessService access;
     private Team defaultTeam;
 
-    /** The fixture of the store under test. */
-    protected abstract StoreFixture fixture();
+    protected AccessServiceContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {

@@ -7,7 +7,9 @@
  * ({@code dev.entourage.ledger.LedgerServiceContract}, {@code BudgetHoldsContract}, {@code BudgetScopesContract},
  * {@code AlertsAndRunawayContract}, {@code LedgerEventsContract}, {@code LedgerReportsContract},
  * {@code LedgerModelPropertyContract}, {@code dev.entourage.ledger.access.AccessServiceContract}). Each asks its
- * subclass for one thing, {@code protected abstract StoreFixture fixture()}.
+ * subclass for one thing, {@code protected abstract StoreFixture fixture()}; all but the jqwik property extend
+ * {@link dev.entourage.ledger.testing.StoreContract}, which registers that fixture as an extension (jqwik runs no
+ * JUnit extensions, so the property opens a store per try with the fixture's {@code open} itself).
  *
  * <p><b>Running the suite against a new store</b> (PostgreSQL, say): in the adapter's test sources write one
  * fixture, {@code PostgresStoreFixture extends StoreFixture}, whose {@code open(dir, clock)} opens the adapter's
