@@ -2,41 +2,31 @@ package dev.entourage.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import dev.entourage.ledger.testing.StoreContract;
 
-import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Alerts (fired once per scope, window and threshold) and the runaway guard, over a real SQLite file. */
-class AlertsAndRunawayTest {
+/** Alerts (fired once per scope, window and threshold) and the runaway guard, over a real store. */
+public abstract class AlertsAndRunawayContract extends StoreContract {
     private static final TokenCounts TOKENS = new TokenCounts(1_000, 100, 0, 0, 0);
     private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
 
-    @TempDir
-    Path dir;
-
     private MutableClock clock;
-    private SqliteLedgerStore store;
     private LedgerServices service;
+
+    protected AlertsAndRunawayContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {
-        clock = new MutableClock(START);
-        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        service = new LedgerServices(store, PriceTable.bundled(), clock);
+        clock = fixture.clock();
+        service = fixture.services();
         service.settings().ensureDefaultTeam();
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     private static TeamSettings rate(Long microsPerMinute) {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,46 +16,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Budget holds (SPEC §2) over a real SQLite file: reserve, settle, expire, release, replays, concurrency. */
-class BudgetHoldsTest {
+/** Budget holds (SPEC §2) over a real store: reserve, settle, expire, release, replays, concurrency. */
+public abstract class BudgetHoldsContract extends StoreContract {
     private static final TokenCounts TOKENS = new TokenCounts(1_000, 100, 0, 0, 0);
     private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
 
-    @TempDir
-    Path dir;
-
     private MutableClock clock;
-    private SqliteLedgerStore store;
     private LedgerServices service;
+
+    protected BudgetHoldsContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {
-        clock = new MutableClock(START);
-        openStore();
+        clock = fixture.clock();
+        service = fixture.services();
         service.settings().ensureDefaultTeam();
     }
 
-    @AfterEach
-    void close() {
-        if (store != null) {
-            store.close();
-        }
-    }
-
-    private void openStore() {
-        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        service = new LedgerServices(store, PriceTable.bundled(), clock);
-    }
-
     private void reopen() {
-        store.close();
-        store = null;
-        openStore();
+        fixture.reopen();
+        service = fixture.services();
     }
 
     private Agent agent(String name, Long dailyLimit) {
@@ -267,7 +251,7 @@ class BudgetHoldsTest {
 
     @Test
     void theHoldTtlIsASettingOfTheService() {
-        service = new LedgerServices(store, PriceTable.bundled(), clock, Duration.ofSeconds(30));
+        service = fixture.services(Duration.ofSeconds(30));
         Agent agent = agent("eng-12", null);
         BudgetHold hold = service.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 1_000L).hold();
         assertThat(hold.expiresAt()).isEqualTo(START.plusSeconds(30));

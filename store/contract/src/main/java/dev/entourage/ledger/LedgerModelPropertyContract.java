@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
+import dev.entourage.ledger.spi.ManagedStore;
+import dev.entourage.ledger.testing.StoreFixture;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -33,7 +32,7 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
 
 /**
- * Model-based property test of the budget rules (SPEC §2) over a real SQLite file: random sequences of start
+ * Model-based property test of the budget rules (SPEC §2) over a real store: random sequences of start
  * session, report usage (new, exact replays, replays with another body), check budget, reserve / settle / release
  * / expire holds, end, kill, pause and resume of agent and team, and clock jumps (minutes, hours, to just before
  * local midnight, a day) in non-UTC zones around DST changes. A small in-memory model keeps agent-day, team-day
@@ -44,7 +43,7 @@ import net.jqwik.api.Tuple;
  *
  * <p>Limits are small (cents to a dollar) so that stops, refusals and task caps happen often. One store per try.
  */
-class LedgerModelPropertyTest {
+public abstract class LedgerModelPropertyContract {
     private static final TokenCounts TOKENS = new TokenCounts(100, 10, 0, 0, 0);
     private static final Duration TTL = Duration.ofMinutes(10);
     private static final long TEAM_LIMIT = 1_500_000L;
@@ -57,6 +56,12 @@ class LedgerModelPropertyTest {
     private static final long TEAM_MONTHLY = 5_000_000L;
     private static final long SESSION_CAP = 600_000L;
     private static final long TYPE_SESSION_CAP = 300_000L;
+
+    /**
+     * The store under test, used only as a factory: jqwik runs no JUnit extensions, so each try opens its own
+     * store with {@link StoreFixture#open} on a fresh directory and disposes of it after.
+     */
+    protected abstract StoreFixture fixture();
 
     enum Kind { START, REPORT, REPLAY, CHECK, RESERVE, SETTLE, RELEASE, EXPIRE, END, KILL, PAUSE_AGENT, PAUSE_TEAM,
         CLOCK }
@@ -99,8 +104,8 @@ class LedgerModelPropertyTest {
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "ledger-model") : Files.createTempDirectory("ledger-model");
         MutableClock clock = new MutableClock(java.time.OffsetDateTime.parse(scenario.start()).toInstant());
-        SqliteLedgerStore store = SqliteLedgerStore.open(dir.resolve("ledger.db"),
-                SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
+        StoreFixture stores = fixture();
+        ManagedStore store = stores.open(dir, clock);
         try {
             Run run = new Run(new LedgerServices(store, PriceTable.bundled(), clock, TTL), clock,
                     ZoneId.of(scenario.zone()));
@@ -112,7 +117,8 @@ class LedgerModelPropertyTest {
             }
         } finally {
             store.close();
-            deleteTree(dir);
+            stores.dispose(dir);
+            StoreFixture.deleteTree(dir);
         }
     }
 
@@ -536,19 +542,5 @@ class LedgerModelPropertyTest {
     }
 
     record MEvent(UsageReport report, MSession session, Action action, String stopReason) {
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,49 +2,42 @@ package dev.entourage.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import dev.entourage.ledger.testing.StoreContract;
 
-import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scopes added as rules: the session cap (per team and per task type), weekly and monthly windows of agents
  * and teams in the team's zone, and what a session keeps of why it was stopped.
  */
-class BudgetScopesTest {
+public abstract class BudgetScopesContract extends StoreContract {
     private static final TokenCounts TOKENS = new TokenCounts(100, 10, 0, 0, 0);
     private static final Actor LOCAL = Actor.local();
 
-    @TempDir
-    Path dir;
     MutableClock clock;
-    SqliteLedgerStore store;
+    LedgerStore store;
     LedgerServices ledger;
     Agent agent;
 
+    protected BudgetScopesContract() {
+        super(at("2026-11-30T10:00:00+01:00")); // a Monday in Paris
+    }
+
     @BeforeEach
     void open() {
-        clock = new MutableClock(at("2026-11-30T10:00:00+01:00")); // a Monday in Paris
-        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        ledger = new LedgerServices(store, PriceTable.bundled(), clock);
+        clock = fixture.clock();
+        store = fixture.store();
+        ledger = fixture.services();
         ledger.settings().ensureDefaultTeam();
         ledger.settings().setTeam(LOCAL, Team.DEFAULT_NAME, new TeamSettings(Change.keep(),
                 Change.to(ZoneId.of("Europe/Paris")), Change.keep(), Change.keep()));
         agent = ledger.settings().ensureAgent(LOCAL, "eng-1", null);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     private static Instant at(String time) {

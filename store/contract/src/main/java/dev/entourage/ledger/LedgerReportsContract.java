@@ -4,44 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.CostReport.CostGroup;
-import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Cost reports, task spend, kills and the settings patches, over a real SQLite file. */
-class LedgerReportsTest {
+/** Cost reports, task spend, kills and the settings patches, over a real store. */
+public abstract class LedgerReportsContract extends StoreContract {
     /** 2026-11-28 09:00 in Berlin (UTC+1). */
     private static final Instant START = Instant.parse("2026-11-28T08:00:00Z");
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
-    @TempDir
-    Path dir;
-
     private MutableClock clock;
-    private SqliteLedgerStore store;
     private LedgerServices ledger;
+
+    protected LedgerReportsContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {
-        clock = new MutableClock(START);
-        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        ledger = new LedgerServices(store, PriceTable.bundled(), clock);
+        clock = fixture.clock();
+        ledger = fixture.services();
         ledger.settings().ensureDefaultTeam();
         ledger.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.keep(), Change.to(BERLIN), Change.keep(), Change.keep()));
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     private long session(String agent, Long taskId, String model) {

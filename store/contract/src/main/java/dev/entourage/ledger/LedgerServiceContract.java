@@ -4,28 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link LedgerServices} over a real SQLite file: budget rules of SPEC §2, costs of SPEC §3, idempotency and
+ * {@link LedgerServices} over a real store: budget rules of SPEC §2, costs of SPEC §3, idempotency and
  * bad input. Sonnet 4 is $3/$15 per million tokens, so 10,000 input + 1,000 output tokens cost 45,000 micros.
  */
-class LedgerServiceTest {
+public abstract class LedgerServiceContract extends StoreContract {
     private static final String SONNET = "claude-sonnet-4-20250514";
     private static final TokenCounts TEN_K_IN_ONE_K_OUT = new TokenCounts(10_000, 1_000, 0, 0, 0);
     private static final long SONNET_COST = 45_000L;
@@ -34,40 +26,27 @@ class LedgerServiceTest {
     private static final Instant NEXT_UTC_MIDNIGHT = Instant.parse("2026-11-29T00:00:00Z");
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
 
-    @TempDir
-    Path dir;
-
     private MutableClock clock;
-    private SqliteLedgerStore store;
     private LedgerServices service;
+
+    protected LedgerServiceContract() {
+        super(START);
+    }
 
     @BeforeEach
     void open() {
-        clock = new MutableClock(START);
+        clock = fixture.clock();
         openStore();
         service.settings().ensureDefaultTeam();
     }
 
-    @AfterEach
-    void close() {
-        if (store != null) {
-            store.close();
-        }
-    }
-
-    private Path file() {
-        return dir.resolve("ledger.db");
-    }
-
     private void openStore() {
-        store = SqliteLedgerStore.open(file(), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        service = new LedgerServices(store, PriceTable.bundled(), clock);
+        service = fixture.services();
     }
 
-    /** Closes the store and opens a new store and service on the same file, as a restarted process would. */
+    /** Closes the store and opens a new store and service on the same database, as a restarted process would. */
     private void reopen() {
-        store.close();
-        store = null;
+        fixture.reopen();
         openStore();
     }
 
@@ -92,14 +71,7 @@ class LedgerServiceTest {
     }
 
     private long rows(String table) {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file().toAbsolutePath());
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new AssertionError("cannot count " + table, e);
-        }
+        return fixture.rows(table);
     }
 
     private static LedgerException ledgerError(Runnable call) {

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
+import dev.entourage.ledger.spi.ManagedStore;
+import dev.entourage.ledger.testing.StoreContract;
+import dev.entourage.ledger.testing.StoreFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -13,32 +14,26 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Events published after commits, the dashboard view, and noticing another process's writes; real SQLite. */
-class LedgerEventsTest {
-    @TempDir
-    Path dir;
-
-    private final Clock clock = Clock.systemUTC();
-    private SqliteLedgerStore store;
+/** Events published after commits, the dashboard view, and noticing another process's writes; a real store. */
+public abstract class LedgerEventsContract extends StoreContract {
+    private Clock clock;
     private LedgerServices ledger;
     private final List<LedgerEvent> seen = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void open() {
-        store = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        ledger = new LedgerServices(store, PriceTable.bundled(), clock);
-        ledger.settings().ensureDefaultTeam();
-        ledger.events().subscribe(seen::add);
+    protected LedgerEventsContract() {
+        super(StoreFixture.DEFAULT_START);
+        fixture.onSystemClock();
     }
 
-    @AfterEach
-    void close() {
-        store.close();
+    @BeforeEach
+    void open() {
+        clock = fixture.storeClock();
+        ledger = fixture.services();
+        ledger.settings().ensureDefaultTeam();
+        ledger.events().subscribe(seen::add);
     }
 
     private long session(String agent) {
@@ -103,22 +98,20 @@ class LedgerEventsTest {
             ledger.settings().updateAgent(Actor.local(), Ref.parse("eng-1"), new AgentSettings(Change.keep(), Change.to(true)));
             assertThat(refreshes.poll(500, TimeUnit.MILLISECONDS)).as("own writes are no news").isNull();
 
-            try (SqliteLedgerStore otherStore = SqliteLedgerStore.open(dir.resolve("ledger.db"),
-                    SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock)) {
-                LedgerServices other = new LedgerServices(otherStore, PriceTable.bundled(), clock);
-                long theirs = other.sessions().start(Actor.local(), Ref.id(other.settings().ensureAgent(Actor.local(), "side-1", Ref.parse("default")).id()), null, null).session().id();
-                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process started").isNotNull();
-                other.usage().report(Actor.local(), new UsageReport(theirs, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
-                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("usage the other process recorded").isNotNull();
-                other.sessions().end(Actor.local(), theirs);
-                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process ended").isNotNull();
-                other.settings().updateAgent(Actor.local(), Ref.parse("eng-1"), new AgentSettings(Change.keep(), Change.to(false)));
-                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("an agent the other process resumed").isNotNull();
-                other.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.to(5_000_000L), Change.keep(), Change.keep(),
-                        Change.keep()));
-                assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a limit the other process set").isNotNull();
-                assertThat(refreshes.poll(300, TimeUnit.MILLISECONDS)).isNull();
-            }
+            ManagedStore otherStore = fixture.openSecond();
+            LedgerServices other = new LedgerServices(otherStore, PriceTable.bundled(), clock);
+            long theirs = other.sessions().start(Actor.local(), Ref.id(other.settings().ensureAgent(Actor.local(), "side-1", Ref.parse("default")).id()), null, null).session().id();
+            assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process started").isNotNull();
+            other.usage().report(Actor.local(), new UsageReport(theirs, new TokenCounts(1, 1, 0, 0, 0), 5L, null, null));
+            assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("usage the other process recorded").isNotNull();
+            other.sessions().end(Actor.local(), theirs);
+            assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a session the other process ended").isNotNull();
+            other.settings().updateAgent(Actor.local(), Ref.parse("eng-1"), new AgentSettings(Change.keep(), Change.to(false)));
+            assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("an agent the other process resumed").isNotNull();
+            other.settings().updateTeam(Actor.local(), Ref.parse("default"), new TeamSettings(Change.to(5_000_000L), Change.keep(), Change.keep(),
+                    Change.keep()));
+            assertThat(refreshes.poll(2, TimeUnit.SECONDS)).as("a limit the other process set").isNotNull();
+            assertThat(refreshes.poll(300, TimeUnit.MILLISECONDS)).isNull();
         } finally {
             watcher.close();
         }

@@ -17,65 +17,46 @@ import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.MutableClock;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
-import dev.entourage.ledger.pricing.PriceTable;
-import dev.entourage.store.SqliteLedgerStore;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@link AccessService} over a real SQLite file: keys, people, the token secret and the first admin key. */
-class AccessServiceTest {
+/** {@link AccessService} over a real store: keys, people, the token secret and the first admin key. */
+public abstract class AccessServiceContract extends StoreContract {
     private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
     private static final String PASSWORD = "correct horse battery";
 
-    @TempDir
-    Path dir;
-
     private MutableClock clock;
-    private SqliteLedgerStore sqlite;
     private CountingStore store;
     private LedgerServices ledger;
     private AccessService access;
     private Team defaultTeam;
 
+    protected AccessServiceContract() {
+        super(START);
+    }
+
     @BeforeEach
     void open() {
-        clock = new MutableClock(START);
+        clock = fixture.clock();
         openStore();
         defaultTeam = ledger.settings().ensureDefaultTeam();
     }
 
-    @AfterEach
-    void close() {
-        if (sqlite != null) {
-            sqlite.close();
-        }
-    }
-
     private void openStore() {
-        sqlite = SqliteLedgerStore.open(dir.resolve("ledger.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        store = new CountingStore(sqlite);
-        ledger = new LedgerServices(sqlite, PriceTable.bundled(), clock);
+        store = new CountingStore(fixture.store());
+        ledger = fixture.services();
         access = new AccessService(store, clock);
     }
 
     private void reopen() {
-        sqlite.close();
-        sqlite = null;
+        fixture.reopen();
         openStore();
     }
 
@@ -93,36 +74,13 @@ class AccessServiceTest {
         return PASSWORD.toCharArray();
     }
 
-    /** Every text cell of every table, read with plain JDBC. */
-    private List<String> everyCell() throws SQLException {
-        List<String> cells = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
-             Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String table : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        for (int i = 1; i <= columns; i++) {
-                            cells.add(table + "." + rs.getMetaData().getColumnName(i) + "=" + rs.getString(i));
-                        }
-                    }
-                }
-            }
-        }
-        return cells;
+    /** Every text cell of every table, read past the store. */
+    private List<String> everyCell() {
+        return fixture.everyCell();
     }
 
-    private String cell(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+    private String cell(String sql) {
+        return fixture.cell(sql);
     }
 
     // ---------------------------------------------------------------- keys
@@ -415,7 +373,7 @@ class AccessServiceTest {
 
         assertThat(first).hasSizeGreaterThanOrEqualTo(32).isEqualTo(afterRestart);
         assertThat(first).isNotEqualTo(new byte[first.length]);
-        assertThat(new AccessService(sqlite, clock).tokenSecret()).isEqualTo(first);
+        assertThat(new AccessService(fixture.store(), clock).tokenSecret()).isEqualTo(first);
     }
 
     @Test
