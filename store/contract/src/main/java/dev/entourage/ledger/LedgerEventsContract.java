@@ -25,12 +25,11 @@ public abstract class LedgerEventsContract extends StoreContract {
 
     protected LedgerEventsContract() {
         super(StoreFixture.DEFAULT_START);
-        fixture.onSystemClock();
     }
 
     @BeforeEach
     void open() {
-        clock = fixture.storeClock();
+        clock = fixture.clock();
         ledger = fixture.services();
         ledger.settings().ensureDefaultTeam();
         ledger.events().subscribe(seen::add);

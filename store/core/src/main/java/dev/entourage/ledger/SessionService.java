@@ -2,7 +2,6 @@ package dev.entourage.ledger;
 
 import dev.entourage.ledger.events.LedgerEvent;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,17 +52,7 @@ public final class SessionService {
      */
     public Session end(Actor actor, long sessionId) {
         actor.mayWrite();
-        Instant asked = ctx.clock.instant();
-        Session ended = ctx.store.write(w -> {
-            Session session = LedgerContext.session(w, actor, sessionId);
-            if (!session.isActive()) {
-                return session;
-            }
-            w.endSession(sessionId, SessionStatus.ENDED, ctx.clock.instant(), null, null);
-            return LedgerContext.session(w, actor, sessionId);
-        });
-        publishClosed(ended, asked);
-        return ended;
+        return close(actor, sessionId, SessionStatus.ENDED, null, null);
     }
 
     /**
@@ -76,17 +65,10 @@ public final class SessionService {
     public Session kill(Actor actor, long sessionId, String reason) {
         actor.mayAdminister();
         String why = Text.optional("reason", reason, 500);
-        Instant asked = ctx.clock.instant();
-        Session killed = ctx.store.write(w -> {
-            Session session = LedgerContext.session(w, actor, sessionId);
-            if (!session.isActive()) {
-                return session;
-            }
-            w.endSession(sessionId, SessionStatus.KILLED, ctx.clock.instant(), Scope.KILLED.wireName(), why);
-            LOG.info("Session {} of {} killed{}", sessionId, session.agentName(), why == null ? "" : ": " + why);
-            return LedgerContext.session(w, actor, sessionId);
-        });
-        publishClosed(killed, asked);
+        Session killed = close(actor, sessionId, SessionStatus.KILLED, Scope.KILLED.wireName(), why);
+        if (killed.status() == SessionStatus.KILLED) {
+            LOG.info("Session {} of {} killed{}", sessionId, killed.agentName(), why == null ? "" : ": " + why);
+        }
         return killed;
     }
 
@@ -99,15 +81,25 @@ public final class SessionService {
         return ctx.store.read(r -> r.sessions(LedgerContext.agent(r, actor, agentRef).id(), query));
     }
 
-    /** Publishes a session this call closed (not one closed before it was asked). */
-    private void publishClosed(Session session, Instant asked) {
-        if (session.isActive() || session.endedAt() == null
-                || session.endedAt().isBefore(asked.truncatedTo(ChronoUnit.MILLIS))) {
-            return;
+    private record Closed(Session session, boolean now) {
+    }
+
+    /** Closes an active session as {@code status} and publishes it; a closed one is returned as it is. */
+    private Session close(Actor actor, long sessionId, SessionStatus status, String stopReason, String detail) {
+        Closed closed = ctx.store.write(w -> {
+            Session session = LedgerContext.session(w, actor, sessionId);
+            if (!session.isActive()) {
+                return new Closed(session, false);
+            }
+            w.endSession(sessionId, status, ctx.clock.instant(), stopReason, detail);
+            return new Closed(LedgerContext.session(w, actor, sessionId), true);
+        });
+        if (closed.now()) {
+            ctx.events.publish(new LedgerEvent.SessionChanged(closed.session()));
+            if (closed.session().status() == SessionStatus.KILLED) {
+                ctx.events.publish(new LedgerEvent.SessionKilled(closed.session(), closed.session().stopDetail()));
+            }
         }
-        ctx.events.publish(new LedgerEvent.SessionChanged(session));
-        if (session.status() == SessionStatus.KILLED) {
-            ctx.events.publish(new LedgerEvent.SessionKilled(session, session.stopDetail()));
-        }
+        return closed.session();
     }
 }

@@ -44,7 +44,6 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
 
     private Instant start = DEFAULT_START;
     private Duration holdTtl = LedgerServices.DEFAULT_HOLD_TTL;
-    private boolean systemClock;
     private Path dir;
     private MutableClock clock;
     private ManagedStore store;
@@ -81,15 +80,6 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
         return this;
     }
 
-    /**
-     * Makes the store and the services read the system clock (UTC) instead of the {@link #clock()}: for tests
-     * whose subject tells calls apart by the time they were made.
-     */
-    public final StoreFixture onSystemClock() {
-        this.systemClock = true;
-        return this;
-    }
-
     @Override
     public final void beforeEach(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("entourage-store-");
@@ -119,26 +109,21 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
         return dir;
     }
 
-    /** The test's clock, at the start instant before each test; what the store reads unless {@link #onSystemClock}. */
+    /** The test's clock, at the start instant before each test; what the store and the services read. */
     public final MutableClock clock() {
         dir();
         return clock;
     }
 
-    /** The clock the store and the services read. */
-    public final Clock storeClock() {
-        return systemClock ? Clock.systemUTC() : clock();
-    }
-
     /** The test's store, opened on first use (and again after {@link #reopen}). */
     public final ManagedStore store() {
         if (store == null) {
-            store = open(dir(), storeClock());
+            store = open(dir(), clock());
         }
         return store;
     }
 
-    /** The services over {@link #store()}, {@link #storeClock()} and the bundled prices. */
+    /** The services over {@link #store()}, {@link #clock()} and the bundled prices. */
     public final LedgerServices services() {
         if (services == null) {
             services = services(holdTtl);
@@ -148,7 +133,7 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
 
     /** New services over {@link #store()} with another hold TTL; {@link #services()} stays as it is. */
     public final LedgerServices services(Duration ttl) {
-        return new LedgerServices(store(), PriceTable.bundled(), storeClock(), ttl);
+        return new LedgerServices(store(), PriceTable.bundled(), clock(), ttl);
     }
 
     /** Closes the store and opens a new one (and new services) on the same database, as a restarted process. */
@@ -167,9 +152,9 @@ public abstract class StoreFixture implements BeforeEachCallback, AfterEachCallb
         }
     }
 
-    /** Another store on the same database, on {@link #storeClock()}: what a second process sees. Closed after the test. */
+    /** Another store on the same database, on {@link #clock()}: what a second process sees. Closed after the test. */
     public final ManagedStore openSecond() {
-        return openSecond(storeClock());
+        return openSecond(clock());
     }
 
     /** Another store on the same database with its own clock. Closed after the test. */
