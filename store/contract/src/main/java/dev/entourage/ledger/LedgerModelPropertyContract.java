@@ -194,6 +194,11 @@ public abstract class LedgerModelPropertyContract {
 
         /** The model's budget of agent {@code a} with {@code taskId}'s cap and {@code session}, as BudgetRules. */
         Budget expect(int a, Long taskId, MSession session, Long estimate) {
+            return expect(a, taskId, session, estimate, 0);
+        }
+
+        /** As the service answers right after a reservation of {@code reserved}: it may fill a limit exactly. */
+        Budget expect(int a, Long taskId, MSession session, Long estimate, long reserved) {
             LocalDate day = today();
             String week = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toString();
             String month = YearMonth.from(day).toString();
@@ -224,13 +229,16 @@ public abstract class LedgerModelPropertyContract {
             if (session != null && session.status == SessionStatus.KILLED) {
                 violations.add(new Violation(Scope.KILLED, null, session.cost, null));
             }
+            if (session != null && session.status == SessionStatus.ENDED) {
+                violations.add(new Violation(Scope.ENDED, null, session.cost, null));
+            }
             if (agentPaused[a] || teamPaused) {
                 violations.add(new Violation(Scope.PAUSED, null, scopes.get(0).spentMicros(), null));
             }
             Instant freeAt = null;
             for (ScopeBudget scope : scopes) {
                 if (scope.spentMicros() != null
-                        && trips(scope.limitMicros(), scope.spentMicros() + scope.heldMicros(), extra)) {
+                        && trips(scope.limitMicros(), scope.spentMicros() + scope.heldMicros(), extra, reserved)) {
                     violations.add(new Violation(scope.scope(), scope.limitMicros(), scope.spentMicros(),
                             scope.heldMicros(), estimate, scope.resetsAt()));
                     if (scope.resetsAt() != null && (freeAt == null || scope.resetsAt().isAfter(freeAt))) {
@@ -242,8 +250,8 @@ public abstract class LedgerModelPropertyContract {
                     freeAt == null ? nextDay : freeAt);
         }
 
-        static boolean trips(Long limit, long counted, long extra) {
-            return limit != null && (counted >= limit || counted + extra > limit);
+        static boolean trips(Long limit, long counted, long extra, long reserved) {
+            return limit != null && (counted - reserved >= limit || counted + extra > limit);
         }
 
         MSession latestActive(int a) {
@@ -313,6 +321,8 @@ public abstract class LedgerModelPropertyContract {
                                 : service.sessions().kill(Actor.local(), session.id, "model test");
                         if (session.status == SessionStatus.ACTIVE) {
                             session.status = step.kind() == Kind.END ? SessionStatus.ENDED : SessionStatus.KILLED;
+                            holds.stream().filter(h -> Long.valueOf(session.id).equals(h.sessionId)
+                                    && statusNow(h) == HoldStatus.HELD).forEach(h -> h.status = HoldStatus.RELEASED);
                         }
                         assertThat(answer.status()).as(where).isEqualTo(session.status);
                         assertThat(answer.totals().costMicros()).as(where).isEqualTo(session.cost);
@@ -462,7 +472,7 @@ public abstract class LedgerModelPropertyContract {
             assertThat(hold.expiresAt()).isEqualTo(now().plus(TTL));
             holds.add(new MHold(hold.id(), a, taskId, effectiveSession == null ? null : effectiveSession.id, estimate,
                     now().plus(TTL)));
-            assertThat(receipt.budget()).as(where).isEqualTo(expect(a, taskId, effectiveSession, null));
+            assertThat(receipt.budget()).as(where).isEqualTo(expect(a, taskId, effectiveSession, null, estimate));
         }
 
         void settle(Step step, String where) {

@@ -92,7 +92,7 @@ public record Budget(long agentId, Long taskId, Long sessionId, List<ScopeBudget
     public Budget withViolation(Violation violation) {
         List<Violation> all = new ArrayList<>(violations);
         int at = 0;
-        while (at < all.size() && (all.get(at).scope() == Scope.KILLED || all.get(at).scope() == Scope.PAUSED)) {
+        while (at < all.size() && !all.get(at).scope().limited()) {
             at++;
         }
         all.add(at, violation);

@@ -27,11 +27,26 @@ final class BudgetRules {
      * @param estimate micro-dollars to reserve, or null for a plain evaluation
      */
     static Budget evaluate(LedgerReader reader, Subjects s, Instant now, Long estimate) {
+        return evaluate(reader, s, now, estimate, 0);
+    }
+
+    /**
+     * The budget right after a reservation of {@code reserved} that fit: the new hold counts as spent, but a scope it
+     * fills exactly ({@code spent + held == limit}) does not trip on its account; the report that settles it will.
+     */
+    static Budget afterReserving(LedgerReader reader, Subjects s, Instant now, long reserved) {
+        return evaluate(reader, s, now, null, reserved);
+    }
+
+    private static Budget evaluate(LedgerReader reader, Subjects s, Instant now, Long estimate, long reserved) {
         LocalDate today = LocalDate.ofInstant(now, s.team().zone());
         long extra = estimate == null ? 0 : estimate;
         List<Violation> violations = new ArrayList<>();
         if (s.session() != null && s.session().status() == SessionStatus.KILLED) {
             violations.add(new Violation(Scope.KILLED, null, s.session().totals().costMicros(), null));
+        }
+        if (s.session() != null && s.session().status() == SessionStatus.ENDED) {
+            violations.add(new Violation(Scope.ENDED, null, s.session().totals().costMicros(), null));
         }
         Map<BudgetSubject, Long> held = new EnumMap<>(BudgetSubject.class);
         List<ScopeBudget> scopes = new ArrayList<>();
@@ -48,7 +63,7 @@ final class BudgetRules {
             long onHold = held.computeIfAbsent(rule.subject(), subject -> reader.held(subject, id, now));
             Long limit = rule.limit().apply(s);
             scopes.add(new ScopeBudget(scope, limit, spent, onHold, resetsAt));
-            if (limit != null && (spent + onHold >= limit || spent + onHold + extra > limit)) {
+            if (limit != null && (spent + onHold - reserved >= limit || spent + onHold + extra > limit)) {
                 violations.add(new Violation(scope, limit, spent, onHold, estimate, resetsAt));
                 if (resetsAt != null && (freeAt == null || resetsAt.isAfter(freeAt))) {
                     freeAt = resetsAt;
@@ -56,7 +71,7 @@ final class BudgetRules {
             }
         }
         if (s.agent().paused() || s.team().paused()) {
-            violations.add(violations.isEmpty() || violations.get(0).scope() != Scope.KILLED ? 0 : 1,
+            violations.add(violations.isEmpty() || violations.get(0).scope().limited() ? 0 : 1,
                     new Violation(Scope.PAUSED, null, scopes.get(0).spentMicros(), null));
         }
         Instant nextMidnight = resetsAt(BudgetWindow.DAY, today, s);
@@ -115,6 +130,7 @@ final class BudgetRules {
         Violation first = budget.violations().get(0);
         String what = switch (first.scope()) {
             case KILLED -> "its session was killed by a person";
+            case ENDED -> "its session has ended; start a new session for new work";
             case PAUSED -> "it or its team is paused by a person";
             case RUNAWAY -> "its session is spending too fast ($" + Money.format(first.spentMicros())
                     + " in the last 5 minutes, more than $" + Money.format(first.limitMicros()) + ")";
@@ -129,6 +145,7 @@ final class BudgetRules {
         Violation first = budget.violations().get(0);
         String what = switch (first.scope()) {
             case KILLED -> "its session was killed by a person";
+            case ENDED -> "its session has ended";
             case PAUSED -> "it or its team is paused by a person";
             case RUNAWAY -> "its session is spending too fast";
             default -> describe(first.scope());

@@ -60,7 +60,7 @@ public final class BudgetService {
                     s.task() == null ? null : s.task().id(), s.session() == null ? null : s.session().id(),
                     estimateMicros, now, now.plus(ctx.holdTtl), HoldStatus.HELD, null, null);
             w.insertHold(hold);
-            return new HoldReceipt(hold, BudgetRules.evaluate(w, s, now));
+            return new HoldReceipt(hold, BudgetRules.afterReserving(w, s, now, estimateMicros));
         });
     }
 

@@ -28,7 +28,8 @@ public interface LedgerReader {
     /** Micro-dollars counted on one scope in one window; 0 when nothing was spent. */
     long spent(SpendKey key);
 
-    Optional<StoredUsage> usageByEventId(String eventId);
+    /** The usage event agent {@code agentId} recorded under {@code eventId}: event ids are one namespace per agent. */
+    Optional<StoredUsage> usageByEventId(long agentId, String eventId);
 
     /**
      * Micro-dollars reserved by holds still held and not expired at {@code now} against one subject: an agent's,

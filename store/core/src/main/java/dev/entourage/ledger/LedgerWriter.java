@@ -38,6 +38,9 @@ public interface LedgerWriter extends LedgerReader {
     /** Moves a held hold to {@code status} (settled, released or expired); a hold no longer held is left as it is. */
     void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId);
 
+    /** Releases the session's held holds at {@code now} (its block of work is over); returns how many. */
+    int releaseSessionHolds(long sessionId, Instant now);
+
     /** Marks the team's held holds whose time ran out at {@code now} as expired; returns how many. */
     int expireHolds(long teamId, Instant now);
 

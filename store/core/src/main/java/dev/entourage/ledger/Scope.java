@@ -10,6 +10,8 @@ package dev.entourage.ledger;
 public enum Scope {
     /** A person killed the session. */
     KILLED("killed", null),
+    /** The session had ended: usage reported into it afterwards is recorded and answered with stop. */
+    ENDED("ended", null),
     /** A person paused the agent or its team. */
     PAUSED("paused", null),
     AGENT_DAILY("agent_daily",

@@ -91,7 +91,9 @@ public final class SessionService {
             if (!session.isActive()) {
                 return new Closed(session, false);
             }
-            w.endSession(sessionId, status, ctx.clock.instant(), stopReason, detail);
+            Instant now = ctx.clock.instant();
+            w.endSession(sessionId, status, now, stopReason, detail);
+            w.releaseSessionHolds(sessionId, now);
             return new Closed(LedgerContext.session(w, actor, sessionId), true);
         });
         if (closed.now()) {

@@ -1,6 +1,7 @@
 package dev.entourage.ledger;
 
 import dev.entourage.ledger.events.LedgerEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -103,6 +104,9 @@ public final class SettingsService {
                     .orElseGet(() -> w.insertAgent(agentName, target.id(), ctx.clock.instant()));
             Agent changed = settings.applyTo(agent, team == null ? agent.teamId() : target.id());
             w.updateAgent(changed);
+            if (changed.teamId() != agent.teamId()) {
+                revokeKeys(w, agent);
+            }
             return changed;
         });
         publishPause(settings, saved);
@@ -125,6 +129,14 @@ public final class SettingsService {
         });
         publishPause(settings, saved);
         return saved;
+    }
+
+    /** Revokes the agent keys of an agent that moves to another team: they were its old team's. */
+    private void revokeKeys(LedgerWriter w, Agent moved) {
+        Instant now = ctx.clock.instant();
+        w.apiKeys(moved.teamId()).stream()
+                .filter(key -> Long.valueOf(moved.id()).equals(key.agentId()) && key.revokedAt() == null)
+                .forEach(key -> w.revokeApiKey(key.id(), now));
     }
 
     private void publishPause(AgentSettings settings, Agent saved) {

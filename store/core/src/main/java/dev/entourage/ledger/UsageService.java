@@ -41,7 +41,8 @@ public final class UsageService {
             receipt = ctx.store.write(w -> record(w, actor, report, fresh));
         } else {
             String eventId = report.eventId();
-            receipt = ctx.store.write(w -> w.usageByEventId(eventId)
+            receipt = ctx.store.write(w -> w.usageByEventId(
+                            LedgerContext.session(w, actor, report.sessionId()).agentId(), eventId)
                     .map(first -> replay(w, actor, first, report))
                     .orElseGet(() -> record(w, actor, report, eventId)));
         }
@@ -83,7 +84,7 @@ public final class UsageService {
                 BudgetRules.evaluate(w, new Subjects(team, agent, task, updated), now));
         Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
         String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
-        if (action == Action.STOP && updated.stopReason() == null) {
+        if (action == Action.STOP && updated.stopReason() == null && !Scope.ENDED.wireName().equals(stopReason)) {
             w.recordStop(session.id(), stopReason);
             updated = updated.stoppedFor(stopReason);
         }

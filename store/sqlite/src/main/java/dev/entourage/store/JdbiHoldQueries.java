@@ -80,6 +80,15 @@ final class JdbiHoldQueries {
                 .execute();
     }
 
+    int releaseSessionHolds(long sessionId, Instant now) {
+        if (!anyOpenHold()) {
+            return 0;
+        }
+        return sql.update("UPDATE budget_holds SET status = 'released', closed_at = ? "
+                + "WHERE session_id = ? AND status = 'held' AND expires_at > ?", now.toEpochMilli(), sessionId,
+                now.toEpochMilli());
+    }
+
     int expireHolds(long teamId, Instant now) {
         if (!anyOpenHold()) {
             return 0;

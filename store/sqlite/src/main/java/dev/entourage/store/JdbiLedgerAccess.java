@@ -239,8 +239,9 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
-    public Optional<StoredUsage> usageByEventId(String eventId) {
-        return sql.one("SELECT * FROM usage_events WHERE event_id = ?", JdbiLedgerAccess::usage, eventId);
+    public Optional<StoredUsage> usageByEventId(long agentId, String eventId) {
+        return sql.one("SELECT * FROM usage_events WHERE agent_id = ? AND event_id = ?", JdbiLedgerAccess::usage,
+                agentId, eventId);
     }
 
     private static StoredUsage usage(ResultSet rs) throws SQLException {
@@ -305,6 +306,11 @@ final class JdbiLedgerAccess implements LedgerWriter {
     @Override
     public void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
         holds().closeHold(holdId, status, closedAt, eventId);
+    }
+
+    @Override
+    public int releaseSessionHolds(long sessionId, Instant now) {
+        return holds().releaseSessionHolds(sessionId, now);
     }
 
     @Override
