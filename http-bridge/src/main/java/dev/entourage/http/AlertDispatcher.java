@@ -1,7 +1,7 @@
 package dev.entourage.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.Alert;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.LedgerServices;
@@ -62,7 +62,6 @@ public final class AlertDispatcher implements AutoCloseable {
     }
 
     private final LedgerServices ledger;
-    private final LedgerJson json;
     private final Backoff backoff;
     private final Duration pollEvery;
     private final HttpClient client;
@@ -74,7 +73,6 @@ public final class AlertDispatcher implements AutoCloseable {
      */
     public AlertDispatcher(LedgerServices ledger, Backoff backoff, Duration pollEvery) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.json = new LedgerJson(ledger.clock());
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.pollEvery = Objects.requireNonNull(pollEvery, "pollEvery");
         this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
@@ -134,7 +132,7 @@ public final class AlertDispatcher implements AutoCloseable {
         }
         String error;
         try {
-            byte[] body = MAPPER.writeValueAsBytes(json.alertEvent(alert));
+            byte[] body = MAPPER.writeValueAsBytes(SettingsJson.alertEvent(alert));
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "entourage-alerts")

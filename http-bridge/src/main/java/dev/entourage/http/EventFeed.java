@@ -1,7 +1,7 @@
 package dev.entourage.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.events.LedgerEvents;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ final class EventFeed implements AutoCloseable {
     /** Events waiting for the dispatcher before new ones are dropped (and every stream told to refresh). */
     private static final int INBOX = 10_000;
 
-    private final LedgerJson json;
+    private final ReportJson json;
     private final OpenStreams streams;
     private final BlockingQueue<LedgerEvent> inbox = new LinkedBlockingQueue<>(INBOX);
     private final AtomicLong ids = new AtomicLong();
@@ -34,7 +34,7 @@ final class EventFeed implements AutoCloseable {
     private final AutoCloseable subscription;
     private volatile boolean closed;
 
-    EventFeed(LedgerEvents events, LedgerJson json, OpenStreams streams) {
+    EventFeed(LedgerEvents events, ReportJson json, OpenStreams streams) {
         this.json = json;
         this.streams = streams;
         this.dispatcher = new Thread(this::dispatch, "entourage-events-dispatcher");

@@ -1,6 +1,6 @@
 package dev.entourage.http;
 
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.access.Principal;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -21,10 +21,10 @@ final class EventStream extends HttpServlet {
 
     private final transient OpenStreams streams;
     private final transient EventFeed feed;
-    private final transient LedgerJson json;
+    private final transient ReportJson json;
     private final transient Errors errors;
 
-    EventStream(OpenStreams streams, EventFeed feed, LedgerJson json, Errors errors) {
+    EventStream(OpenStreams streams, EventFeed feed, ReportJson json, Errors errors) {
         this.streams = streams;
         this.feed = feed;
         this.json = json;

@@ -1,6 +1,7 @@
 package dev.entourage.http;
 
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.access.AccessService;
 import dev.entourage.ledger.access.Principal;
@@ -89,6 +90,7 @@ public final class HttpBridge implements AutoCloseable {
 
         Clock clock = ledger.clock();
         LedgerJson json = new LedgerJson(clock);
+        ReportJson reports = new ReportJson(clock);
         Errors errors = new Errors(json);
         Principal everyone = config.noAuth()
                 ? new Principal(Role.ADMIN, ledger.settings().ensureDefaultTeam().id(), null, "local")
@@ -112,11 +114,11 @@ public final class HttpBridge implements AutoCloseable {
         context.setContextPath("/");
         context.setErrorHandler(new JsonErrorHandlers.Context(errors));
         context.addServlet(new ServletHolder("entourage-api",
-                new ApiServlet(RestRoutes.router(ledger, access, tokens, json), errors)), API_PREFIX + "/*");
+                new ApiServlet(RestRoutes.router(ledger, access, tokens, json, reports), errors)), API_PREFIX + "/*");
         OpenStreams streams = new OpenStreams(authenticator, OpenStreams.KEEP_ALIVE, OpenStreams.RECHECK);
-        EventFeed feed = new EventFeed(ledger.events(), json, streams);
+        EventFeed feed = new EventFeed(ledger.events(), reports, streams);
         ServletHolder eventsHolder = new ServletHolder("entourage-events",
-                new EventStream(streams, feed, json, errors));
+                new EventStream(streams, feed, reports, errors));
         eventsHolder.setAsyncSupported(true);
         context.addServlet(eventsHolder, API_PREFIX + "/events");
         context.addServlet(new ServletHolder("entourage-health", new SimpleServlets.Health(errors)), "/healthz");

@@ -3,7 +3,8 @@ package dev.entourage.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
+import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Ref;
@@ -19,7 +20,7 @@ import java.util.Map;
  * The team-wide report routes of SPEC §5, for people: costs (JSON or CSV), alerts, the dashboard document and
  * spend over time. Each handler decodes strictly and calls one service method with the
  * caller's {@link dev.entourage.ledger.Actor}, which checks it inside its transaction; it encodes with
- * {@link LedgerJson} or {@link CostsCsv}.
+ * {@link ReportJson} (alerts: {@link SettingsJson}) or {@link CostsCsv}.
  */
 final class ReportRoutes {
     private static final int DEFAULT_ALERT_LIMIT = 100;
@@ -27,9 +28,9 @@ final class ReportRoutes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final LedgerServices ledger;
-    private final LedgerJson json;
+    private final ReportJson json;
 
-    ReportRoutes(LedgerServices ledger, LedgerJson json) {
+    ReportRoutes(LedgerServices ledger, ReportJson json) {
         this.ledger = ledger;
         this.json = json;
     }
@@ -88,7 +89,7 @@ final class ReportRoutes {
         ObjectNode node = NODES.objectNode();
         ArrayNode alerts = node.putArray("alerts");
         ledger.alerts().alerts(call.actor(), Ref.parse(call.path("team_id")), limit)
-                .forEach(a -> alerts.add(json.alert(a)));
+                .forEach(a -> alerts.add(SettingsJson.alert(a)));
         return Reply.ok(node);
     }
 

@@ -1,6 +1,7 @@
 package dev.entourage.http;
 
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.access.AccessService;
 
@@ -13,12 +14,13 @@ final class RestRoutes {
     private RestRoutes() {
     }
 
-    static Router router(LedgerServices ledger, AccessService access, Tokens tokens, LedgerJson json) {
+    static Router router(LedgerServices ledger, AccessService access, Tokens tokens, LedgerJson json,
+                         ReportJson reports) {
         Router router = new Router();
         new SessionRoutes(ledger, json).addTo(router);
         new BudgetRoutes(ledger, json).addTo(router);
-        new SettingsRoutes(ledger, json).addTo(router);
-        new ReportRoutes(ledger, json).addTo(router);
+        new SettingsRoutes(ledger).addTo(router);
+        new ReportRoutes(ledger, reports).addTo(router);
         new AuthRoutes(access, tokens).addTo(router);
         return router;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.access.Principal;
@@ -25,7 +26,8 @@ class RouteAccessTest {
 
     @Test
     void everyRouteDeclaresWhoMayCallIt() {
-        Router router = RestRoutes.router(null, null, null, new LedgerJson(Clock.systemUTC()));
+        Router router = RestRoutes.router(null, null, null, new LedgerJson(Clock.systemUTC()),
+                new ReportJson(Clock.systemUTC()));
         assertThat(router.routes()).containsExactlyInAnyOrder(
                 route("POST", "/agents/{agent_id}/sessions", Access.WRITERS),
                 route("GET", "/agents/{agent_id}/sessions", Access.AUTHENTICATED),

@@ -1,12 +1,11 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.AgentSettings;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,7 +58,7 @@ final class AgentsCommand {
                 Agent agent = ledger.services().settings().setAgent(Actor.local(), name,
                         team == null ? null : Ref.parse(team), settings);
                 if (json) {
-                    Output.json(new LedgerJson(Clock.systemUTC()).agent(agent));
+                    Output.json(SettingsJson.agent(agent));
                 } else {
                     Output.table(List.of("id", "agent", "team id", "daily limit", "weekly limit", "monthly limit",
                                     "paused"),

@@ -1,7 +1,7 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.CostReport;
@@ -85,7 +85,7 @@ final class CostsCommand implements Callable<Integer> {
 
     private void print(Team found, CostReport report) {
         if (format == Format.json) {
-            Output.json(new LedgerJson(Clock.systemUTC()).costs(report));
+            Output.json(new ReportJson(Clock.systemUTC()).costs(report));
             return;
         }
         boolean csv = format == Format.csv;

@@ -1,13 +1,12 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.NewTask;
 import dev.entourage.ledger.Task;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,7 +56,7 @@ final class TasksCommand {
                 Task task = ledger.services().settings().createTask(Actor.local(), Ref.parse(team),
                         new NewTask(title, priority, type, tags, cap));
                 if (json) {
-                    Output.json(new LedgerJson(Clock.systemUTC()).task(task));
+                    Output.json(SettingsJson.task(task));
                 } else {
                     Output.table(List.of("id", "title", "type", "budget", "tags"),
                             List.of(List.of(Long.toString(task.id()), task.title(), Output.text(task.taskType()),

@@ -1,14 +1,13 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.LedgerJson;
+import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Change;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +118,7 @@ final class TeamsCommand {
             try (Ledger ledger = store.open()) {
                 Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
                 if (json) {
-                    Output.json(new LedgerJson(Clock.systemUTC()).team(team));
+                    Output.json(SettingsJson.team(team));
                 } else {
                     Output.table(List.of("id", "team", "daily limit", "weekly limit", "monthly limit",
                                     "session cap", "timezone", "paused", "runaway $/min", "alerts at", "alert webhook"),

@@ -3,13 +3,13 @@ package dev.entourage.mcp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.Json;
-import dev.entourage.http.json.WireSchemas;
+import dev.entourage.http.json.SessionSchemas;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * JSON Schemas of the four tools: their inputs, written here, and their outputs, taken from {@link WireSchemas}
+ * JSON Schemas of the four tools: their inputs, written here, and their outputs, taken from {@link SessionSchemas}
  * (the schemas of the shapes the encoders write), so an answer and its declared schema cannot drift apart.
  */
 final class ToolSchemas {
@@ -55,20 +55,20 @@ final class ToolSchemas {
 
     /** The output of {@code check_budget}: the budget, plus the hold when an estimate was reserved. */
     static Map<String, Object> checkBudgetOutput() {
-        return map(WireSchemas.checkBudgetAnswer());
+        return map(SessionSchemas.checkBudgetAnswer());
     }
 
     /** The output of {@code end_session}: the session. */
     static Map<String, Object> session() {
-        return map(WireSchemas.session());
+        return map(SessionSchemas.session());
     }
 
     static Map<String, Object> startSessionOutput() {
-        return map(WireSchemas.sessionStart());
+        return map(SessionSchemas.sessionStart());
     }
 
     static Map<String, Object> reportUsageOutput() {
-        return map(WireSchemas.usage());
+        return map(SessionSchemas.usage());
     }
 
     private static Map<String, Object> map(ObjectNode schema) {

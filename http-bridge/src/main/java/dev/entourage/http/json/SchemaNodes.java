@@ -3,12 +3,16 @@ package dev.entourage.http.json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.ledger.Action;
+import dev.entourage.ledger.HoldStatus;
+import dev.entourage.ledger.Scope;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Building blocks of JSON Schema (draft 2020-12) nodes for {@link WireSchemas}: scalar types, nullable variants,
- * enums generated from domain enums, arrays, and closed objects whose fields are all required unless said otherwise.
+ * Building blocks of JSON Schema (draft 2020-12) nodes for {@link SessionSchemas}, {@link SettingsSchemas} and
+ * {@link ReportSchemas}: scalar types, nullable variants, enums generated from domain enums (and the few domain
+ * enums several shapes share), arrays, and closed objects whose fields are all required unless said otherwise.
  */
 final class SchemaNodes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -95,6 +99,26 @@ final class SchemaNodes {
     /** An object with any content. */
     static ObjectNode anyObject() {
         return type("object");
+    }
+
+    /** A {@link Scope}'s wire name: which limit a budget line, violation or alert is about. */
+    static ObjectNode scope() {
+        return enumOf(Scope.values(), Scope::wireName);
+    }
+
+    /** Why an agent was told to stop: a {@link Scope}'s wire name, or null. */
+    static ObjectNode stopReason() {
+        return nullable(scope());
+    }
+
+    /** What an agent is told to do next: an {@link Action}'s wire name. */
+    static ObjectNode action() {
+        return enumOf(Action.values(), Action::wireName);
+    }
+
+    /** Where a budget hold stands: a {@link HoldStatus}'s wire name. */
+    static ObjectNode holdStatus() {
+        return enumOf(HoldStatus.values(), HoldStatus::wireName);
     }
 
     static Shape object() {

@@ -27,11 +27,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The schemas list every domain enum value, and what {@link LedgerJson} writes conforms to them. */
+/**
+ * The schemas list every domain enum value, and what the encoders ({@link LedgerJson}, {@link ReportJson}) write
+ * conforms to them.
+ */
 class WireSchemasTest {
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final Instant NOW = Instant.parse("2026-11-28T17:00:00Z");
     private static final LedgerJson JSON = new LedgerJson(Clock.fixed(NOW, ZoneOffset.UTC));
+    private static final ReportJson REPORTS = new ReportJson(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static List<String> errors(ObjectNode schema, JsonNode value) {
         return REGISTRY.getSchema(schema).validate(value).stream().map(Error::toString).toList();
@@ -45,8 +49,8 @@ class WireSchemasTest {
 
     @Test
     void enumFieldsListEveryWireNameOfTheirDomainEnum() {
-        JsonNode usage = WireSchemas.usage().path("properties");
-        JsonNode violation = WireSchemas.violation().path("properties");
+        JsonNode usage = SessionSchemas.usage().path("properties");
+        JsonNode violation = SessionSchemas.violation().path("properties");
         List<String> scopes = Arrays.stream(Scope.values()).map(Scope::wireName).toList();
         assertThat(scopes).contains("runaway");
         assertThat(enumOf(violation.path("scope"))).containsExactlyElementsOf(scopes);
@@ -59,7 +63,7 @@ class WireSchemasTest {
                 .containsExactlyElementsOf(Arrays.stream(Action.values()).map(Action::wireName).toList());
         assertThat(enumOf(usage.path("hold_status"))).containsNull()
                 .containsAll(Arrays.stream(HoldStatus.values()).map(HoldStatus::wireName).toList());
-        assertThat(enumOf(WireSchemas.errorBody().path("properties").path("code")))
+        assertThat(enumOf(SessionSchemas.errorBody().path("properties").path("code")))
                 .containsExactlyElementsOf(Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).toList());
     }
 
@@ -71,10 +75,10 @@ class WireSchemasTest {
                 .toList();
         Budget budget = budget(3L, 5L, violations);
         ObjectNode encoded = JSON.budget(budget);
-        assertThat(errors(WireSchemas.budget(), encoded)).isEmpty();
+        assertThat(errors(SessionSchemas.budget(), encoded)).isEmpty();
 
         ((ObjectNode) encoded.withArray("violations").get(0)).put("scope", "bogus");
-        assertThat(errors(WireSchemas.budget(), encoded)).isNotEmpty();
+        assertThat(errors(SessionSchemas.budget(), encoded)).isNotEmpty();
     }
 
     /** A budget of agent 1 with every limited scope at $1.00 spent of $2.00 (task and session when given). */
@@ -95,10 +99,10 @@ class WireSchemasTest {
     void anExtraFieldOrAMissingOneIsRejected() {
         Budget budget = budget(null, null, List.of());
         ObjectNode extra = JSON.budget(budget).put("surprise", 1);
-        assertThat(errors(WireSchemas.budget(), extra)).isNotEmpty();
+        assertThat(errors(SessionSchemas.budget(), extra)).isNotEmpty();
         ObjectNode missing = JSON.budget(budget);
         missing.remove("daily_limit_usd");
-        assertThat(errors(WireSchemas.budget(), missing)).isNotEmpty();
+        assertThat(errors(SessionSchemas.budget(), missing)).isNotEmpty();
     }
 
     @Test
@@ -112,20 +116,20 @@ class WireSchemasTest {
                 List.of(new CostReport.CostGroup("Fix", 3L, 1_500_000, 10, 5, 1),
                         new CostReport.CostGroup("(no task)", null, 250_000, 1, 1, 1)),
                 List.of(new CostReport.DayCost(day, 1_750_000, 11, 6, 2)));
-        assertThat(errors(WireSchemas.costs(), JSON.costs(report))).isEmpty();
+        assertThat(errors(ReportSchemas.costs(), REPORTS.costs(report))).isEmpty();
     }
 
     @Test
     void everyErrorCodeConformsWithItsDetails() {
         for (ErrorCode code : ErrorCode.values()) {
             ObjectNode encoded = JSON.error(new LedgerException(code, "message", Map.of("field", "input_tokens"), null));
-            assertThat(errors(WireSchemas.error(), encoded)).as(code.wireName()).isEmpty();
-            assertThat(errors(WireSchemas.errorBody(), encoded.get("error"))).as(code.wireName()).isEmpty();
+            assertThat(errors(SessionSchemas.error(), encoded)).as(code.wireName()).isEmpty();
+            assertThat(errors(SessionSchemas.errorBody(), encoded.get("error"))).as(code.wireName()).isEmpty();
         }
     }
 
     @Test
     void theHelloEventConforms() {
-        assertThat(errors(WireSchemas.events().get("hello"), JSON.hello(1))).isEmpty();
+        assertThat(errors(ReportSchemas.events().get("hello"), REPORTS.hello(1))).isEmpty();
     }
 }
