@@ -1,5 +1,8 @@
 package dev.entourage.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -8,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The contract through MCP over Streamable HTTP ({@code /mcp}) with an agent key. */
 class HttpMcpContractIT extends LedgerContract {
@@ -29,6 +33,21 @@ class HttpMcpContractIT extends LedgerContract {
         if (bridge != null) {
             bridge.close();
         }
+    }
+
+    @Test
+    void anotherTeamsTaskIsNotFoundAsOverRest() {
+        cli.ok("teams", "set", "other", "--daily-limit", "3");
+        JsonNode task = parse(cli.output("tasks", "create", "--team", "other", "--title", "Theirs", "--budget",
+                "0.75", "--json"));
+        Door agent = door("eng-20");
+
+        ToolAnswer budget = agent.call("check_budget", args("task_id", task.path("id").asLong()));
+        assertThat(budget.isError()).as("another team's task must not be readable: " + budget.text()).isTrue();
+        assertThat(budget.errorCode()).isEqualTo("not_found");
+        assertThat(budget.text()).doesNotContain("0.75");
+        ToolAnswer start = agent.call("start_session", args("task_id", task.path("id").asLong()));
+        assertThat(start.errorCode()).isEqualTo("not_found");
     }
 
     /** The SDK's Streamable HTTP client, sending the agent key on every request. */

@@ -72,6 +72,22 @@ public abstract class LedgerReportsContract extends StoreContract {
     }
 
     @Test
+    void tasksThatShareATitleStayApartInByTask() {
+        Task first = ledger.settings().createTask(Actor.local(), Ref.parse("default"),
+                new NewTask("Fix flaky test", null, null, List.of(), null));
+        Task second = ledger.settings().createTask(Actor.local(), Ref.parse("default"),
+                new NewTask("Fix flaky test", null, null, List.of(), null));
+        spend(session("eng-1", first.id(), "claude-sonnet-4"), 300_000, null);
+        spend(session("eng-2", second.id(), "claude-sonnet-4"), 200_000, null);
+
+        CostReport report = ledger.reports().costs(Actor.local(), Ref.parse("default"), null, null);
+
+        assertThat(report.byTask()).extracting(CostGroup::id, CostGroup::name, CostGroup::costMicros)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(first.id(), "Fix flaky test", 300_000L),
+                        org.assertj.core.groups.Tuple.tuple(second.id(), "Fix flaky test", 200_000L));
+    }
+
+    @Test
     void daysAreTheTeamsZoneAndSpendCountsOnTheDayItWasReported() {
         long s = session("eng-1", null, "claude-sonnet-4");
         clock.set(Instant.parse("2026-11-28T22:59:00Z"));

@@ -95,26 +95,34 @@ final class CostReports {
         return days;
     }
 
-    /** Sums by a name (and id), counting distinct sessions. */
+    /**
+     * Sums by group, counting distinct sessions. A group with an id (an agent, a task) is keyed by its id, so two
+     * tasks that share a title stay apart; a group without one (a model, "no task") by its name.
+     */
     private static final class Groups {
-        private final Map<String, Long> ids = new LinkedHashMap<>();
-        private final Map<String, long[]> sums = new LinkedHashMap<>();
-        private final Map<String, Set<Long>> sessions = new LinkedHashMap<>();
+        private record Key(Long id, String name) {
+        }
+
+        private final Map<Key, long[]> sums = new LinkedHashMap<>();
+        private final Map<Key, String> names = new LinkedHashMap<>();
+        private final Map<Key, Set<Long>> sessions = new LinkedHashMap<>();
 
         void add(String name, Long id, long sessionId, UsageLine line) {
-            ids.putIfAbsent(name, id);
-            long[] sum = sums.computeIfAbsent(name, n -> new long[3]);
+            Key key = new Key(id, id == null ? name : null);
+            long[] sum = sums.computeIfAbsent(key, k -> new long[3]);
             sum[0] += line.costMicros();
             sum[1] += line.inputTokens();
             sum[2] += line.outputTokens();
-            sessions.computeIfAbsent(name, n -> new HashSet<>()).add(sessionId);
+            names.putIfAbsent(key, name);
+            sessions.computeIfAbsent(key, k -> new HashSet<>()).add(sessionId);
         }
 
         List<CostGroup> list() {
             List<CostGroup> groups = new ArrayList<>();
-            sums.forEach((name, sum) -> groups.add(
-                    new CostGroup(name, ids.get(name), sum[0], sum[1], sum[2], sessions.get(name).size())));
-            groups.sort(Comparator.comparingLong(CostGroup::costMicros).reversed().thenComparing(CostGroup::name));
+            sums.forEach((key, sum) -> groups.add(
+                    new CostGroup(names.get(key), key.id(), sum[0], sum[1], sum[2], sessions.get(key).size())));
+            groups.sort(Comparator.comparingLong(CostGroup::costMicros).reversed().thenComparing(CostGroup::name)
+                    .thenComparing(group -> group.id() == null ? 0 : group.id()));
             return groups;
         }
     }
