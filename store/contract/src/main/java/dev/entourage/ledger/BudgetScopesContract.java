@@ -193,4 +193,28 @@ public abstract class BudgetScopesContract extends StoreContract {
         assertThat(both.stopReason()).as("the first reason wins").isEqualTo("session");
         assertThat(both.stopDetail()).isEqualTo("over its cap anyway");
     }
+
+    @Test
+    void aZoneChangeMidDayKeepsTodaysSpendForBudgetsAsForReports() {
+        team(new TeamSettings(Change.to(1_000_000L), Change.to(ZoneId.of("UTC")), Change.keep(), Change.keep()));
+        clock.set(at("2026-11-30T20:00:00Z"));
+        long session = start(null);
+        assertThat(report(session, 990_000).action()).isEqualTo(Action.CONTINUE);
+
+        team(new TeamSettings(Change.keep(), Change.to(ZoneId.of("Asia/Tokyo")), Change.keep(), Change.keep()));
+        Budget tokyo = ledger.budgets().check(LOCAL, Ref.id(agent.id()), null, null);
+        assertThat(tokyo.teamDailySpent()).as("05:00 on 1 December in Tokyo: the spend of 20:00 UTC is today's")
+                .isEqualTo(990_000L);
+        assertThat(tokyo.dailySpent()).isEqualTo(990_000L);
+        assertThat(tokyo.scope(Scope.AGENT_MONTHLY).spentMicros()).as("and December's").isEqualTo(990_000L);
+        UsageReceipt over = report(session, 10_000);
+        assertThat(over.stopReason()).isEqualTo("team_daily");
+        assertThat(ledger.reports().costs(LOCAL, Ref.name(Team.DEFAULT_NAME), null, null).totalCostMicros())
+                .isEqualTo(1_000_000L);
+
+        team(new TeamSettings(Change.keep(), Change.to(ZoneId.of("America/Los_Angeles")), Change.keep(),
+                Change.keep()));
+        assertThat(ledger.budgets().check(LOCAL, Ref.id(agent.id()), null, null).teamDailySpent())
+                .as("12:00 on 30 November in Los Angeles: both reports are today's").isEqualTo(1_000_000L);
+    }
 }

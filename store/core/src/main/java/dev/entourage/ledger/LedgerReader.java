@@ -45,6 +45,11 @@ public interface LedgerReader {
     /** A team's usage reported in {@code [from, to)}, summed by session and model. */
     List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
 
+    /**
+     * Micro-dollars reported in {@code [from, to)} by one team ({@code agentId} null) or by one agent of the team.
+     */
+    long spentBetween(long teamId, Long agentId, java.time.Instant from, java.time.Instant to);
+
     /** Micro-dollars the session reported after {@code since} (exclusive). */
     long sessionSpentSince(long sessionId, java.time.Instant since);
 

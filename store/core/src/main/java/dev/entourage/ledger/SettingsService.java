@@ -62,8 +62,12 @@ public final class SettingsService {
     private Team save(Actor actor, TeamSettings settings, java.util.function.Function<LedgerWriter, Team> find) {
         SettingsChecks.Checked checked = SettingsChecks.team(settings);
         Team saved = ctx.store.write(w -> {
-            Team changed = settings.applyTo(find.apply(w), checked.thresholds(), checked.webhook());
+            Team team = find.apply(w);
+            Team changed = settings.applyTo(team, checked.thresholds(), checked.webhook());
             w.updateTeam(changed);
+            if (!changed.zone().equals(team.zone())) {
+                Rewindow.recount(w, changed, w.agents(changed.id()), ctx.clock.instant());
+            }
             return changed;
         });
         if (settings.paused().present()) {

@@ -319,6 +319,14 @@ final class JdbiLedgerAccess implements LedgerWriter {
     }
 
     @Override
+    public long spentBetween(long teamId, Long agentId, Instant from, Instant to) {
+        String sum = "SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events WHERE team_id = ? "
+                + "AND reported_at >= ? AND reported_at < ?";
+        return agentId == null ? sql.number(sum, 0, teamId, from.toEpochMilli(), to.toEpochMilli())
+                : sql.number(sum + " AND agent_id = ?", 0, teamId, from.toEpochMilli(), to.toEpochMilli(), agentId);
+    }
+
+    @Override
     public long sessionSpentSince(long sessionId, Instant since) {
         return sql.number("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events "
                 + "WHERE session_id = ? AND reported_at > ?", 0, sessionId, since.toEpochMilli());
