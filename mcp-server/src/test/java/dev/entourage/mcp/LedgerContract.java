@@ -122,9 +122,7 @@ abstract class LedgerContract {
     void teamDailyLimitStopsEveryAgentOfTheTeam() {
         cli.ok("teams", "set", "default", "--daily-limit", "0.05");
         Door first = door("eng-3");
-        first.call("start_session", args("model", MODEL));
-        first.call("report_usage", CALL);
-        ToolAnswer over = first.call("report_usage", CALL);
+        ToolAnswer over = twoCalls(first);
         assertThat(over.structured().path("stop_reason").asText()).isEqualTo("team_daily");
         first.close();
 
@@ -178,6 +176,13 @@ abstract class LedgerContract {
         assertThat(plain.structured().has("hold_id")).isFalse();
         assertThat(dollars(plain.structured().path("team_daily_spent_usd"))).isEqualByComparingTo(CALL_COST);
         assertThat(dollars(plain.structured().path("team_daily_held_usd"))).isEqualByComparingTo("0");
+    }
+
+    /** Starts a session for {@code agent} and reports {@link #CALL} twice; the second answer. */
+    private static ToolAnswer twoCalls(Door agent) {
+        agent.call("start_session", args("model", MODEL));
+        agent.call("report_usage", CALL);
+        return agent.call("report_usage", CALL);
     }
 
     private void assertOverBudget(Door agent, String scope, String remainingField, String limit, String spent) {
@@ -294,9 +299,7 @@ abstract class LedgerContract {
     void aWeeklyLimitStopsTheAgentUntilNextMonday() {
         cli.ok("agents", "set", "eng-10", "--weekly-limit", "0.05");
         Door agent = door("eng-10");
-        agent.call("start_session", args("model", MODEL));
-        agent.call("report_usage", CALL);
-        ToolAnswer over = agent.call("report_usage", CALL);
+        ToolAnswer over = twoCalls(agent);
         assertThat(over.isError()).as(over.text()).isFalse();
         assertThat(over.structured().path("stop_reason").asText()).isEqualTo("agent_weekly");
         String monday = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
@@ -312,9 +315,7 @@ abstract class LedgerContract {
     void aTeamMonthlyLimitStopsEveryAgentOfTheTeam() {
         cli.ok("teams", "set", "default", "--monthly-limit", "0.05");
         Door first = door("eng-11");
-        first.call("start_session", args("model", MODEL));
-        first.call("report_usage", CALL);
-        ToolAnswer over = first.call("report_usage", CALL);
+        ToolAnswer over = twoCalls(first);
         assertThat(over.structured().path("stop_reason").asText()).isEqualTo("team_monthly");
         first.close();
         assertOverBudget(door("eng-12"), "team_monthly", "team_monthly_remaining_usd", "0.05", "0.09");
