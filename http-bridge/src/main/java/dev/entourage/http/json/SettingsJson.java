@@ -55,12 +55,7 @@ public final class SettingsJson {
         ObjectNode node = NODES.objectNode();
         node.put("id", a.id());
         node.put("team_id", a.teamId());
-        node.put("scope", a.scope().wireName());
-        node.put("scope_id", a.scopeId());
-        node.put("window", a.window());
-        node.put("threshold_percent", a.thresholdPercent());
-        node.put("limit_usd", Money.toDollars(a.limitMicros()));
-        node.put("spent_usd", Money.toDollars(a.spentMicros()));
+        crossing(node, a);
         node.put("agent_id", a.agentId());
         node.put("agent", a.agentName());
         node.put("task_id", a.taskId());
@@ -70,6 +65,16 @@ public final class SettingsJson {
         node.put("delivered_at", time(a.deliveredAt()));
         node.put("attempts", a.attempts());
         return node;
+    }
+
+    /** The threshold crossing both alert shapes carry, in the same order. */
+    private static void crossing(ObjectNode node, dev.entourage.ledger.Alert a) {
+        node.put("scope", a.scope().wireName());
+        node.put("scope_id", a.scopeId());
+        node.put("window", a.window());
+        node.put("threshold_percent", a.thresholdPercent());
+        node.put("limit_usd", Money.toDollars(a.limitMicros()));
+        node.put("spent_usd", Money.toDollars(a.spentMicros()));
     }
 
     /**
@@ -82,12 +87,7 @@ public final class SettingsJson {
         node.put("alert_id", a.id());
         node.put("team", a.teamName());
         node.put("team_id", a.teamId());
-        node.put("scope", a.scope().wireName());
-        node.put("scope_id", a.scopeId());
-        node.put("window", a.window());
-        node.put("threshold_percent", a.thresholdPercent());
-        node.put("limit_usd", Money.toDollars(a.limitMicros()));
-        node.put("spent_usd", Money.toDollars(a.spentMicros()));
+        crossing(node, a);
         node.put("agent", a.agentName());
         node.put("agent_id", a.agentId());
         node.put("task", a.taskId());

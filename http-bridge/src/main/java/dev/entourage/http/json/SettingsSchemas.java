@@ -88,12 +88,7 @@ public final class SettingsSchemas {
         return object()
                 .field("id", id())
                 .field("team_id", id())
-                .field("scope", scope())
-                .field("scope_id", integer())
-                .field("window", string())
-                .field("threshold_percent", count())
-                .field("limit_usd", dollars())
-                .field("spent_usd", dollars())
+                .fields(crossing())
                 .field("agent_id", id())
                 .field("agent", string())
                 .field("task_id", nullable(id()))
@@ -105,6 +100,18 @@ public final class SettingsSchemas {
                 .build();
     }
 
+    /** The threshold crossing both alert shapes carry, in the same order. */
+    private static ObjectNode crossing() {
+        return object()
+                .field("scope", scope())
+                .field("scope_id", integer())
+                .field("window", string())
+                .field("threshold_percent", count())
+                .field("limit_usd", dollars())
+                .field("spent_usd", dollars())
+                .build();
+    }
+
     /** {@link SettingsJson#alertEvent}: what the alert webhook receives (Slack's {@code text} plus fields). */
     public static ObjectNode alertWebhook() {
         return object()
@@ -113,12 +120,7 @@ public final class SettingsSchemas {
                 .field("alert_id", id())
                 .field("team", string())
                 .field("team_id", id())
-                .field("scope", scope())
-                .field("scope_id", integer())
-                .field("window", string())
-                .field("threshold_percent", count())
-                .field("limit_usd", dollars())
-                .field("spent_usd", dollars())
+                .fields(crossing())
                 .field("agent", string())
                 .field("agent_id", id())
                 .field("task", nullable(id()))
