@@ -6,7 +6,6 @@ import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.BudgetSubject;
 import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.HoldStatus;
-import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.NewTask;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionQuery;
@@ -31,7 +30,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
-final class JdbiLedgerAccess implements LedgerWriter {
+final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason, s.stop_detail "
@@ -49,12 +48,18 @@ final class JdbiLedgerAccess implements LedgerWriter {
      * @param handles opens the Jdbi handle on the same connection as {@code sql}, on first need: the hot paths
      *                run on {@code sql} alone
      */
+    @Override
+    PreparedCache sql() {
+        return sql;
+    }
+
     JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql) {
         this.handles = handles;
         this.sql = sql;
     }
 
-    private Handle handle() {
+    @Override
+    Handle handle() {
         if (handle == null) {
             handle = handles.get();
         }
@@ -361,92 +366,5 @@ final class JdbiLedgerAccess implements LedgerWriter {
     @Override
     public void recordAlertAttempt(long alertId, Instant deliveredAt, Instant nextAttemptAt, String error) {
         alertQueries().recordAlertAttempt(alertId, deliveredAt, nextAttemptAt, error);
-    }
-
-    // dashboard and reports, in JdbiReportQueries
-
-    @Override
-    public List<Agent> agents(long teamId) {
-        return new JdbiReportQueries(handle()).agents(teamId);
-    }
-
-    @Override
-    public List<Session> teamSessions(long teamId, boolean active, int limit) {
-        return new JdbiReportQueries(handle()).teamSessions(teamId, active, limit);
-    }
-
-    @Override
-    public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
-        return new JdbiReportQueries(handle()).usageSlots(teamId, from, to);
-    }
-
-    @Override
-    public dev.entourage.ledger.events.ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
-        return new JdbiReportQueries(handle()).changeMarker(usageAfter, sessionsAfter, closedFrom);
-    }
-
-    @Override
-    public long oldestActiveSessionId() {
-        return new JdbiReportQueries(handle()).oldestActiveSessionId();
-    }
-
-    // access: the api_keys, users and secrets tables, in JdbiAccessQueries
-
-    private JdbiAccessQueries accessQueries() {
-        return new JdbiAccessQueries(this::handle, sql);
-    }
-
-    @Override
-    public Optional<dev.entourage.ledger.access.ApiKey> apiKey(long id) {
-        return accessQueries().apiKey(id);
-    }
-
-    @Override
-    public Optional<dev.entourage.ledger.access.ApiKey> apiKeyByHash(String keyHash) {
-        return accessQueries().apiKeyByHash(keyHash);
-    }
-
-    @Override
-    public List<dev.entourage.ledger.access.ApiKey> apiKeys(long teamId) {
-        return accessQueries().apiKeys(teamId);
-    }
-
-    @Override
-    public Optional<dev.entourage.ledger.access.UserCredential> userByEmail(String email) {
-        return accessQueries().userByEmail(email);
-    }
-
-    @Override
-    public Optional<byte[]> secret(String name) {
-        return accessQueries().secret(name);
-    }
-
-    @Override
-    public dev.entourage.ledger.access.ApiKey insertApiKey(String keyHash, String prefix, String name,
-                                                            dev.entourage.ledger.access.Role role, long teamId,
-                                                            Long agentId, Instant createdAt) {
-        return accessQueries().insertApiKey(keyHash, prefix, name, role, teamId, agentId, createdAt);
-    }
-
-    @Override
-    public void revokeApiKey(long id, Instant revokedAt) {
-        accessQueries().revokeApiKey(id, revokedAt);
-    }
-
-    @Override
-    public boolean touchApiKey(long id, Instant usedAt) {
-        return accessQueries().touchApiKey(id, usedAt);
-    }
-
-    @Override
-    public dev.entourage.ledger.access.User insertUser(String email, String passwordHash,
-                                                       dev.entourage.ledger.access.Role role, long teamId,
-                                                       Instant createdAt) {
-        return accessQueries().insertUser(email, passwordHash, role, teamId, createdAt);
-    }
-
-    @Override
-    public void insertSecretIfAbsent(String name, byte[] value, Instant createdAt) {
-        accessQueries().insertSecretIfAbsent(name, value, createdAt);
     }
 }

@@ -1,0 +1,109 @@
+package dev.entourage.store;
+
+import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.LedgerWriter;
+import dev.entourage.ledger.Session;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The part of the ledger's reads and writes that {@link JdbiLedgerAccess} hands on unchanged: the dashboard and
+ * report queries ({@link JdbiReportQueries}) and the access tables ({@link JdbiAccessQueries}), over the same handle
+ * and statement cache as the rest of the transaction.
+ */
+abstract class JdbiDelegatedQueries implements LedgerWriter {
+    /** The transaction's Jdbi handle, opened on first need. */
+    abstract Handle handle();
+
+    /** The transaction's cache of compiled hot-path statements. */
+    abstract PreparedCache sql();
+
+    // dashboard and reports, in JdbiReportQueries
+
+    @Override
+    public List<Agent> agents(long teamId) {
+        return new JdbiReportQueries(handle()).agents(teamId);
+    }
+
+    @Override
+    public List<Session> teamSessions(long teamId, boolean active, int limit) {
+        return new JdbiReportQueries(handle()).teamSessions(teamId, active, limit);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
+        return new JdbiReportQueries(handle()).usageSlots(teamId, from, to);
+    }
+
+    @Override
+    public dev.entourage.ledger.events.ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
+        return new JdbiReportQueries(handle()).changeMarker(usageAfter, sessionsAfter, closedFrom);
+    }
+
+    @Override
+    public long oldestActiveSessionId() {
+        return new JdbiReportQueries(handle()).oldestActiveSessionId();
+    }
+
+    // access: the api_keys, users and secrets tables, in JdbiAccessQueries
+
+    private JdbiAccessQueries accessQueries() {
+        return new JdbiAccessQueries(this::handle, sql());
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.access.ApiKey> apiKey(long id) {
+        return accessQueries().apiKey(id);
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.access.ApiKey> apiKeyByHash(String keyHash) {
+        return accessQueries().apiKeyByHash(keyHash);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.access.ApiKey> apiKeys(long teamId) {
+        return accessQueries().apiKeys(teamId);
+    }
+
+    @Override
+    public Optional<dev.entourage.ledger.access.UserCredential> userByEmail(String email) {
+        return accessQueries().userByEmail(email);
+    }
+
+    @Override
+    public Optional<byte[]> secret(String name) {
+        return accessQueries().secret(name);
+    }
+
+    @Override
+    public dev.entourage.ledger.access.ApiKey insertApiKey(String keyHash, String prefix, String name,
+                                                            dev.entourage.ledger.access.Role role, long teamId,
+                                                            Long agentId, Instant createdAt) {
+        return accessQueries().insertApiKey(keyHash, prefix, name, role, teamId, agentId, createdAt);
+    }
+
+    @Override
+    public void revokeApiKey(long id, Instant revokedAt) {
+        accessQueries().revokeApiKey(id, revokedAt);
+    }
+
+    @Override
+    public boolean touchApiKey(long id, Instant usedAt) {
+        return accessQueries().touchApiKey(id, usedAt);
+    }
+
+    @Override
+    public dev.entourage.ledger.access.User insertUser(String email, String passwordHash,
+                                                       dev.entourage.ledger.access.Role role, long teamId,
+                                                       Instant createdAt) {
+        return accessQueries().insertUser(email, passwordHash, role, teamId, createdAt);
+    }
+
+    @Override
+    public void insertSecretIfAbsent(String name, byte[] value, Instant createdAt) {
+        accessQueries().insertSecretIfAbsent(name, value, createdAt);
+    }
+}
