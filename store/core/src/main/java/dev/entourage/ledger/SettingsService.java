@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Teams, agents and tasks, and the limits they carry. Every change needs an actor that may administer (an admin of
@@ -41,7 +43,7 @@ public final class SettingsService {
     public Team setTeam(Actor actor, String name, TeamSettings settings) {
         actor.mayAdminister();
         String teamName = Text.name("team", name);
-        return save(actor, settings, w -> w.teamByName(teamName).filter(t -> actor.sees(t.id())).orElseGet(() -> {
+        return save(settings, w -> w.teamByName(teamName).filter(t -> actor.sees(t.id())).orElseGet(() -> {
             if (!(actor instanceof Actor.Local)) {
                 throw LedgerException.notFound("team", "team " + Ref.name(teamName).describe() + " does not exist");
             }
@@ -56,10 +58,10 @@ public final class SettingsService {
      */
     public Team updateTeam(Actor actor, Ref ref, TeamSettings settings) {
         actor.mayAdminister();
-        return save(actor, settings, w -> LedgerContext.team(w, actor, ref));
+        return save(settings, w -> LedgerContext.team(w, actor, ref));
     }
 
-    private Team save(Actor actor, TeamSettings settings, java.util.function.Function<LedgerWriter, Team> find) {
+    private Team save(TeamSettings settings, Function<LedgerWriter, Team> find) {
         SettingsChecks.Checked checked = SettingsChecks.team(settings);
         Team saved = ctx.store.write(w -> {
             Team team = find.apply(w);
@@ -90,7 +92,7 @@ public final class SettingsService {
     }
 
     /** The agent called {@code name} if it exists, as {@code actor} may see it (another team's is not found). */
-    private static java.util.Optional<Agent> existing(LedgerReader r, Actor actor, String name) {
+    private static Optional<Agent> existing(LedgerReader r, Actor actor, String name) {
         return r.agentByName(name).map(a -> LedgerContext.agent(r, actor, Ref.name(name)));
     }
 
