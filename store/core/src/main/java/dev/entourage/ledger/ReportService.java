@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a team spent: cost reports, spend series, tasks with their spend, the dashboard; read transactions only. */
+/**
+ * What a team spent: cost reports, spend series, tasks with their spend, the dashboard, a session's usage events;
+ * read transactions only.
+ */
 public final class ReportService {
     /** The longest range a cost report covers. */
     public static final int MAX_REPORT_DAYS = 366;
