@@ -11,6 +11,7 @@ import dev.entourage.ledger.DashboardView;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.SessionUsage;
 import dev.entourage.ledger.SpendSeries;
+import dev.entourage.ledger.StoredUsage;
 import dev.entourage.ledger.UsageEntry;
 import dev.entourage.ledger.UsageReceipt;
 import dev.entourage.ledger.events.LedgerEvent;
@@ -128,9 +129,10 @@ public final class ReportJson {
         ObjectNode node = NODES.objectNode();
         node.set("session", ledgerJson.session(page.session()));
         ArrayNode events = node.putArray("events");
-        for (UsageEntry e : page.events()) {
+        for (UsageEntry entry : page.events()) {
+            StoredUsage e = entry.usage();
             ObjectNode row = events.addObject();
-            row.put("id", e.id());
+            row.put("id", entry.id());
             row.put("event_id", e.eventId());
             row.put("reported_at", time(e.reportedAt()));
             row.put("model", e.model());

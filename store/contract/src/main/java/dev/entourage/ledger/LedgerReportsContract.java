@@ -165,14 +165,14 @@ public abstract class LedgerReportsContract extends StoreContract {
         SessionUsage second = ledger.reports().sessionUsage(Actor.local(), s, first.nextBefore(), 2);
 
         assertThat(first.session().id()).isEqualTo(s);
-        assertThat(first.events()).extracting(UsageEntry::eventId, UsageEntry::costSource, UsageEntry::model)
+        assertThat(first.events()).extracting(e -> e.usage().eventId(), e -> e.usage().costSource(), e -> e.usage().model())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("e3", CostSource.ESTIMATED, "no-such-model"),
                         org.assertj.core.groups.Tuple.tuple("e2", CostSource.PRICED, "claude-sonnet-4"));
-        assertThat(first.events().get(0).reportedAt()).isEqualTo(START.plusSeconds(10));
+        assertThat(first.events().get(0).usage().reportedAt()).isEqualTo(START.plusSeconds(10));
         assertThat(first.nextBefore()).isNotNull();
-        assertThat(second.events()).extracting(UsageEntry::eventId, UsageEntry::costMicros, UsageEntry::costSource)
+        assertThat(second.events()).extracting(e -> e.usage().eventId(), e -> e.usage().costMicros(), e -> e.usage().costSource())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("e1", 2_000L, CostSource.REPORTED));
-        assertThat(second.events().get(0).tokens().input()).isEqualTo(100);
+        assertThat(second.events().get(0).usage().tokens().input()).isEqualTo(100);
         assertThat(second.nextBefore()).as("the last page").isNull();
     }
 

@@ -1,10 +1,7 @@
 package dev.entourage.store;
 
-import dev.entourage.ledger.Action;
 import dev.entourage.ledger.Agent;
-import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.Session;
-import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.UsageEntry;
 import dev.entourage.ledger.UsageSlot;
 import dev.entourage.ledger.events.ChangeMarker;
@@ -40,19 +37,11 @@ final class JdbiReportQueries {
     }
 
     List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit) {
-        return handle.createQuery("SELECT id, event_id, reported_at, model, input_tokens, output_tokens, "
-                        + "cache_creation_input_tokens, cache_creation_1h_input_tokens, cache_read_input_tokens, "
-                        + "cost_micros, cost_source, action, stop_reason FROM usage_events "
-                        + "WHERE session_id = :session_id AND id < :before ORDER BY id DESC LIMIT :limit")
+        return handle.createQuery("SELECT * FROM usage_events WHERE session_id = :session_id AND id < :before "
+                        + "ORDER BY id DESC LIMIT :limit")
                 .bind("session_id", sessionId).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
                 .bind("limit", limit)
-                .map((rs, ctx) -> new UsageEntry(rs.getLong("id"), rs.getString("event_id"),
-                        Instant.ofEpochMilli(rs.getLong("reported_at")), rs.getString("model"),
-                        new TokenCounts(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
-                                rs.getLong("cache_creation_input_tokens"), rs.getLong("cache_creation_1h_input_tokens"),
-                                rs.getLong("cache_read_input_tokens")),
-                        rs.getLong("cost_micros"), CostSource.fromWire(rs.getString("cost_source")),
-                        Action.fromWire(rs.getString("action")), rs.getString("stop_reason")))
+                .map((rs, ctx) -> new UsageEntry(rs.getLong("id"), JdbiLedgerAccess.usage(rs)))
                 .list();
     }
 
