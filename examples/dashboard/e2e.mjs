@@ -5,7 +5,7 @@
 //   E2E_ENTOURAGE (the launcher) and E2E_DB (the bridge's database file).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -26,6 +26,12 @@ const ok = (text) => console.log('ok: ' + text);
 function check(condition, text) {
   if (!condition) throw new Error('FAIL: ' + text);
   ok(text);
+}
+
+async function restText(path, accept) {
+  const response = await fetch(base + path, { headers: { 'X-API-Key': adminKey, Accept: accept } });
+  if (!response.ok) throw new Error(`GET ${path} -> ${response.status}`);
+  return response.text();
 }
 
 async function rest(method, path, body, key = adminKey) {
@@ -65,7 +71,7 @@ page.on('console', (m) => {
 });
 page.on('request', (r) => {
   if (r.url().includes(adminKey) || /oc_[A-Za-z0-9]{10}/.test(r.url())) problems.push('a key in a URL: ' + r.url());
-  if (!r.url().startsWith(base)) problems.push('a request elsewhere: ' + r.url());
+  if (!r.url().startsWith(base) && !r.url().startsWith('blob:' + base)) problems.push('a request elsewhere: ' + r.url());
 });
 
 try {
@@ -174,6 +180,34 @@ try {
     .textContent === 'running', agentId, { timeout: 5000 });
   ok('Enter again resumes it, and the focus stayed on the button');
 
+  // ------------------------------------------------------------ drill-down: by click, then by deep link
+  await page.locator(`#recent-sessions tr[data-session-id="${session.id}"] th.id a`).click();
+  await page.locator('#session-view').waitFor({ state: 'visible', timeout: 5000 });
+  check(await page.evaluate(() => location.hash) === `#/sessions/${session.id}` && await page.locator('#dashboard-view').isHidden(),
+    `a click on session #${session.id} opens its drill-down at #/sessions/${session.id}`);
+  const drillRows = page.locator('#session-events tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('#session-events tbody tr').length === 2, null, { timeout: 5000 });
+  const drill = await drillRows.evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+  check(drill[0][4] === 'priced' && drill[0][5] === 'stop (killed)' && drill[0][2].startsWith('10 in · 5 out')
+    && drill[1][3] === '$0.0120' && drill[1][4] === 'reported' && drill[1][5] === 'continue' && drill[1][2].startsWith('2,500 in'),
+  'the drill-down lists its two usage events newest first with tokens, cost, cost source and answer: ' + JSON.stringify(drill));
+  const factOf = (name) => page.locator(`#session-facts [data-field="${name}"]`).textContent();
+  check(await factOf('stop_reason') === 'killed' && await factOf('stop_detail') === 'killed from the dashboard'
+    && await factOf('status') === 'killed', 'it shows the stop reason and the kill text');
+  await page.locator('#session-facts [data-field="agent"] a').click();
+  await page.locator(`#agent-sessions tr[data-session-id="${session.id}"]`).waitFor({ timeout: 5000 });
+  check(await page.evaluate(() => location.hash) === `#/agents/${agentId}/sessions`,
+    'the agent link lists the agent\'s sessions (#/agents/ID/sessions)');
+  await page.goto(base + `/#/sessions/${session.id}`);
+  await page.reload();
+  await page.locator('#session-view').waitFor({ state: 'visible', timeout: 10000 });
+  await page.waitForFunction(() => document.querySelectorAll('#session-events tbody tr').length === 2, null, { timeout: 5000 });
+  ok('a deep link (#/sessions/ID, loaded afresh) opens the same drill-down');
+  await page.click('#session-view a[href="#/"]');
+  await page.locator('#dashboard-view').waitFor({ state: 'visible', timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector('#connection').textContent === 'live', null, { timeout: 10000 });
+  ok('"Back to the dashboard" returns to it');
+
   // ------------------------------------------------------------ realistic data for the full-page picture
   await rest('PATCH', '/api/v1/settings/teams/default', { daily_cost_limit_usd: 10.0 });
   const eng2 = await rest('POST', '/api/v1/teams/default/agents', { name: 'eng-2', daily_limit_usd: 5.0 });
@@ -199,8 +233,17 @@ try {
     return cell && cell.textContent.trim() !== '$0.0000';
   }, d.id, { timeout: 5000 });
   ok('sessions of three agents show live');
+  // An agent whose open hold fills what is left of its limit is "held", not "running".
+  const room = (await rest('GET', `/api/v1/agents/${reviewer.id}/budget`)).daily_remaining_usd;
+  const hold = await rest('POST', `/api/v1/agents/${reviewer.id}/budget/holds`, { estimated_cost_usd: room });
   // The page reads tasks and alerts with /dashboard; a reload shows the new tasks (the credential stays).
   await page.reload();
+  await page.waitForFunction((id) => document.querySelector(`#agents tr[data-agent-id="${id}"] .state`)
+    ?.textContent === 'held', reviewer.id, { timeout: 10000 });
+  ok(`an agent whose open hold ($${room}) fills its limit shows "held"`);
+  const pctText = await page.locator(`#agents tr[data-agent-id="${reviewer.id}"] .pct`).textContent();
+  check(/^\d+%$/.test(pctText), 'the percent used stands beside the bar: ' + pctText);
+  await rest('DELETE', `/api/v1/holds/${hold.hold_id}`);
   await page.waitForFunction(() => document.querySelector('#connection').textContent === 'live', null, { timeout: 10000 });
   await page.locator(`#tasks tr[data-task-id="${task.id}"]`).waitFor({ timeout: 5000 });
   const taskBar = page.locator(`#tasks tr[data-task-id="${task.id}"] [role="progressbar"]`);
@@ -219,6 +262,45 @@ try {
   mkdirSync(dirname(env('E2E_FULL_SCREENSHOT')), { recursive: true });
   await page.screenshot({ path: env('E2E_FULL_SCREENSHOT'), fullPage: true });
   ok('full-page screenshot ' + env('E2E_FULL_SCREENSHOT'));
+
+  // ------------------------------------------------------------ a custom range and its CSV export
+  const today = (await rest('GET', '/api/v1/dashboard')).today.date;
+  const yesterday = new Date(Date.parse(today + 'T12:00:00Z') - 86400000).toISOString().slice(0, 10);
+  await page.selectOption('#range', 'custom');
+  await page.fill('#range-from', yesterday);
+  await page.fill('#range-to', today);
+  await page.locator('#costs-title', { hasText: `Costs ${yesterday} to ${today}` }).waitFor({ timeout: 5000 });
+  const restCosts = await rest('GET', `/api/v1/teams/default/costs?since=${yesterday}&until=${today}`);
+  const shownTotal = await page.locator('#costs tr.total td').first().textContent();
+  const costNames = await page.locator('#costs tbody tr th').allTextContents();
+  check(costNames.includes('eng-1') && costNames.includes('eng-2') && costNames.includes('reviewer')
+    && shownTotal === '$' + Number(restCosts.total_cost_usd).toFixed(Number(restCosts.total_cost_usd) >= 1 ? 2 : 4),
+  `the custom range ${yesterday} to ${today} shows the costs by agent (${costNames.join(', ')}; total ${shownTotal})`);
+  await page.locator('#chart-days-title', { hasText: `${yesterday} to ${today}` }).waitFor({ timeout: 5000 });
+  ok('the days chart follows the custom range');
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export-csv')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  const expected = await restText(`/api/v1/teams/default/costs?format=csv&since=${yesterday}&until=${today}&by=agent`, 'text/csv');
+  const csvLines = csv.trim().split(/\r?\n/);
+  check(csv === expected && csvLines.length === 5 && csvLines.slice(1, 4).map((l) => l.split(',')[1]).sort().join(' ')
+    === 'eng-1 eng-2 reviewer' && csvLines[4].startsWith('total,'), `"Export CSV" downloads the costs on screen (${download.suggestedFilename()}): `
+    + JSON.stringify(csvLines));
+
+  // ------------------------------------------------------------ a phone: 390 px wide, no horizontal scroll
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.selectOption('#range', '7d');
+  await page.waitForTimeout(700);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  const phoneShot = env('E2E_SCREENSHOT').replace(/\.png$/, '-390.png');
+  await page.screenshot({ path: phoneShot, fullPage: true });
+  check(scroll <= 390, `at 390 px the dashboard has no horizontal scroll (scrollWidth ${scroll}); screenshot ${phoneShot}`);
+  await page.locator(`#recent-sessions tr[data-session-id="${session.id}"] th.id a`).click();
+  await page.locator('#session-view').waitFor({ state: 'visible', timeout: 5000 });
+  await page.waitForFunction(() => document.querySelectorAll('#session-events tbody tr').length > 0, null, { timeout: 5000 });
+  const drillScroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(drillScroll <= 390, `nor has the drill-down (scrollWidth ${drillScroll})`);
+  await page.click('#session-view a[href="#/"]');
+  await page.setViewportSize({ width: 1366, height: 768 });
 
   // ------------------------------------------------------------ another process writes: `entourage kill`
   const other = await rest('POST', `/api/v1/agents/${agentId}/sessions`, { model: 'claude-sonnet-4-20250514' });

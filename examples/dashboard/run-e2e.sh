@@ -3,10 +3,11 @@
 #   a fresh database (`entourage init`), an agent made over REST, `entourage serve` on a free port, then
 #   examples/dashboard/e2e.mjs drives Debian's Chromium through playwright-core: sign in with the admin key,
 #   live cost of a session within 2 s without reload, kill with confirmation, "action": "stop" afterwards, pause
-#   and resume with the keyboard, charts, a kill by another process (`entourage kill` on the same database file),
-#   a viewer signed in with email and password (no kill buttons).
-# Screenshots: target/dashboard-e2e.png and target/dashboard-full.png (repo root). With --readme-screenshot the
-# full-page one (realistic data, 1366x768) is written to docs/dashboard.png instead, for the README.
+#   and resume with the keyboard, a session's drill-down (by click and by deep link), an agent held by its open
+#   hold, charts, a custom range and its CSV export, 390 px with no horizontal scroll, a kill by another process
+#   (`entourage kill` on the same database file), a viewer signed in with email and password (no kill buttons).
+# Screenshots: target/dashboard-e2e.png, target/dashboard-e2e-390.png and target/dashboard-full.png (repo root).
+# With --readme-screenshot the full-page one (realistic data, 1366x768) is written to docs/dashboard.png instead, for the README.
 # Needs: java + mvn (./entourage builds its jar on first use), python3, curl, node 20+ and npm (registry access
 # for playwright-core, installed into a temporary directory), Chromium (apt-get install -y chromium; never a
 # downloaded browser). CHROMIUM=/path/to/chromium picks another binary.
@@ -17,7 +18,7 @@ readme_shot=""
 case "${1:-}" in
   "") ;;
   --readme-screenshot) readme_shot="$root/docs/dashboard.png" ;;
-  -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: $0 [--readme-screenshot]" >&2; exit 2 ;;
 esac
 

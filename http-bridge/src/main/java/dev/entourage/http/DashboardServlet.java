@@ -49,6 +49,7 @@ final class DashboardServlet extends HttpServlet {
         this.assets = Map.of(
                 "/", load(OWN + "index.html", HTML, revalidate),
                 "/assets/app.js", load(OWN + "app.js", JS, revalidate),
+                "/assets/views.js", load(OWN + "views.js", JS, revalidate),
                 "/assets/app.css", load(OWN + "app.css", CSS, revalidate),
                 "/assets/uplot-1.6.30/uPlot.iife.min.js", load(UPLOT + "uPlot.iife.min.js", JS, keep),
                 "/assets/uplot-1.6.30/uPlot.min.css", load(UPLOT + "uPlot.min.css", CSS, keep));

@@ -17,7 +17,7 @@ final class RestRoutes {
     static Router router(LedgerServices ledger, AccessService access, Tokens tokens, LedgerJson json,
                          ReportJson reports) {
         Router router = new Router();
-        new SessionRoutes(ledger, json).addTo(router);
+        new SessionRoutes(ledger, json, reports).addTo(router);
         new BudgetRoutes(ledger, json).addTo(router);
         new SettingsRoutes(ledger).addTo(router);
         new ReportRoutes(ledger, reports).addTo(router);

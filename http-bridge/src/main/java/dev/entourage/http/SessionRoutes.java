@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
+import dev.entourage.http.json.ReportJson;
 import dev.entourage.http.json.RestRequests;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
@@ -12,26 +13,30 @@ import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.SessionStart;
 import dev.entourage.ledger.SessionStatus;
+import dev.entourage.ledger.SessionUsage;
 import dev.entourage.ledger.UsageReceipt;
 import dev.entourage.ledger.UsageReport;
 import java.util.Map;
 
 /**
- * The session routes of SPEC §5: start and list an agent's sessions, read one, report usage into it, end it and
- * (admins) kill it. Each handler decodes strictly and calls one service method with the
+ * The session routes of SPEC §5: start and list an agent's sessions, read one, report usage into it, list its usage
+ * events, end it and (admins) kill it. Each handler decodes strictly and calls one service method with the
  * caller's {@link dev.entourage.ledger.Actor}, which checks it inside its transaction; it encodes with
  * {@link LedgerJson}.
  */
 final class SessionRoutes {
     static final int DEFAULT_SESSION_LIMIT = 100;
+    static final int DEFAULT_USAGE_LIMIT = 100;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final LedgerServices ledger;
     private final LedgerJson json;
+    private final ReportJson reports;
 
-    SessionRoutes(LedgerServices ledger, LedgerJson json) {
+    SessionRoutes(LedgerServices ledger, LedgerJson json, ReportJson reports) {
         this.ledger = ledger;
         this.json = json;
+        this.reports = reports;
     }
 
     /** Adds these routes to {@code router}, each with who may call it. */
@@ -39,6 +44,7 @@ final class SessionRoutes {
         router.add("POST", "/agents/{agent_id}/sessions", Access.WRITERS, this::startSession)
                 .add("GET", "/agents/{agent_id}/sessions", Access.AUTHENTICATED, this::sessions)
                 .add("POST", "/sessions/{session_id}/usage", Access.WRITERS, this::usage)
+                .add("GET", "/sessions/{session_id}/usage", Access.AUTHENTICATED, this::usageEvents)
                 .add("POST", "/sessions/{session_id}/end", Access.WRITERS, this::end)
                 .add("GET", "/sessions/{session_id}", Access.AUTHENTICATED, this::session)
                 .add("POST", "/sessions/{session_id}/kill", Access.ADMIN, this::kill);
@@ -76,6 +82,13 @@ final class SessionRoutes {
         report = withIdempotencyKey(report, call.header("Idempotency-Key"));
         UsageReceipt receipt = ledger.usage().report(call.actor(), report);
         return new Reply(receipt.duplicate() ? 200 : 201, json.usage(receipt), null, null, Map.of());
+    }
+
+    private Reply usageEvents(Call call) {
+        Query query = call.query("limit", "before");
+        SessionUsage page = ledger.reports().sessionUsage(call.actor(), call.pathId("session_id"), query.id("before"),
+                query.integer("limit", 1, SessionUsage.MAX_LIMIT, DEFAULT_USAGE_LIMIT));
+        return Reply.ok(reports.sessionUsage(page));
     }
 
     private static UsageReport withIdempotencyKey(UsageReport report, String key) {

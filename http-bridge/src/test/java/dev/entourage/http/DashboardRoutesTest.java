@@ -108,6 +108,22 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void dashboardShowsWhatEachAgentsOpenHoldsReserve() {
+        Harness.Answer hold = h.admin("POST", "/api/v1/agents/eng-2/budget/holds", "{\"estimated_cost_usd\": 0.6}");
+        assertThat(hold.status()).as(hold.toString()).isEqualTo(201);
+
+        JsonNode agents = h.admin("GET", "/api/v1/dashboard", null).json().get("agents");
+
+        assertThat(agents.get(0).get("name").asText()).isEqualTo("eng-1");
+        assertThat(agents.get(0).get("held_usd").decimalValue()).isEqualByComparingTo("0");
+        assertThat(agents.get(1).get("held_usd").decimalValue()).isEqualByComparingTo("0.6");
+        assertThat(h.admin("DELETE", "/api/v1/holds/" + hold.json().get("hold_id").asText(), null).status())
+                .isEqualTo(200);
+        assertThat(h.admin("GET", "/api/v1/dashboard", null).json().get("agents").get(1).get("held_usd")
+                .decimalValue()).as("released").isEqualByComparingTo("0");
+    }
+
+    @Test
     void dashboardIsForPeopleOfTheCallersTeam() {
         Harness.Answer agent = h.as(h.key(Role.AGENT, "eng-1"), "GET", "/api/v1/dashboard", null);
         assertThat(agent.status()).isEqualTo(403);

@@ -36,7 +36,8 @@ class DashboardTest {
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.header("Content-Type").replace(" ", "")).isEqualToIgnoringCase("text/html;charset=utf-8");
             assertThat(page.body()).contains("id=\"signin\"", "id=\"api-key\"", "id=\"sessions\"",
-                    "id=\"confirm-dialog\"", "/assets/app.js", "/assets/uplot-1.6.30/uPlot.iife.min.js");
+                    "id=\"confirm-dialog\"", "id=\"session-view\"", "/assets/views.js", "/assets/app.js",
+                    "/assets/uplot-1.6.30/uPlot.iife.min.js");
             String csp = page.header("Content-Security-Policy");
             assertThat(csp).contains("default-src 'self'", "connect-src 'self'", "img-src 'self' data:",
                     "style-src 'self'", "script-src 'self'", "frame-ancestors 'none'");
@@ -52,6 +53,7 @@ class DashboardTest {
     @Test
     void servesTheAssetsWithTheirTypes() {
         assertAsset("/assets/app.js", "text/javascript;charset=utf-8", "no-cache", "/api/v1/events");
+        assertAsset("/assets/views.js", "text/javascript;charset=utf-8", "no-cache", "format=csv");
         assertAsset("/assets/app.css", "text/css;charset=utf-8", "no-cache", ":focus-visible");
         assertAsset("/assets/uplot-1.6.30/uPlot.iife.min.js", "text/javascript;charset=utf-8", "immutable", "uPlot");
         assertAsset("/assets/uplot-1.6.30/uPlot.min.css", "text/css;charset=utf-8", "immutable", ".uplot");

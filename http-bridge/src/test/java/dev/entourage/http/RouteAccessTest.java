@@ -32,6 +32,7 @@ class RouteAccessTest {
                 route("POST", "/agents/{agent_id}/sessions", Access.WRITERS),
                 route("GET", "/agents/{agent_id}/sessions", Access.AUTHENTICATED),
                 route("POST", "/sessions/{session_id}/usage", Access.WRITERS),
+                route("GET", "/sessions/{session_id}/usage", Access.AUTHENTICATED),
                 route("POST", "/sessions/{session_id}/end", Access.WRITERS),
                 route("GET", "/sessions/{session_id}", Access.AUTHENTICATED),
                 route("POST", "/sessions/{session_id}/kill", Access.ADMIN),

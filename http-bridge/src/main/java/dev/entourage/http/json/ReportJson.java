@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.DashboardView;
 import dev.entourage.ledger.Money;
+import dev.entourage.ledger.SessionUsage;
 import dev.entourage.ledger.SpendSeries;
+import dev.entourage.ledger.StoredUsage;
+import dev.entourage.ledger.UsageEntry;
 import dev.entourage.ledger.UsageReceipt;
 import dev.entourage.ledger.events.LedgerEvent;
 import java.time.Clock;
@@ -107,6 +110,7 @@ public final class ReportJson {
             row.put("daily_limit_usd", dollars(a.agent().dailyLimitMicros()));
             row.put("daily_spent_usd", Money.toDollars(a.spentMicros()));
             row.put("daily_remaining_usd", dollars(a.remainingMicros()));
+            row.put("held_usd", Money.toDollars(a.heldMicros()));
             row.put("active_sessions", a.activeSessions());
         }
         ArrayNode sessions = node.putArray("sessions");
@@ -117,6 +121,32 @@ public final class ReportJson {
         v.tasks().forEach(t -> tasks.add(SettingsJson.task(t)));
         ArrayNode alerts = node.putArray("alerts");
         v.alerts().forEach(a -> alerts.add(SettingsJson.alert(a)));
+        return node;
+    }
+
+    /** {@code GET /sessions/{id}/usage}: the session and one page of its usage events, newest first. */
+    public ObjectNode sessionUsage(SessionUsage page) {
+        ObjectNode node = NODES.objectNode();
+        node.set("session", ledgerJson.session(page.session()));
+        ArrayNode events = node.putArray("events");
+        for (UsageEntry entry : page.events()) {
+            StoredUsage e = entry.usage();
+            ObjectNode row = events.addObject();
+            row.put("id", entry.id());
+            row.put("event_id", e.eventId());
+            row.put("reported_at", time(e.reportedAt()));
+            row.put("model", e.model());
+            row.put("input_tokens", e.tokens().input());
+            row.put("output_tokens", e.tokens().output());
+            row.put("cache_creation_input_tokens", e.tokens().cacheCreation());
+            row.put("cache_creation_1h_input_tokens", e.tokens().cacheCreation1h());
+            row.put("cache_read_input_tokens", e.tokens().cacheRead());
+            row.put("cost_usd", Money.toDollars(e.costMicros()));
+            row.put("cost_source", e.costSource().wireName());
+            row.put("action", e.action().wireName());
+            row.put("stop_reason", e.stopReason());
+        }
+        node.put("next_before", page.nextBefore());
         return node;
     }
 

@@ -15,6 +15,7 @@ import static dev.entourage.http.json.SchemaNodes.string;
 import static dev.entourage.http.json.SchemaNodes.time;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.SpendSeries;
 import dev.entourage.ledger.access.Role;
 import java.util.Collections;
@@ -96,6 +97,7 @@ public final class ReportSchemas {
                 .field("daily_limit_usd", nullable(dollars()))
                 .field("daily_spent_usd", dollars())
                 .field("daily_remaining_usd", nullable(dollars()))
+                .field("held_usd", dollars())
                 .field("active_sessions", count())
                 .build();
         return object()
@@ -108,6 +110,30 @@ public final class ReportSchemas {
                 .field("recent_sessions", array(SessionSchemas.session()))
                 .field("tasks", array(SettingsSchemas.taskSpend()))
                 .field("alerts", array(SettingsSchemas.alert()))
+                .build();
+    }
+
+    /** {@link ReportJson#sessionUsage}: a session and one page of its usage events, newest first. */
+    public static ObjectNode sessionUsage() {
+        ObjectNode event = object()
+                .field("id", id())
+                .field("event_id", string())
+                .field("reported_at", time())
+                .field("model", nullable(string()))
+                .field("input_tokens", count())
+                .field("output_tokens", count())
+                .field("cache_creation_input_tokens", count())
+                .field("cache_creation_1h_input_tokens", count())
+                .field("cache_read_input_tokens", count())
+                .field("cost_usd", dollars())
+                .field("cost_source", enumOf(CostSource.values(), CostSource::wireName))
+                .field("action", action())
+                .field("stop_reason", stopReason())
+                .build();
+        return object()
+                .field("session", SessionSchemas.session())
+                .field("events", array(event))
+                .field("next_before", nullable(id()))
                 .build();
     }
 

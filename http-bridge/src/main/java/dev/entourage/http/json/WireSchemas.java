@@ -46,6 +46,7 @@ public final class WireSchemas {
         shapes.put("costs", ReportSchemas.costs());
         shapes.put("dashboard", ReportSchemas.dashboard());
         shapes.put("spend", ReportSchemas.spend());
+        shapes.put("session_usage", ReportSchemas.sessionUsage());
         shapes.put("error", SessionSchemas.error());
         shapes.put("error_body", SessionSchemas.errorBody());
         ReportSchemas.events().forEach((name, schema) -> shapes.put("event_" + name, schema));

@@ -18,6 +18,7 @@
 
   // ---------------------------------------------------------------- state
 
+  let views = null; // views.js: the session drill-down, an agent's sessions, costs of a range and the export
   const state = {
     credential: null,   // {kind: 'key'|'bearer', value}, or {kind: 'none'} on a bridge started with --no-auth
     started: false,
@@ -41,13 +42,17 @@
 
   // ---------------------------------------------------------------- formatting
 
-  function usd(value, digits) {
+  /** The one money format: cents from $1 up (and for zero), four decimals below. */
+  function usd(value) {
     if (value === null || value === undefined) return '—';
     const n = Number(value);
-    const d = digits ?? (Math.abs(n) >= 1 || n === 0 ? 2 : 4);
-    return '$' + n.toFixed(d);
+    if (!Number.isFinite(n)) return '—';
+    const cents = Math.abs(Math.round(n * 1e4) / 1e4) >= 1 || n === 0;
+    const digits = cents ? 2 : 4;
+    return (n < 0 ? '-$' : '$') + Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: digits,
+      maximumFractionDigits: digits, useGrouping: cents });
   }
-  const usdMicros = (m, digits) => (m === null ? '—' : usd(m / 1e6, digits));
+  const usdMicros = (m) => (m === null ? '—' : usd(m / 1e6));
   const count = new Intl.NumberFormat('en-US');
 
   function formatter(options) {
@@ -95,25 +100,39 @@
     return node;
   }
 
-  /** A budget bar: role=progressbar with its values; the fill's width is set through the CSSOM (CSP-safe). */
+  /**
+   * A budget bar with the percent used beside it (and "over" in words): role=progressbar with its values; the fill's
+   * width is set through the CSSOM (CSP-safe).
+   */
   function bar(label) {
-    return el('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0,
-      'aria-valuemax': 100, 'aria-valuenow': 0 }, el('div', { class: 'fill' }));
+    return el('div', { class: 'meter' }, el('div', { class: 'bar', role: 'progressbar', 'aria-label': label,
+      'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, el('div', { class: 'fill' })),
+    el('span', { class: 'pct' }));
   }
   function setBar(node, spentMicros, limitMicros) {
     const fill = node.firstElementChild;
+    const label = node.parentElement && node.parentElement.querySelector('.pct');
     if (limitMicros === null || limitMicros === undefined) {
       node.dataset.level = 'none';
       node.removeAttribute('aria-valuenow');
       node.setAttribute('aria-valuetext', usdMicros(spentMicros) + ' spent, no limit');
       fill.style.width = '0%';
+      if (label) {
+        label.textContent = 'no limit';
+        label.dataset.level = 'none';
+      }
       return;
     }
     const pct = limitMicros > 0 ? (spentMicros / limitMicros) * 100 : (spentMicros > 0 ? 100 : 0);
     const shown = Math.max(0, Math.min(100, pct));
     node.dataset.level = pct >= 100 ? 'over' : pct >= 80 ? 'warn' : 'ok';
+    if (label) {
+      label.textContent = `${Math.floor(pct)}%` + (pct >= 100 ? ' over' : '');
+      label.dataset.level = node.dataset.level;
+    }
     node.setAttribute('aria-valuenow', String(Math.round(shown)));
-    node.setAttribute('aria-valuetext', `${usdMicros(spentMicros)} of ${usdMicros(limitMicros)} (${Math.round(pct)}%)`);
+    node.setAttribute('aria-valuetext', `${usdMicros(spentMicros)} of ${usdMicros(limitMicros)} (${Math.floor(pct)}%`
+      + (pct >= 100 ? ', over the limit)' : ')'));
     fill.style.width = shown.toFixed(1) + '%';
   }
 
@@ -295,6 +314,7 @@
     for (const tbody of document.querySelectorAll('#dashboard-view tbody')) tbody.replaceChildren();
     document.body.classList.remove('is-admin');
     $('#dashboard-view').hidden = true;
+    views.hideAll();
     $('#signin-view').hidden = false;
     $('#signout').hidden = true;
     $('#who').hidden = true;
@@ -382,7 +402,7 @@
     for (const a of data.agents || []) {
       const old = state.agents.get(a.id);
       const spent = micros(a.daily_spent_usd) || 0;
-      agents.set(a.id, { ...a, limitMicros: micros(a.daily_limit_usd),
+      agents.set(a.id, { ...a, limitMicros: micros(a.daily_limit_usd), heldMicros: micros(a.held_usd) || 0,
         spentMicros: sameDay && old ? Math.max(spent, old.spentMicros) : spent });
     }
     state.agents = agents;
@@ -406,7 +426,7 @@
     state.alerts = data.alerts || [];
 
     $('#signin-view').hidden = true;
-    $('#dashboard-view').hidden = false;
+    views.show();
     $('#signout').hidden = false;
     $('#who').hidden = false;
     renderAll();
@@ -470,8 +490,8 @@
     syncRows($('#agents tbody'), agents, (a) => a.id, (a) => {
       const row = el('tr', { 'data-agent-id': a.id });
       row.append(el('th', { scope: 'row', class: 'name' }), el('td', { class: 'spent num' }),
-        el('td', { class: 'limit num' }), el('td', {}, bar(`${a.name} daily budget`)),
-        el('td', { class: 'active num' }), el('td', { class: 'state' }));
+        el('td', { class: 'limit num opt' }), el('td', {}, bar(`${a.name} daily budget`)),
+        el('td', { class: 'active num opt' }), el('td', { class: 'state' }));
       const button = el('button', { type: 'button', class: 'pause' });
       button.dataset.key = 'pause-' + a.id;
       button.addEventListener('click', () => onAgentPause(a.id));
@@ -479,17 +499,33 @@
       return row;
     }, (row, a) => {
       row.querySelector('.name').textContent = a.name;
-      row.querySelector('.spent').textContent = usdMicros(a.spentMicros);
+      const spent = row.querySelector('.spent');
+      spent.textContent = usdMicros(a.spentMicros);
+      if (a.heldMicros > 0) spent.append(el('span', { class: 'sub held' }, ` +${usdMicros(a.heldMicros)} held`));
       row.querySelector('.limit').textContent = a.limitMicros === null ? 'none' : usdMicros(a.limitMicros);
       setBar(row.querySelector('.bar'), a.spentMicros, a.limitMicros);
       row.querySelector('.active').textContent = String(a.active_sessions ?? '');
       const stateCell = row.querySelector('.state');
-      stateCell.textContent = a.paused ? 'paused' : 'running';
+      const word = agentState(a);
+      stateCell.textContent = word;
+      stateCell.dataset.state = word;
+      stateCell.title = word === 'held' ? `Its open holds (${usdMicros(a.heldMicros)}) fill what is left of its daily `
+        + 'limit: it cannot start or reserve more until they are settled, released or expire.' : '';
       stateCell.classList.toggle('paused', !!a.paused);
       const button = row.querySelector('button.pause');
       button.textContent = a.paused ? 'Resume' : 'Pause';
       button.setAttribute('aria-label', `${a.paused ? 'Resume' : 'Pause'} agent ${a.name}`);
     });
+  }
+
+  /** paused; over (its spend reached its daily limit); held (spend plus open holds reach it); else running. */
+  function agentState(a) {
+    if (a.paused) return 'paused';
+    if (a.limitMicros !== null && a.limitMicros !== undefined) {
+      if (a.spentMicros >= a.limitMicros) return 'over';
+      if (a.heldMicros > 0 && a.spentMicros + a.heldMicros >= a.limitMicros) return 'held';
+    }
+    return 'running';
   }
 
   function taskLabel(taskId) {
@@ -500,9 +536,13 @@
 
   function sessionRow(s, withKill) {
     const row = el('tr', { 'data-session-id': s.id });
-    row.append(el('th', { scope: 'row', class: 'id' }, '#' + s.id), el('td', { class: 'agent' }),
-      el('td', { class: 'task' }), el('td', { class: 'model' }), el('td', { class: 'started' }),
-      el('td', { class: 'tokens' }), el('td', { class: 'cost num' }), el('td', { class: 'status' }));
+    row.append(el('th', { scope: 'row', class: 'id' }, el('a', { href: `#/sessions/${s.id}`,
+      'aria-label': `Session ${s.id}: its usage events` }, '#' + s.id)), el('td', { class: 'agent' }),
+    el('td', { class: 'task opt' }), el('td', { class: 'model opt' }), el('td', { class: 'started opt' }),
+    el('td', { class: 'tokens opt' }), el('td', { class: 'cost num' }), el('td', { class: 'status' }));
+    row.addEventListener('click', (event) => {
+      if (!event.target.closest('button, a')) location.hash = `#/sessions/${s.id}`;
+    });
     if (withKill) {
       const button = el('button', { type: 'button', class: 'kill danger', 'aria-label': `Kill session ${s.id}` }, 'Kill');
       button.dataset.key = 'kill-' + s.id;
@@ -528,7 +568,7 @@
     }
     const before = row.querySelector('.cost').textContent;
     set('.tokens', tokens(s));
-    set('.cost', usd(s.cost_usd || 0, 4));
+    set('.cost', usd(s.cost_usd || 0));
     set('.status', s.status);
     row.querySelector('.status').dataset.status = s.status;
     const reason = row.querySelector('.reason');
@@ -650,6 +690,7 @@
       renderSessions();
       return;
     }
+    views.sessionChanged(s.id);
     const over = reason && !s.stop_reason ? { ...s, stop_reason: reason } : s;
     state.terminal.set(s.id, over);
     state.active.delete(s.id);
@@ -666,6 +707,7 @@
       const merged = { ...(old || {}), ...d.session };
       if (!merged.status) merged.status = 'active';
       if (!merged.agent_name) merged.agent_name = d.agent_name;
+      views.sessionChanged(merged.id);
       if (merged.status === 'active' && !state.terminal.has(merged.id)) {
         state.active.set(merged.id, merged);
         renderSessions();
@@ -851,7 +893,8 @@
   async function loadChart(which) {
     const teamId = state.team && state.team.id;
     if (teamId === undefined || teamId === null) return;
-    const range = which === 'today' ? 'today' : $('#days-range').value;
+    if (which === 'days' && views.isCustom()) return; // drawn from the costs of the custom range (views.js)
+    const range = which === 'today' ? 'today' : views.daysRange();
     const by = which === 'today' ? 'agent' : $('#days-by').value;
     const box = $(which === 'today' ? '#chart-today' : '#chart-days');
     const ticket = (state.chartTickets[which] || 0) + 1;
@@ -951,6 +994,14 @@
     };
     const anySpend = totals.some((v) => v > 0);
     renderChartTable(tableBox, which, model, series, totals);
+    const from = which === 'today' ? zoomStart(model.xs, totals) : 0;
+    if (which === 'today') {
+      $('#chart-today-title').textContent = 'Today, per 5 minutes' + (from > 0 && anySpend
+        ? `, from ${formatter({ hour: '2-digit', minute: '2-digit' }).format(new Date(xs[from] * 1000))}` : '');
+    } else {
+      $('#chart-days-title').textContent = model.title || (xs.length > 7 ? 'Last 30 days' : 'Last 7 days')
+        + `, per day by ${model.by}`;
+    }
     if (!anySpend || !xs.length) {
       box.replaceChildren(el('p', { class: 'empty' }, which === 'today' ? 'No spend today yet.' : 'No spend in this range yet.'));
       return;
@@ -961,25 +1012,36 @@
     }
     box.replaceChildren();
     const zone = model.zone;
-    const plotted = series.map((s) => (cumulative ? running(s.values) : s.values));
-    const total = cumulative ? running(totals) : totals;
+    const plotted = series.map((s) => (cumulative ? running(s.values) : s.values).slice(from));
+    const total = (cumulative ? running(totals) : totals).slice(from);
     const opts = {
       width: chartWidth(box),
       height: 220,
       tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1e3), zone),
       scales: { x: { time: true } },
-      axes: [{}, { size: 64, values: (u, ticks) => ticks.map((v) => usd(v, v !== 0 && Math.abs(v) < 1 ? 3 : 2)) }],
+      axes: [{}, { size: 64, values: (u, ticks) => ticks.map((v) => usd(v)) }],
       series: [
         { label: which === 'today' ? 'Time' : 'Day', value: (u, v) => (v === null || v === undefined ? '—'
           : formatter(which === 'today' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' })
             .format(new Date(v * 1000))) },
         ...series.map((s, i) => ({ label: s.name, stroke: PALETTE[i % PALETTE.length], width: 1.5,
-          points: { show: !cumulative }, value: (u, v) => (v === null || v === undefined ? '—' : usd(v, 4)) })),
+          points: { show: !cumulative }, value: (u, v) => (v === null || v === undefined ? '—' : usd(v)) })),
         { label: 'Total', stroke: '#17202e', width: 2, dash: [6, 4], points: { show: !cumulative },
-          value: (u, v) => (v === null || v === undefined ? '—' : usd(v, 4)) },
+          value: (u, v) => (v === null || v === undefined ? '—' : usd(v)) },
       ],
     };
-    state.charts[which] = new window.uPlot(opts, [xs, ...plotted, total], box);
+    state.charts[which] = new window.uPlot(opts, [xs.slice(from), ...plotted, total], box);
+  }
+
+  /**
+   * Where the today chart starts: half an hour before the first spend of the day, or three hours before now when
+   * that is earlier, so the active part of the day fills the chart instead of a spike at its right edge.
+   */
+  function zoomStart(xs, totals) {
+    const first = totals.findIndex((v) => v > 0);
+    if (first < 0) return 0;
+    const lastHours = Math.max(0, xs.length - 36);
+    return Math.max(0, Math.min(first - 6, lastHours));
   }
 
   function renderChartTable(tableBox, which, model, series, totals) {
@@ -989,7 +1051,7 @@
     model.xs.forEach((x, i) => {
       if (!(totals[i] > 0)) return;
       rows.push(el('tr', {}, el('th', { scope: 'row' }, whenFormat.format(new Date(x * 1000))),
-        ...series.map((s) => el('td', { class: 'num' }, usd(s.values[i], 4))), el('td', { class: 'num' }, usd(totals[i], 4))));
+        ...series.map((s) => el('td', { class: 'num' }, usd(s.values[i]))), el('td', { class: 'num' }, usd(totals[i]))));
     });
     if (!rows.length) {
       tableBox.replaceChildren(el('p', { class: 'empty' }, 'No spend in this range yet.'));
@@ -1033,11 +1095,13 @@
     startStream();
     loadChart('today');
     loadChart('days');
+    views.loadCosts();
     timers.charts = setInterval(() => {
       if (!state.chartsDirty) return;
       state.chartsDirty = false;
       loadChart('today');
       loadChart('days');
+      views.loadCosts();
     }, CHART_INTERVAL_MS);
     // Without the stream (reconnecting), the figures are read every 15 s instead.
     timers.poll = setInterval(() => {
@@ -1059,9 +1123,10 @@
   // ---------------------------------------------------------------- start
 
   function start() {
+    views = window.EntourageViews({ $, el, api, authHeaders, usd, timeElement, tokens, count, state, handleFailure,
+      taskLabel, notice, drawDays: (model) => drawChart('days', model), rangeChanged: () => loadChart('days') });
     $('#signin').addEventListener('submit', onSignin);
     $('#signout').addEventListener('click', () => signOut('Signed out.'));
-    $('#days-range').addEventListener('change', () => loadChart('days'));
     $('#days-by').addEventListener('change', () => loadChart('days'));
     if ('ResizeObserver' in window) {
       const observer = new ResizeObserver(() => {

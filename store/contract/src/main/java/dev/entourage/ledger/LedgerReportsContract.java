@@ -166,4 +166,61 @@ public abstract class LedgerReportsContract extends StoreContract {
                 () -> ledger.settings().updateTeam(Actor.local(), Ref.parse("ghosts"), TeamSettings.none())).code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(ledger.settings().updateAgent(Actor.local(), Ref.id(created.id()), new AgentSettings(Change.to(null), Change.to(true))).paused()).isTrue();
     }
+
+    @Test
+    void aSessionsUsageEventsComeNewestFirstInPagesWithTheirCostSource() {
+        long s = session("eng-1", null, "claude-sonnet-4");
+        ledger.usage().report(Actor.local(), new UsageReport(s, new TokenCounts(100, 10, 0, 0, 0), 2_000L, null, "e1"));
+        clock.advance(Duration.ofSeconds(5));
+        ledger.usage().report(Actor.local(), new UsageReport(s, new TokenCounts(1000, 100, 0, 0, 0), null, null, "e2"));
+        clock.advance(Duration.ofSeconds(5));
+        ledger.usage().report(Actor.local(), new UsageReport(s, new TokenCounts(10, 1, 0, 0, 0), null, "no-such-model", "e3"));
+        spend(session("eng-2", null, null), 7, null);
+
+        SessionUsage first = ledger.reports().sessionUsage(Actor.local(), s, null, 2);
+        SessionUsage second = ledger.reports().sessionUsage(Actor.local(), s, first.nextBefore(), 2);
+
+        assertThat(first.session().id()).isEqualTo(s);
+        assertThat(first.events()).extracting(e -> e.usage().eventId(), e -> e.usage().costSource(), e -> e.usage().model())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e3", CostSource.ESTIMATED, "no-such-model"),
+                        org.assertj.core.groups.Tuple.tuple("e2", CostSource.PRICED, "claude-sonnet-4"));
+        assertThat(first.events().get(0).usage().reportedAt()).isEqualTo(START.plusSeconds(10));
+        assertThat(first.nextBefore()).isNotNull();
+        assertThat(second.events()).extracting(e -> e.usage().eventId(), e -> e.usage().costMicros(), e -> e.usage().costSource())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e1", 2_000L, CostSource.REPORTED));
+        assertThat(second.events().get(0).usage().tokens().input()).isEqualTo(100);
+        assertThat(second.nextBefore()).as("the last page").isNull();
+    }
+
+    @Test
+    void aSessionsUsageIsAnAgentKeysOwnAndTheLimitIsChecked() {
+        long s = session("eng-1", null, null);
+        spend(s, 5, null);
+        Agent other = ledger.settings().ensureAgent(Actor.local(), "eng-2", Ref.parse("default"));
+        Agent own = ledger.settings().ensureAgent(Actor.local(), "eng-1", Ref.parse("default"));
+
+        assertThat(ledger.reports().sessionUsage(Actor.agent(own.teamId(), own.id()), s, null, 10).events()).hasSize(1);
+        assertThat(catchThrowableOfType(LedgerException.class, () -> ledger.reports()
+                .sessionUsage(Actor.agent(other.teamId(), other.id()), s, null, 10)).code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(catchThrowableOfType(LedgerException.class, () -> ledger.reports()
+                .sessionUsage(Actor.local(), 999_999, null, 10)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(catchThrowableOfType(LedgerException.class, () -> ledger.reports()
+                .sessionUsage(Actor.local(), s, null, 0)).details()).containsEntry("field", "limit");
+    }
+
+    @Test
+    void theDashboardShowsWhatEachAgentHoldsNow() {
+        Agent agent = ledger.settings().createAgent(Actor.local(), Ref.parse("default"), "eng-7",
+                new AgentSettings(Change.to(1_000_000L), Change.keep()));
+        ledger.budgets().reserve(Actor.local(), Ref.id(agent.id()), null, null, 400_000);
+
+        DashboardView.AgentDay day = ledger.reports().dashboard(Actor.local(), Ref.parse("default")).agents().stream()
+                .filter(a -> a.agent().id() == agent.id()).findFirst().orElseThrow();
+
+        assertThat(day.heldMicros()).isEqualTo(400_000);
+        clock.advance(Duration.ofHours(1));
+        assertThat(ledger.reports().dashboard(Actor.local(), Ref.parse("default")).agents().stream()
+                .filter(a -> a.agent().id() == agent.id()).findFirst().orElseThrow().heldMicros())
+                .as("an expired hold holds nothing").isZero();
+    }
 }

@@ -46,8 +46,12 @@ public record DashboardView(Team team, Instant now, BudgetDay day, long spentMic
         return team.dailyLimitMicros() == null ? null : Math.max(0, team.dailyLimitMicros() - spentMicros);
     }
 
-    /** One agent with its spend today and how many sessions it has open. */
-    public record AgentDay(Agent agent, long spentMicros, int activeSessions) {
+    /**
+     * One agent with its spend today, what its open holds reserve now, and how many sessions it has open.
+     *
+     * @param heldMicros micro-dollars held by the agent's holds not yet settled, released or expired
+     */
+    public record AgentDay(Agent agent, long spentMicros, long heldMicros, int activeSessions) {
         public AgentDay {
             Objects.requireNonNull(agent, "agent");
         }

@@ -70,6 +70,12 @@ public interface LedgerReader {
     /** A team's sessions, newest first: the active ones, or else the ended and killed ones; at most {@code limit}. */
     List<Session> teamSessions(long teamId, boolean active, int limit);
 
+    /**
+     * A session's usage events with an id below {@code beforeId} (all when null), newest first, at most
+     * {@code limit}.
+     */
+    List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit);
+
     /** A team's usage reported in {@code [from, to)}, summed by {@link UsageSlot} slot, session and model. */
     List<UsageSlot> usageSlots(long teamId, java.time.Instant from, java.time.Instant to);
 

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a team spent: cost reports, spend series, tasks with their spend, the dashboard; read transactions only. */
+/**
+ * What a team spent: cost reports, spend series, tasks with their spend, the dashboard, a session's usage events;
+ * read transactions only.
+ */
 public final class ReportService {
     /** The longest range a cost report covers. */
     public static final int MAX_REPORT_DAYS = 366;
@@ -71,6 +74,27 @@ public final class ReportService {
         });
     }
 
+    /**
+     * A page of one session's usage events, newest first, with the session: an agent key reads only its own
+     * sessions.
+     *
+     * @param before the {@link SessionUsage#nextBefore()} of the previous page, or null for the newest events
+     * @throws LedgerException {@code invalid_request} when {@code limit} is not 1 to {@value SessionUsage#MAX_LIMIT};
+     *                         {@code not_found} or {@code forbidden} for a session the actor does not see
+     */
+    public SessionUsage sessionUsage(Actor actor, long sessionId, Long before, int limit) {
+        if (limit < 1 || limit > SessionUsage.MAX_LIMIT) {
+            throw LedgerException.invalid("limit", "must be between 1 and " + SessionUsage.MAX_LIMIT);
+        }
+        return ctx.store.read(r -> {
+            Session session = LedgerContext.session(r, actor, sessionId);
+            List<UsageEntry> events = r.sessionUsage(session.id(), before, limit + 1);
+            boolean more = events.size() > limit;
+            List<UsageEntry> page = more ? events.subList(0, limit) : events;
+            return new SessionUsage(session, page, more ? page.get(limit - 1).id() : null);
+        });
+    }
+
     /** One task with its spend. */
     public TaskSpend task(Actor actor, long taskId) {
         return ctx.store.read(r -> {
@@ -99,7 +123,7 @@ public final class ReportService {
             active.forEach(s -> open.merge(s.agentId(), 1, Integer::sum));
             List<DashboardView.AgentDay> agents = r.agents(team.id()).stream()
                     .map(a -> new DashboardView.AgentDay(a, r.spent(SpendKey.agentDay(a.id(), day.date())),
-                            open.getOrDefault(a.id(), 0)))
+                            r.held(BudgetSubject.AGENT, a.id(), now), open.getOrDefault(a.id(), 0)))
                     .toList();
             List<TaskSpend> tasks = r.tasks(team.id()).stream().limit(DashboardView.TASKS)
                     .map(task -> taskSpend(r, team, task)).toList();

@@ -33,6 +33,11 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
+    public List<dev.entourage.ledger.UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit) {
+        return new JdbiReportQueries(handle()).sessionUsage(sessionId, beforeId, limit);
+    }
+
+    @Override
     public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
         return new JdbiReportQueries(handle()).usageSlots(teamId, from, to);
     }

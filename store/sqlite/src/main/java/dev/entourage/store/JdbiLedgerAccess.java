@@ -249,7 +249,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 agentId, eventId);
     }
 
-    private static StoredUsage usage(ResultSet rs) throws SQLException {
+    static StoredUsage usage(ResultSet rs) throws SQLException {
         String priceId = rs.getString("price_id");
         ModelPrice price = priceId == null ? null : new ModelPrice(priceId, rs.getInt("price_prefix") != 0,
                 rs.getLong("price_input"), rs.getLong("price_output"), rs.getLong("price_cache_write_5m"),

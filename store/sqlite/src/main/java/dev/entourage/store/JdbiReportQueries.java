@@ -2,6 +2,7 @@ package dev.entourage.store;
 
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Session;
+import dev.entourage.ledger.UsageEntry;
 import dev.entourage.ledger.UsageSlot;
 import dev.entourage.ledger.events.ChangeMarker;
 import java.time.Instant;
@@ -33,6 +34,15 @@ final class JdbiReportQueries {
                         + (active ? "s.status = 'active'" : "s.status <> 'active'") + " ORDER BY s.id DESC LIMIT :limit")
                 .bind("team_id", teamId).bind("limit", limit)
                 .map((rs, ctx) -> JdbiLedgerAccess.session(rs)).list();
+    }
+
+    List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit) {
+        return handle.createQuery("SELECT * FROM usage_events WHERE session_id = :session_id AND id < :before "
+                        + "ORDER BY id DESC LIMIT :limit")
+                .bind("session_id", sessionId).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new UsageEntry(rs.getLong("id"), JdbiLedgerAccess.usage(rs)))
+                .list();
     }
 
     List<UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
