@@ -52,8 +52,10 @@ public final class StdioSidecar {
     public static void serve(LedgerServices ledger, Caller caller, InputStream in, PrintStream out, String version)
             throws InterruptedException {
         CountDownLatch ended = new CountDownLatch(1);
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
+        AnswerCountingStream answers = new AnswerCountingStream(out);
         StdioServerTransportProvider transport = new StdioServerTransportProvider(
-                new JacksonMcpJsonMapper(Json.mapper()), new JsonRpcLineGuard(in, out, ended::countDown), out);
+                mapper, new JsonRpcLineGuard(in, answers, mapper, ended::countDown), answers);
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("entourage", version)
                 .instructions(LedgerTools.INSTRUCTIONS)
