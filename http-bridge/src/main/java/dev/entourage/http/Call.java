@@ -95,6 +95,11 @@ final class Call {
         byte[] bytes;
         try {
             bytes = readAtMost(request.getInputStream(), MAX_BODY_BYTES, declared);
+        } catch (BodyDeadline.TooLarge e) {
+            throw tooLarge();
+        } catch (BodyDeadline.Expired e) {
+            throw new HttpFailure(408, ErrorCode.INVALID_REQUEST, "body: did not arrive within "
+                    + BodyDeadline.TIMEOUT.toSeconds() + " s", Map.of("field", "body"), Map.of("Connection", "close"));
         } catch (IOException e) {
             throw LedgerException.invalid("body", "could not be read to its end");
         }
@@ -171,7 +176,7 @@ final class Call {
         return true;
     }
 
-    private static LedgerException tooLarge() {
+    static LedgerException tooLarge() {
         return new LedgerException(ErrorCode.PAYLOAD_TOO_LARGE, "body: must be at most 1 MiB ("
                 + MAX_BODY_BYTES + " bytes)", Map.of("field", "body", "max_bytes", MAX_BODY_BYTES), null);
     }

@@ -45,6 +45,11 @@ public final class HttpBridge implements AutoCloseable {
     public static final String API_PREFIX = "/api/v1";
     /** How long {@link #close()} waits for requests in flight. */
     public static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /**
+     * How long a connection may stay silent: a kept-alive connection between requests, and each blocking read of a
+     * request (a body must also arrive whole within {@code BodyDeadline.TIMEOUT}).
+     */
+    public static final long IDLE_TIMEOUT_MILLIS = 30_000;
     /** How long, once stopping, a kept-alive connection with no request in flight stays open. */
     private static final long SHUTDOWN_IDLE_MILLIS = 200;
 
@@ -108,6 +113,7 @@ public final class HttpBridge implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
