@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpBridge implements AutoCloseable {
     /** The request attribute holding the authenticated {@link Principal}. */
     public static final String PRINCIPAL_ATTRIBUTE = "entourage.principal";
+    /** The largest request body any route or mounted servlet takes (413 beyond). */
+    public static final int MAX_BODY_BYTES = Call.MAX_BODY_BYTES;
     /** Where the REST routes live. */
     public static final String API_PREFIX = "/api/v1";
     /** How long {@link #close()} waits for requests in flight. */
@@ -83,7 +85,7 @@ public final class HttpBridge implements AutoCloseable {
      *                      same authentication and rate limits; none may claim {@value #API_PREFIX} or
      *                      {@code /healthz}
      * @throws IllegalArgumentException for a path spec that collides with the bridge's own
-     * @throws IllegalStateException    when the address cannot be bound
+     * @throws CannotListen              when the address cannot be bound
      */
     public static HttpBridge start(BridgeConfig config, LedgerServices ledger, AccessService access,
                                    Map<String, HttpServlet> extraServlets) {
@@ -167,8 +169,7 @@ public final class HttpBridge implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+            throw CannotListen.of(config, e);
         }
         HttpBridge bridge = new HttpBridge(server, connector, config.host(), streams, feed, watcher);
         LOG.info("Entourage HTTP bridge listening on {}", bridge.uri());
@@ -177,6 +178,35 @@ public final class HttpBridge implements AutoCloseable {
                     + "Only for one developer's own machine.", bridge.uri());
         }
         return bridge;
+    }
+
+    /** The address could not be bound: the port is in use, or the host is not an address of this machine. */
+    public static final class CannotListen extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final boolean portInUse;
+
+        private CannotListen(String message, boolean portInUse, Throwable cause) {
+            super(message, cause);
+            this.portInUse = portInUse;
+        }
+
+        static CannotListen of(BridgeConfig config, Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException && t.getMessage() != null
+                        && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                    return new CannotListen("port " + config.port() + " is in use (another entourage serve?): stop "
+                            + "it, or pick another port with --port N (--port 0 picks a free one)", true, e);
+                }
+            }
+            return new CannotListen("cannot listen on " + config.host() + ":" + config.port() + ": is "
+                    + config.host() + " an address of this machine? (e.g. --host 127.0.0.1 or --host 0.0.0.0)",
+                    false, e);
+        }
+
+        /** Whether the port is taken (else the host is the problem). */
+        public boolean portInUse() {
+            return portInUse;
+        }
     }
 
     private static void checkPathSpec(String pathSpec) {
