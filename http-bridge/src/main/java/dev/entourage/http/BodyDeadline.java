@@ -13,31 +13,14 @@ import java.time.Duration;
 
 /**
  * A request whose body must arrive within {@link #TIMEOUT} of the request's start and be at most a given size:
- * a read past the deadline fails with {@link Expired}, a read past the size with {@link TooLarge}. Each blocking
+ * a read past the deadline fails with {@link HttpBridge.BodyTimedOut}, a read past the size with
+ * {@link HttpBridge.BodyTooLarge}. Each blocking
  * read is bounded by the connector's idle timeout, so a client trickling its body holds a thread for at most
  * the deadline plus one idle timeout.
  */
 final class BodyDeadline extends HttpServletRequestWrapper {
     /** How long a request's whole body may take to arrive. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    /** The body did not arrive in time. */
-    static final class Expired extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Expired() {
-            super("the request body did not arrive within " + TIMEOUT.toSeconds() + " s");
-        }
-    }
-
-    /** The body is larger than allowed. */
-    static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(long max) {
-            super("the request body is larger than " + max + " bytes");
-        }
-    }
 
     private final long deadlineNanos;
     private final long maxBytes;
@@ -80,11 +63,11 @@ final class BodyDeadline extends HttpServletRequestWrapper {
             if (n > 0) {
                 total += n;
                 if (total > maxBytes) {
-                    throw new TooLarge(maxBytes);
+                    throw new HttpBridge.BodyTooLarge(maxBytes);
                 }
             }
             if (n != -1 && System.nanoTime() - deadlineNanos > 0) {
-                throw new Expired();
+                throw new HttpBridge.BodyTimedOut(TIMEOUT);
             }
             return n;
         }

@@ -95,9 +95,9 @@ final class Call {
         byte[] bytes;
         try {
             bytes = readAtMost(request.getInputStream(), MAX_BODY_BYTES, declared);
-        } catch (BodyDeadline.TooLarge e) {
+        } catch (HttpBridge.BodyTooLarge e) {
             throw tooLarge();
-        } catch (BodyDeadline.Expired e) {
+        } catch (HttpBridge.BodyTimedOut e) {
             throw new HttpFailure(408, ErrorCode.INVALID_REQUEST, "body: did not arrive within "
                     + BodyDeadline.TIMEOUT.toSeconds() + " s", Map.of("field", "body"), Map.of("Connection", "close"));
         } catch (IOException e) {

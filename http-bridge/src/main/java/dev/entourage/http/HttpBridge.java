@@ -180,6 +180,24 @@ public final class HttpBridge implements AutoCloseable {
         return bridge;
     }
 
+    /** A request body is larger than {@link #MAX_BODY_BYTES}: thrown by its stream's read. */
+    public static final class BodyTooLarge extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge(long max) {
+            super("the request body is larger than " + max + " bytes");
+        }
+    }
+
+    /** A request body did not arrive in time: thrown by its stream's read. */
+    public static final class BodyTimedOut extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTimedOut(Duration timeout) {
+            super("the request body did not arrive within " + timeout.toSeconds() + " s");
+        }
+    }
+
     /** The address could not be bound: the port is in use, or the host is not an address of this machine. */
     public static final class CannotListen extends IllegalStateException {
         private static final long serialVersionUID = 1L;

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * The SDK's MCP servlets behind two rules of the bridge. A session belongs to the credential that opened it: a
  * request naming a session ({@code Mcp-Session-Id} on {@code /mcp}, {@code ?sessionId=} on {@code /message})
  * from any other credential, or a session this bridge did not see opened, is answered 404 "Session not found",
- * as for a session that does not exist. And a credential has at most {@code maxStreams} MCP streams open
+ * as for a session that does not exist. A {@code POST} body is read here, whole, before the SDK sees it: over
+ * {@link HttpBridge#MAX_BODY_BYTES} bytes it is answered 413. And a credential has at most {@code maxStreams} MCP streams open
  * ({@code GET /sse}, {@code GET /mcp}); one more is answered 429 with {@code Retry-After}.
  */
 final class McpDoors {
@@ -92,7 +93,21 @@ final class McpDoors {
                 return;
             }
             if (!request.getMethod().equals("GET")) {
-                delegate.service(request, session == null ? new Recorder(response, subject) : response);
+                HttpServletRequest read;
+                try {
+                    read = request.getMethod().equals("POST") ? ReadBody.of(request) : request;
+                } catch (HttpBridge.BodyTimedOut e) {
+                    response.setHeader("Connection", "close");
+                    error(response, 408, -32600, "The request body did not arrive in time", null);
+                    return;
+                }
+                if (read == null) {
+                    response.setHeader("Connection", "close");
+                    error(response, 413, -32600, "The request body is larger than " + HttpBridge.MAX_BODY_BYTES
+                            + " bytes", null);
+                    return;
+                }
+                delegate.service(read, session == null ? new Recorder(response, subject) : response);
                 if (request.getMethod().equals("DELETE") && session != null && response.getStatus() / 100 == 2) {
                     owners.remove(session);
                 }
