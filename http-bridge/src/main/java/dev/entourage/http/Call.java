@@ -93,6 +93,7 @@ final class Call {
             throw HttpFailure.unsupportedMediaType(request.getContentType());
         }
         byte[] bytes;
+        request.setAttribute(Responses.BODY_READ, Boolean.TRUE);
         try {
             bytes = readAtMost(request.getInputStream(), MAX_BODY_BYTES, declared);
         } catch (HttpBridge.BodyTooLarge e) {

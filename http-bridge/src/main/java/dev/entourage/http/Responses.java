@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 /** Writing answers: JSON bodies, text bodies and the error shape, never cached. */
 final class Responses {
     static final String JSON = "application/json";
+    /** The request attribute set once a route began reading the body. */
+    static final String BODY_READ = "entourage.body-read";
 
     private Responses() {
     }
@@ -26,6 +28,11 @@ final class Responses {
     static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
         boolean announced = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
         if (!announced) {
+            return;
+        }
+        if (request.getAttribute(BODY_READ) == null && "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            // touching the stream would ask the client for its body (100 Continue)
+            response.setHeader("Connection", "close");
             return;
         }
         try {
