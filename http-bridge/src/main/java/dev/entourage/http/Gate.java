@@ -15,11 +15,11 @@ import java.util.Optional;
 /**
  * The filter in front of the REST routes and of every servlet mounted beside them (MCP): it finds the
  * principal, takes one request from the client's rate-limit bucket (the principal's subject, else the remote
- * address), writes the {@code X-RateLimit-*} headers, answers 429, 401 and 413 (a {@code Content-Length} over
- * {@value Call#MAX_BODY_BYTES} bytes) itself without reading the body (closing the connection if one is on its
- * way), and otherwise hands the request on with the principal in {@link HttpBridge#PRINCIPAL_ATTRIBUTE} and its
- * body behind a {@link BodyDeadline} (at most {@value Call#MAX_BODY_BYTES} bytes, within
- * {@code BodyDeadline.TIMEOUT}). {@code POST /api/v1/auth/login}
+ * address), writes the {@code X-RateLimit-*} headers, answers 429, 401 and 403 itself without reading the body
+ * (closing the connection if one is on its way), answers an authenticated {@code Content-Length} over
+ * {@value Call#MAX_BODY_BYTES} bytes 413, and otherwise hands the request on with the principal in
+ * {@link HttpBridge#PRINCIPAL_ATTRIBUTE} and its body behind a {@link BodyDeadline} (within
+ * {@code BodyDeadline.TIMEOUT}, at most {@code Responses.MAX_DRAIN_BYTES} bytes: routes count their own 1 MiB). {@code POST /api/v1/auth/login}
  * passes without credentials.
  */
 final class Gate extends HttpFilter {
@@ -82,15 +82,16 @@ final class Gate extends HttpFilter {
             unauthenticated(response, Authenticator.presentsCredentials(request));
             return;
         }
+        HttpServletRequest bounded = new BodyDeadline(request, start, Responses.MAX_DRAIN_BYTES);
         if (request.getContentLengthLong() > Call.MAX_BODY_BYTES) {
-            Responses.closeIfBodyUnread(request, response);
+            Responses.drainBody(bounded, response);
             Responses.error(response, errors, Call.tooLarge());
             return;
         }
         if (principal != null) {
             request.setAttribute(HttpBridge.PRINCIPAL_ATTRIBUTE, principal);
         }
-        chain.doFilter(new BodyDeadline(request, start, Call.MAX_BODY_BYTES), response);
+        chain.doFilter(bounded, response);
     }
 
     private void unauthenticated(HttpServletResponse response, boolean presented) throws IOException {

@@ -7,12 +7,15 @@ import dev.entourage.ledger.LedgerException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Writing answers: JSON bodies, text bodies and the error shape, never cached. */
 final class Responses {
     static final String JSON = "application/json";
+    /** The most of an authenticated request's unread body that is read and dropped to keep its connection. */
+    static final long MAX_DRAIN_BYTES = 4L << 20;
     /** The request attribute set once a route began reading the body. */
     static final String BODY_READ = "entourage.body-read";
 
@@ -43,6 +46,39 @@ final class Responses {
             // read through getReader, or broken: close either way
         }
         response.setHeader("Connection", "close");
+    }
+
+    /**
+     * For an authenticated request: reads and drops what is left of the body (at most {@value #MAX_DRAIN_BYTES}
+     * bytes, within the request's {@link BodyDeadline}) so that a client still sending it reads the answer and the
+     * connection stays usable; past the limit, the deadline or a read error the connection is closed after the
+     * answer. A client waiting for {@code 100 Continue} is not asked for its body.
+     */
+    static void drainBody(HttpServletRequest request, HttpServletResponse response) {
+        long declared = request.getContentLengthLong();
+        boolean announced = declared > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (!announced) {
+            return;
+        }
+        if (declared > MAX_DRAIN_BYTES
+                || request.getAttribute(BODY_READ) == null && "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        byte[] buffer = new byte[16_384];
+        long total = 0;
+        try {
+            InputStream in = request.getInputStream();
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+                if (total > MAX_DRAIN_BYTES) {
+                    response.setHeader("Connection", "close");
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            response.setHeader("Connection", "close");
+        }
     }
 
     static byte[] bytes(JsonNode node) {
