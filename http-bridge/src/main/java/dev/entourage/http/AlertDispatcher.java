@@ -13,18 +13,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers recorded alerts to each team's {@code alert_webhook_url}, off the request path: one daemon thread
- * polls the ledger for alerts due, takes each with a lease (so two bridges on one ledger do not both post it),
- * POSTs its JSON event, and marks it delivered on a 2xx answer. A failed attempt is retried after an exponential
+ * polls the ledger for alerts due and hands each team's to a bounded pool of {@value #WORKERS} delivery threads,
+ * one team per thread at a time (a team's alerts go out in order; a team whose webhook hangs holds only its own
+ * thread, for at most {@link #TIMEOUT} per attempt, while other teams' alerts go out beside it). Each alert is
+ * taken with a lease (so two bridges on one ledger do not both post it), POSTed as its JSON event, and marked
+ * delivered on a 2xx answer. A failed attempt is retried after an exponential
  * backoff (1 s, 2 s, 4 s … at most 5 minutes); after {@link Backoff#maxAttempts()} attempts it is given up (and
  * stays visible, undelivered, at {@code GET /teams/{team_id}/alerts}). Attempts and the next attempt's time are
  * stored, so retries survive restarts.
@@ -35,7 +47,9 @@ public final class AlertDispatcher implements AutoCloseable {
     /** How long one POST may take. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Duration LEASE = TIMEOUT.multipliedBy(6);
-    private static final int BATCH = 50;
+    private static final int BATCH = 500;
+    /** How many teams' webhooks are called at once. */
+    static final int WORKERS = 8;
 
     /**
      * When to try again: {@code first × 2^(attempts-1)}, at most {@code max}, for at most {@code maxAttempts}.
@@ -65,7 +79,9 @@ public final class AlertDispatcher implements AutoCloseable {
     private final Backoff backoff;
     private final Duration pollEvery;
     private final HttpClient client;
+    private final Set<Long> busyTeams = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scheduler;
+    private ThreadPoolExecutor workers;
 
     /**
      * @param backoff   the retry schedule ({@link Backoff#DEFAULT} in production; fast in tests)
@@ -86,31 +102,64 @@ public final class AlertDispatcher implements AutoCloseable {
         return dispatcher;
     }
 
-    /** Starts polling on one daemon thread. */
+    /** Starts polling on one daemon thread, delivering on {@value #WORKERS} more. */
     public synchronized void start() {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "entourage-alerts");
-            thread.setDaemon(true);
-            return thread;
-        });
+        AtomicInteger numbers = new AtomicInteger();
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(WORKERS),
+                r -> daemon(r, "entourage-alerts-" + numbers.incrementAndGet()));
+        workers.allowCoreThreadTimeOut(true);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "entourage-alerts"));
         scheduler.scheduleWithFixedDelay(this::poll, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     private void poll() {
         try {
-            deliverDue();
+            Map<Long, List<Alert>> byTeam = new LinkedHashMap<>();
+            for (Alert alert : ledger.alerts().due(backoff.maxAttempts(), BATCH)) {
+                byTeam.computeIfAbsent(alert.teamId(), t -> new ArrayList<>()).add(alert);
+            }
+            byTeam.forEach(this::handOver);
         } catch (RuntimeException e) {
             LOG.warn("Alert delivery: {}", e.toString());
         }
     }
 
-    /** One round: tries every alert due now once; returns how many were delivered. */
+    /** Gives a team's due alerts to a delivery thread, unless one is busy with that team or none is free. */
+    private void handOver(long teamId, List<Alert> alerts) {
+        if (!busyTeams.add(teamId)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    deliverAll(alerts);
+                } catch (RuntimeException e) {
+                    LOG.warn("Alert delivery: {}", e.toString());
+                } finally {
+                    busyTeams.remove(teamId);
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            busyTeams.remove(teamId);
+        }
+    }
+
+    /** One round on the calling thread: tries every alert due now once, oldest first; returns how many were delivered. */
     public int deliverDue() {
+        return deliverAll(ledger.alerts().due(backoff.maxAttempts(), BATCH));
+    }
+
+    private int deliverAll(List<Alert> due) {
         int delivered = 0;
-        List<Alert> due = ledger.alerts().due(backoff.maxAttempts(), BATCH);
         for (Alert alert : due) {
             if (Thread.currentThread().isInterrupted()) {
                 break;
@@ -167,12 +216,15 @@ public final class AlertDispatcher implements AutoCloseable {
     public synchronized void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+            workers.shutdownNow();
             try {
                 scheduler.awaitTermination(TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
+                workers.awaitTermination(TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             scheduler = null;
+            workers = null;
         }
     }
 }

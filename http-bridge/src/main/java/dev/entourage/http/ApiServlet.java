@@ -38,11 +38,11 @@ final class ApiServlet extends HttpServlet {
             Principal principal = Gate.principal(request).orElse(null);
             reply = match.handle(new Call(request, principal, match.parameters()));
         } catch (RuntimeException e) {
-            Responses.discardBody(request, response);
+            Responses.drainBody(request, response);
             Responses.error(response, errors, Errors.forClient(e, method, path));
             return;
         }
-        Responses.discardBody(request, response);
+        Responses.drainBody(request, response);
         reply.headers().forEach(response::setHeader);
         if (reply.json() != null) {
             Responses.json(response, reply.status(), reply.json());

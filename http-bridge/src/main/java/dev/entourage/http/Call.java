@@ -93,8 +93,14 @@ final class Call {
             throw HttpFailure.unsupportedMediaType(request.getContentType());
         }
         byte[] bytes;
+        request.setAttribute(Responses.BODY_READ, Boolean.TRUE);
         try {
             bytes = readAtMost(request.getInputStream(), MAX_BODY_BYTES, declared);
+        } catch (HttpBridge.BodyTooLarge e) {
+            throw tooLarge();
+        } catch (HttpBridge.BodyTimedOut e) {
+            throw new HttpFailure(408, ErrorCode.INVALID_REQUEST, "body: did not arrive within "
+                    + BodyDeadline.TIMEOUT.toSeconds() + " s", Map.of("field", "body"), Map.of("Connection", "close"));
         } catch (IOException e) {
             throw LedgerException.invalid("body", "could not be read to its end");
         }
@@ -171,7 +177,7 @@ final class Call {
         return true;
     }
 
-    private static LedgerException tooLarge() {
+    static LedgerException tooLarge() {
         return new LedgerException(ErrorCode.PAYLOAD_TOO_LARGE, "body: must be at most 1 MiB ("
                 + MAX_BODY_BYTES + " bytes)", Map.of("field", "body", "max_bytes", MAX_BODY_BYTES), null);
     }

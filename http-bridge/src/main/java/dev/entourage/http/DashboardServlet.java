@@ -79,7 +79,7 @@ final class DashboardServlet extends HttpServlet {
             notFound.service(request, response);
             return;
         }
-        Responses.discardBody(request, response);
+        Responses.closeIfBodyUnread(request, response);
         String method = request.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             Responses.error(response, errors, HttpFailure.methodNotAllowed(method, path, "GET, HEAD"));

@@ -44,11 +44,11 @@ final class EventStream extends HttpServlet {
             Query.parse(request.getQueryString());
             streams.admit(principal.subject());
         } catch (RuntimeException e) {
-            Responses.discardBody(request, response);
+            Responses.closeIfBodyUnread(request, response);
             Responses.error(response, errors, Errors.forClient(e, request.getMethod(), path));
             return;
         }
-        Responses.discardBody(request, response);
+        Responses.closeIfBodyUnread(request, response);
         response.setStatus(200);
         response.setContentType(CONTENT_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

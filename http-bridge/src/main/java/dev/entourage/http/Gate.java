@@ -15,8 +15,11 @@ import java.util.Optional;
 /**
  * The filter in front of the REST routes and of every servlet mounted beside them (MCP): it finds the
  * principal, takes one request from the client's rate-limit bucket (the principal's subject, else the remote
- * address), writes the {@code X-RateLimit-*} headers, answers 429 or 401 itself, and otherwise hands the
- * request on with the principal in {@link HttpBridge#PRINCIPAL_ATTRIBUTE}. {@code POST /api/v1/auth/login}
+ * address), writes the {@code X-RateLimit-*} headers, answers 429, 401 and 403 itself without reading the body
+ * (closing the connection if one is on its way), answers an authenticated {@code Content-Length} over
+ * {@value Call#MAX_BODY_BYTES} bytes 413, and otherwise hands the request on with the principal in
+ * {@link HttpBridge#PRINCIPAL_ATTRIBUTE} and its body behind a {@link BodyDeadline} (within
+ * {@code BodyDeadline.TIMEOUT}, at most {@code Responses.MAX_DRAIN_BYTES} bytes: routes count their own 1 MiB). {@code POST /api/v1/auth/login}
  * passes without credentials.
  */
 final class Gate extends HttpFilter {
@@ -37,6 +40,7 @@ final class Gate extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        long start = System.nanoTime();
         String path = path(request);
         boolean open = path.equals(LOGIN_PATH);
         Principal principal = null;
@@ -56,7 +60,7 @@ final class Gate extends HttpFilter {
         response.setHeader("X-RateLimit-Remaining", Long.toString(decision.remaining()));
         response.setHeader("X-RateLimit-Reset", Long.toString(decision.resetEpochSecond()));
         if (!decision.allowed()) {
-            Responses.discardBody(request, response);
+            Responses.closeIfBodyUnread(request, response);
             response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
             Responses.error(response, errors, new LedgerException(ErrorCode.RATE_LIMITED, "Too many requests: at most "
                     + decision.limit() + " a minute" + (category == RateLimits.Category.AUTH ? " on /auth routes" : "")
@@ -69,19 +73,25 @@ final class Gate extends HttpFilter {
                     + "this machine: the Host and Origin headers must name localhost, 127.0.0.1 or [::1]", Map.of(), null);
         }
         if (failure != null) {
-            Responses.discardBody(request, response);
+            Responses.closeIfBodyUnread(request, response);
             Responses.error(response, errors, failure);
             return;
         }
         if (principal == null && !open) {
-            Responses.discardBody(request, response);
+            Responses.closeIfBodyUnread(request, response);
             unauthenticated(response, Authenticator.presentsCredentials(request));
+            return;
+        }
+        HttpServletRequest bounded = new BodyDeadline(request, start, Responses.MAX_DRAIN_BYTES);
+        if (request.getContentLengthLong() > Call.MAX_BODY_BYTES) {
+            Responses.drainBody(bounded, response);
+            Responses.error(response, errors, Call.tooLarge());
             return;
         }
         if (principal != null) {
             request.setAttribute(HttpBridge.PRINCIPAL_ATTRIBUTE, principal);
         }
-        chain.doFilter(request, response);
+        chain.doFilter(bounded, response);
     }
 
     private void unauthenticated(HttpServletResponse response, boolean presented) throws IOException {

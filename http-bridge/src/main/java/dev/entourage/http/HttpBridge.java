@@ -41,10 +41,17 @@ import org.slf4j.LoggerFactory;
 public final class HttpBridge implements AutoCloseable {
     /** The request attribute holding the authenticated {@link Principal}. */
     public static final String PRINCIPAL_ATTRIBUTE = "entourage.principal";
+    /** The largest request body any route or mounted servlet takes (413 beyond). */
+    public static final int MAX_BODY_BYTES = Call.MAX_BODY_BYTES;
     /** Where the REST routes live. */
     public static final String API_PREFIX = "/api/v1";
     /** How long {@link #close()} waits for requests in flight. */
     public static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /**
+     * How long a connection may stay silent: a kept-alive connection between requests, and each blocking read of a
+     * request (a body must also arrive whole within {@code BodyDeadline.TIMEOUT}).
+     */
+    public static final long IDLE_TIMEOUT_MILLIS = 30_000;
     /** How long, once stopping, a kept-alive connection with no request in flight stays open. */
     private static final long SHUTDOWN_IDLE_MILLIS = 200;
 
@@ -78,7 +85,7 @@ public final class HttpBridge implements AutoCloseable {
      *                      same authentication and rate limits; none may claim {@value #API_PREFIX} or
      *                      {@code /healthz}
      * @throws IllegalArgumentException for a path spec that collides with the bridge's own
-     * @throws IllegalStateException    when the address cannot be bound
+     * @throws CannotListen              when the address cannot be bound
      */
     public static HttpBridge start(BridgeConfig config, LedgerServices ledger, AccessService access,
                                    Map<String, HttpServlet> extraServlets) {
@@ -108,6 +115,7 @@ public final class HttpBridge implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -161,8 +169,7 @@ public final class HttpBridge implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+            throw CannotListen.of(config, e);
         }
         HttpBridge bridge = new HttpBridge(server, connector, config.host(), streams, feed, watcher);
         LOG.info("Entourage HTTP bridge listening on {}", bridge.uri());
@@ -171,6 +178,53 @@ public final class HttpBridge implements AutoCloseable {
                     + "Only for one developer's own machine.", bridge.uri());
         }
         return bridge;
+    }
+
+    /** A request body is larger than {@link #MAX_BODY_BYTES}: thrown by its stream's read. */
+    public static final class BodyTooLarge extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge(long max) {
+            super("the request body is larger than " + max + " bytes");
+        }
+    }
+
+    /** A request body did not arrive in time: thrown by its stream's read. */
+    public static final class BodyTimedOut extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTimedOut(Duration timeout) {
+            super("the request body did not arrive within " + timeout.toSeconds() + " s");
+        }
+    }
+
+    /** The address could not be bound: the port is in use, or the host is not an address of this machine. */
+    public static final class CannotListen extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final boolean portInUse;
+
+        private CannotListen(String message, boolean portInUse, Throwable cause) {
+            super(message, cause);
+            this.portInUse = portInUse;
+        }
+
+        static CannotListen of(BridgeConfig config, Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException && t.getMessage() != null
+                        && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                    return new CannotListen("port " + config.port() + " is in use (another entourage serve?): stop "
+                            + "it, or pick another port with --port N (--port 0 picks a free one)", true, e);
+                }
+            }
+            return new CannotListen("cannot listen on " + config.host() + ":" + config.port() + ": is "
+                    + config.host() + " an address of this machine? (e.g. --host 127.0.0.1 or --host 0.0.0.0)",
+                    false, e);
+        }
+
+        /** Whether the port is taken (else the host is the problem). */
+        public boolean portInUse() {
+            return portInUse;
+        }
     }
 
     private static void checkPathSpec(String pathSpec) {

@@ -89,18 +89,28 @@ final class Query {
         return n;
     }
 
-    /** An ISO date such as {@code 2026-11-28}, or null when absent. */
+    /** The dates a report may start or end on. */
+    static final LocalDate FIRST_DATE = LocalDate.of(2000, 1, 1);
+    static final LocalDate LAST_DATE = LocalDate.of(2999, 12, 31);
+
+    /** A date ({@code 2026-11-28}) between {@link #FIRST_DATE} and {@link #LAST_DATE}, or null when absent. */
     LocalDate date(String name) {
         String value = string(name);
         if (value == null) {
             return null;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw LedgerException.invalid(name, "must be a date such as 2026-11-28, not '"
                     + HttpFailure.printable(value) + "'");
         }
+        if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE)) {
+            throw LedgerException.invalid(name, "must be a date between " + FIRST_DATE + " and " + LAST_DATE
+                    + ", not '" + HttpFailure.printable(value) + "'");
+        }
+        return date;
     }
 
     /** One of {@code choices}, or null when absent. */

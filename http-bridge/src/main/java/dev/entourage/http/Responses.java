@@ -14,33 +14,64 @@ import java.nio.charset.StandardCharsets;
 /** Writing answers: JSON bodies, text bodies and the error shape, never cached. */
 final class Responses {
     static final String JSON = "application/json";
-    /** The most of an unread or refused body that is read and dropped to keep the connection usable. */
-    static final long MAX_DISCARD_BYTES = 4L << 20;
+    /** The most of an authenticated request's unread body that is read and dropped to keep its connection. */
+    static final long MAX_DRAIN_BYTES = 4L << 20;
+    /** The request attribute set once a route began reading the body. */
+    static final String BODY_READ = "entourage.body-read";
 
     private Responses() {
     }
 
     /**
-     * Reads and drops what is left of the request body (at most {@value #MAX_DISCARD_BYTES} bytes) before an
-     * answer is written. A client still sending its body then reads the answer, and the connection stays
-     * usable; past the limit the connection is closed after the answer ({@code Connection: close}). A client
-     * that announced a body over {@value Call#MAX_BODY_BYTES} bytes and waits for {@code 100 Continue} is not
-     * asked for it: it gets the answer at once.
+     * Leaves an unread request body unread: when a body may still be on its way, the connection is closed after
+     * the answer ({@code Connection: close}) instead of reading it. A refused request (401, 429, 403) or a route
+     * that did not want the body never waits for a client still sending one, so a client trickling a large body
+     * cannot hold a thread.
      */
-    static void discardBody(HttpServletRequest request, HttpServletResponse response) {
-        long declared = request.getContentLengthLong();
-        boolean waitsForContinue = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
-        if (declared > MAX_DISCARD_BYTES || waitsForContinue && declared > Call.MAX_BODY_BYTES) {
+    static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+        boolean announced = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (!announced) {
+            return;
+        }
+        if (request.getAttribute(BODY_READ) == null && "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            // touching the stream would ask the client for its body (100 Continue)
             response.setHeader("Connection", "close");
             return;
         }
-        byte[] buffer = new byte[declared >= 0 && declared < 16_384 ? (int) declared + 1 : 16_384];
+        try {
+            if (request.getInputStream().isFinished()) {
+                return;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // read through getReader, or broken: close either way
+        }
+        response.setHeader("Connection", "close");
+    }
+
+    /**
+     * For an authenticated request: reads and drops what is left of the body (at most {@value #MAX_DRAIN_BYTES}
+     * bytes, within the request's {@link BodyDeadline}) so that a client still sending it reads the answer and the
+     * connection stays usable; past the limit, the deadline or a read error the connection is closed after the
+     * answer. A client waiting for {@code 100 Continue} is not asked for its body.
+     */
+    static void drainBody(HttpServletRequest request, HttpServletResponse response) {
+        long declared = request.getContentLengthLong();
+        boolean announced = declared > 0 || request.getHeader("Transfer-Encoding") != null;
+        if (!announced) {
+            return;
+        }
+        if (declared > MAX_DRAIN_BYTES
+                || request.getAttribute(BODY_READ) == null && "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        byte[] buffer = new byte[16_384];
         long total = 0;
         try {
             InputStream in = request.getInputStream();
             for (int n; (n = in.read(buffer)) != -1; ) {
                 total += n;
-                if (total > MAX_DISCARD_BYTES) {
+                if (total > MAX_DRAIN_BYTES) {
                     response.setHeader("Connection", "close");
                     return;
                 }

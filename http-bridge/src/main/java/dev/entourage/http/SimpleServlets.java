@@ -25,7 +25,7 @@ final class SimpleServlets {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            Responses.discardBody(request, response);
+            Responses.closeIfBodyUnread(request, response);
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 Responses.error(response, errors, HttpFailure.methodNotAllowed(request.getMethod(), "/healthz",
                         "GET, HEAD"));
@@ -46,7 +46,7 @@ final class SimpleServlets {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            Responses.discardBody(request, response);
+            Responses.closeIfBodyUnread(request, response);
             Responses.error(response, errors, new LedgerException(ErrorCode.NOT_FOUND, "nothing at "
                     + HttpFailure.printable(request.getRequestURI()) + "; the API is under /api/v1", Map.of(), null));
         }

@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.AgentSettings;
 import dev.entourage.ledger.Change;
+import dev.entourage.ledger.Team;
+import dev.entourage.ledger.TeamSettings;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.UsageReport;
 import dev.entourage.ledger.access.Role;
@@ -19,6 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +185,58 @@ class AlertWebhookTest {
         for (JsonNode alert : list) {
             assertThat(alert.get("attempts").asInt()).isEqualTo(3);
             assertThat(alert.get("delivered_at").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void aTeamWhoseWebhookHangsDoesNotHoldUpAnotherTeamsAlerts() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger hangingAttempts = new AtomicInteger();
+        HttpServer hanging = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService hangingThreads = Executors.newCachedThreadPool();
+        hanging.setExecutor(hangingThreads);
+        hanging.createContext("/hang", exchange -> {
+            hangingAttempts.incrementAndGet();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        hanging.start();
+        try {
+            h.admin("PATCH", "/api/v1/settings/teams/default", "{\"alert_webhook_url\": \"http://127.0.0.1:"
+                    + hanging.getAddress().getPort() + "/hang\", \"alert_thresholds\": [50, 100]}");
+            for (int i = 0; i < 5; i++) {
+                report(sessionOfAgentWithLimit("slow-" + i, 1_000_000), 1_000_000);
+            }
+            Team blue = h.ledger.settings().setTeam(Actor.local(), "blue", TeamSettings.none());
+            assertThat(h.as(h.access.createKey("blue", Role.ADMIN, null, null).secret(), "PATCH",
+                    "/api/v1/settings/teams/" + blue.id(), "{\"alert_webhook_url\": \"" + hook()
+                            + "\", \"alert_thresholds\": [50]}").status()).isEqualTo(200);
+            Agent other = h.ledger.settings().setAgent(Actor.local(), "blue-1", Ref.id(blue.id()),
+                    new AgentSettings(Change.to(1_000_000L), Change.keep()));
+            report(h.ledger.sessions().start(Actor.local(), Ref.id(other.id()), null, null).session().id(), 600_000);
+            int waiting = h.ledger.alerts().due(10, 100).size();
+
+            dispatcher = new AlertDispatcher(h.ledger, FAST, Duration.ofMillis(20));
+            dispatcher.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int attemptsBefore = hangingAttempts.get();
+
+            assertThat(waiting).as("ten alerts of the default team, then blue's").isEqualTo(11);
+            assertThat(received).hasSize(1);
+            assertThat(received.get(0).get("team").asText()).isEqualTo("blue");
+            assertThat(attemptsBefore).as("blue's alert went out while the default team's first attempts hung, "
+                    + "not after the ten of them").isBetween(1, 2);
+        } finally {
+            release.countDown();
+            hanging.stop(0);
+            hangingThreads.shutdownNow();
         }
     }
 

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +62,16 @@ class BadInputTest {
         assertThat(s.get("input_tokens").asLong()).isZero();
         assertThat(s.get("cost_usd").decimalValue()).isZero();
         assertThat(s.get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void refusesAbsurdReportDatesWith400NamingTheParameter() {
+        for (String query : List.of("since=0001-01-01&until=0001-01-02", "since=99999-01-01&until=99999-01-02",
+                "since=%2B99999-01-01&until=%2B99999-01-03", "since=1999-12-30&until=1999-12-31")) {
+            Harness.Answer answer = h.admin("GET", "/api/v1/teams/default/costs?" + query, null);
+            assertRefused(answer, 400, "invalid_request", query.substring(0, query.indexOf('=')));
+        }
+        assertThat(h.admin("GET", "/api/v1/teams/default/costs?since=2026-01-01", null).status()).isEqualTo(200);
     }
 
     @Test

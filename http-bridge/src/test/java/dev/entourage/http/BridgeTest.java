@@ -167,7 +167,9 @@ class BridgeTest {
             assertThat(h.bridge.uri().toString()).isEqualTo("http://127.0.0.1:" + h.bridge.port());
             assertThatThrownBy(() -> Harness.start(dir.resolve("second"),
                     new BridgeConfig("127.0.0.1", h.bridge.port(), 100, false), Map.of()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen");
+                    .isInstanceOf(HttpBridge.CannotListen.class)
+                    .hasMessageContaining("port " + h.bridge.port() + " is in use").hasMessageContaining("--port")
+                    .satisfies(e -> assertThat(((HttpBridge.CannotListen) e).portInUse()).isTrue());
         }
     }
 

@@ -26,7 +26,7 @@ public final class Bridge implements AutoCloseable {
     /** Starts listening; returns once requests are served. */
     public static Bridge start(Ledger ledger, BridgeConfig config) {
         Objects.requireNonNull(ledger, "ledger");
-        HttpMcp mcp = HttpMcp.create(ledger.services(), config.host(), Version.VERSION);
+        HttpMcp mcp = HttpMcp.create(ledger.services(), config, Version.VERSION);
         try {
             HttpBridge http = HttpBridge.start(config, ledger.services(), ledger.access(), mcp.servlets());
             return new Bridge(mcp, http, AlertDispatcher.start(ledger.services()));

@@ -3,7 +3,10 @@ package dev.entourage.cli;
 import dev.entourage.app.Bridge;
 import dev.entourage.app.Ledger;
 import dev.entourage.http.BridgeConfig;
+import dev.entourage.http.HttpBridge;
 import dev.entourage.ledger.LedgerException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +42,17 @@ final class ServeCommand implements Callable<Integer> {
                     + "default: ${DEFAULT-VALUE}). /auth/* is always 10.")
     int rateLimitRpm;
 
+    @Option(names = "--allowed-hosts", paramLabel = "NAME", split = ",",
+            description = "More Host names MCP over HTTP (/mcp, /sse) answers, comma-separated, e.g. "
+                    + "bridge.lan,192.168.1.20 (default: loopback names and --host; any other Host gets 421, "
+                    + "against DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
+
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "More Origin values MCP over HTTP accepts, comma-separated, e.g. "
+                    + "https://app.example.com (the --allowed-hosts are allowed as origins already).")
+    List<String> allowedOrigins = new ArrayList<>();
+
     @Option(names = "--no-auth", description = "Serve without credentials, as admin of the default team. Only on "
             + "a loopback address, for one developer's own machine.")
     boolean noAuth;
@@ -47,9 +61,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         BridgeConfig config;
         try {
-            config = new BridgeConfig(host, port, rateLimitRpm, noAuth);
-        } catch (IllegalArgumentException e) {
-            throw LedgerException.invalid(noAuth ? "--no-auth" : "--host", e.getMessage());
+            config = new BridgeConfig(host, port, rateLimitRpm, noAuth, allowedHosts, allowedOrigins);
+        } catch (BridgeConfig.Invalid e) {
+            throw LedgerException.invalid(e.option(), e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Ledger ledger = store.open();
@@ -78,12 +92,18 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             ledger.close();
+            if (e instanceof HttpBridge.CannotListen listen) {
+                throw LedgerException.invalid(listen.portInUse() ? "--port" : "--host", listen.getMessage());
+            }
             throw e;
         }
         running.set(bridge);
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
+        String browse = "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
+                : host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
         LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,
                 ledger.admin().location(), base, base, base, base);
+        LOG.info("Dashboard: {}/ (sign in with an admin or viewer key)", browse);
         if (!noAuth && ledger.access().keys(ledger.services().settings().ensureDefaultTeam().id()).isEmpty()) {
             LOG.warn("No API key exists yet, so every route but /healthz answers 401: run `entourage init` "
                     + "(or `entourage keys create --role admin`) to make one.");

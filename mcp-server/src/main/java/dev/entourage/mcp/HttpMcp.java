@@ -1,5 +1,6 @@
 package dev.entourage.mcp;
 
+import dev.entourage.http.BridgeConfig;
 import dev.entourage.http.HttpBridge;
 import dev.entourage.http.json.Json;
 import dev.entourage.ledger.Actor;
@@ -40,6 +41,10 @@ public final class HttpMcp implements AutoCloseable {
     private static final String PRINCIPAL_ATTRIBUTE = HttpBridge.PRINCIPAL_ATTRIBUTE;
     static final String DEFAULT_AGENT = "local";
     private static final int MAX_CALLERS = 10_000;
+    /** How long a Streamable HTTP session may stay idle (closed after one to two times this). */
+    public static final Duration SESSION_IDLE = Duration.ofMinutes(15);
+    /** Open MCP streams ({@code GET /sse}, {@code GET /mcp}) per key, as for {@code /api/v1/events}. */
+    static final int MAX_STREAMS_PER_KEY = 16;
 
     private final LedgerServices ledger;
     private final McpSyncServer streamable;
@@ -57,10 +62,10 @@ public final class HttpMcp implements AutoCloseable {
 
     /** The legacy SSE transport is deprecated in the SDK; older clients still need it. */
     @SuppressWarnings("deprecation")
-    private HttpMcp(LedgerServices ledger, String boundHost, String version) {
+    private HttpMcp(LedgerServices ledger, BridgeConfig config, String version, Duration sessionIdle) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
-        DefaultServerTransportSecurityValidator validator = securityValidator(boundHost);
+        JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(McpErrorBodies.mapper(Json.mapper()));
+        DefaultServerTransportSecurityValidator validator = securityValidator(config);
         HttpServletStreamableServerTransportProvider streamableTransport =
                 HttpServletStreamableServerTransportProvider.builder()
                         .jsonMapper(mapper)
@@ -68,6 +73,8 @@ public final class HttpMcp implements AutoCloseable {
                         .contextExtractor(HttpMcp::context)
                         .httpHeaderValidator(validator)
                         .keepAliveInterval(Duration.ofSeconds(30))
+                        .maxRequestSize(HttpBridge.MAX_BODY_BYTES)
+                        .sessionSweepInterval(sessionIdle)
                         .build();
         HttpServletSseServerTransportProvider sseTransport = HttpServletSseServerTransportProvider.builder()
                 .jsonMapper(mapper)
@@ -76,6 +83,7 @@ public final class HttpMcp implements AutoCloseable {
                 .contextExtractor(HttpMcp::context)
                 .httpHeaderValidator(validator)
                 .keepAliveInterval(Duration.ofSeconds(30))
+                .maxRequestSize(HttpBridge.MAX_BODY_BYTES)
                 .build();
         LedgerTools tools = new LedgerTools(ledger);
         this.streamable = McpServer.sync(streamableTransport)
@@ -92,20 +100,28 @@ public final class HttpMcp implements AutoCloseable {
                 .validateToolInputs(false)
                 .tools(tools.specifications(this::caller))
                 .build();
+        McpDoors doors = new McpDoors(streamableTransport, sseTransport, MAX_STREAMS_PER_KEY);
         Map<String, HttpServlet> map = new LinkedHashMap<>();
-        map.put("/mcp", streamableTransport);
-        map.put("/sse", sseTransport);
-        map.put("/message", sseTransport);
+        map.put("/mcp", doors.streamable());
+        map.put("/sse", doors.sse());
+        map.put("/message", doors.sse());
         this.servlets = Map.copyOf(map);
     }
 
     /**
-     * Builds both MCP servers.
+     * Builds both MCP servers; a Streamable HTTP session idle for {@link #SESSION_IDLE} to twice that (no request,
+     * no open stream) is closed.
      *
-     * @param boundHost the address the bridge listens on; loopback names are always allowed as Host/Origin
+     * @param config the bridge's: loopback names, the bound address and its {@code allowedHosts} and
+     *               {@code allowedOrigins} are the {@code Host} and {@code Origin} values accepted
      */
-    public static HttpMcp create(LedgerServices ledger, String boundHost, String version) {
-        return new HttpMcp(ledger, boundHost, version);
+    public static HttpMcp create(LedgerServices ledger, BridgeConfig config, String version) {
+        return create(ledger, config, version, SESSION_IDLE);
+    }
+
+    /** As {@link #create(LedgerServices, BridgeConfig, String)}, with idle sessions closed after {@code sessionIdle}. */
+    static HttpMcp create(LedgerServices ledger, BridgeConfig config, String version, Duration sessionIdle) {
+        return new HttpMcp(ledger, config, version, sessionIdle);
     }
 
     /** The servlets to mount, by path: {@code /mcp}, {@code /sse}, {@code /message}. */
@@ -113,16 +129,24 @@ public final class HttpMcp implements AutoCloseable {
         return servlets;
     }
 
-    private static DefaultServerTransportSecurityValidator securityValidator(String boundHost) {
+    private static DefaultServerTransportSecurityValidator securityValidator(BridgeConfig config) {
+        String boundHost = config.host();
         List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "[::1]"));
         if (!hosts.contains(boundHost) && !boundHost.equals("::1") && !boundHost.equals("0.0.0.0")) {
-            hosts.add(boundHost);
+            hosts.add(boundHost.contains(":") && !boundHost.startsWith("[") ? "[" + boundHost + "]" : boundHost);
+        }
+        for (String allowed : config.allowedHosts()) {
+            if (!hosts.contains(allowed)) {
+                hosts.add(allowed);
+            }
         }
         DefaultServerTransportSecurityValidator.Builder builder = DefaultServerTransportSecurityValidator.builder();
         for (String host : hosts) {
             builder.allowedHost(host).allowedHost(host + ":*")
+                    .allowedOrigin("http://" + host).allowedOrigin("https://" + host)
                     .allowedOrigin("http://" + host + ":*").allowedOrigin("https://" + host + ":*");
         }
+        config.allowedOrigins().forEach(builder::allowedOrigin);
         return builder.build();
     }
 

@@ -119,6 +119,7 @@ class ServeProcessIT {
         serve.destroy();
         assertThat(serve.waitFor(15, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
         assertThat(serve.exitValue()).as("a graceful stop is a success").isZero();
-        assertThat(java.nio.file.Files.readString(dir.resolve("serve-" + port + ".log"))).contains("Stopping");
+        assertThat(java.nio.file.Files.readString(dir.resolve("serve-" + port + ".log"))).contains("Stopping")
+                .contains("Dashboard: http://127.0.0.1:" + port + "/");
     }
 }
