@@ -160,7 +160,7 @@ public final class AgentLoop {
         StdioClientTransport transport = new StdioClientTransport(
                 ServerParameters.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString())
                         .args("-jar", options.jar().toString(), "mcp",
-                                "--agent", options.agent(), "--db", options.db().toString())
+                                "--agent", options.agent(), "--db", options.db().toString(), "--create")
                         .build(),
                 new JacksonMcpJsonMapper(JSON));
         transport.setStdErrorHandler(line -> System.err.println("[entourage] " + line));

@@ -40,17 +40,24 @@ final class McpCommand implements Callable<Integer> {
             description = "Default model for start_session, used for pricing (env ENTOURAGE_MODEL).")
     String model;
 
+    @Option(names = "--create", description = "Create the ledger if it does not exist (without it, only the "
+            + "default path is created on first use; a missing --db or ENTOURAGE_DB is refused).")
+    boolean create;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        try (Ledger ledger = store.open()) {
+        try (Ledger ledger = store.openForService(create)) {
             Agent bound = ledger.services().settings().ensureAgent(Actor.local(), agent, Ref.parse(team));
             Team agentTeam = ledger.services().settings().team(Actor.local(), Ref.id(bound.teamId()));
             if (!agentTeam.name().equals(team)) {
                 LoggerFactory.getLogger(McpCommand.class).warn("Agent {} belongs to team {}, not {}; using {}",
                         bound.name(), agentTeam.name(), team, agentTeam.name());
             }
+            LoggerFactory.getLogger(McpCommand.class).info("Entourage {} sidecar for agent {} of team {} on the "
+                    + "ledger {} (from {})", Version.VERSION, bound.name(), agentTeam.name(),
+                    ledger.admin().location(), store.location().source());
             if (task != null) {
                 ledger.services().settings().task(Actor.local(), task);
             }

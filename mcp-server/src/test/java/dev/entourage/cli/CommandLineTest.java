@@ -36,6 +36,9 @@ class CommandLineTest {
         if (!all.contains("--help") && !all.contains("--db") && !all.isEmpty() && !all.get(0).equals("prices")) {
             all.add("--db");
             all.add(dir.resolve("ledger.db").toString());
+            if (!all.get(0).equals("init")) {
+                CliRunner.ensureLedger(dir.resolve("ledger.db"));
+            }
         }
         PrintStream out = System.out;
         PrintStream err = System.err;

@@ -53,7 +53,7 @@ class StdioSidecarIT {
 
     @Test
     void stdoutCarriesOnlyJsonRpcEvenUnderGarbageAndTheProcessExitsWhenStdinCloses() throws Exception {
-        Process process = new ProcessBuilder("java", "-jar", Sidecar.jar(), "mcp", "--agent", "eng-2", "--db",
+        Process process = new ProcessBuilder("java", "-jar", Sidecar.jar(), "mcp", "--agent", "eng-2", "--create", "--db",
                 dir.resolve("ledger.db").toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
