@@ -168,4 +168,15 @@ class StdioSidecarIT {
         assertThat(stderr).contains("no ledger at " + missing).contains("--create");
         assertThat(missing.getParent()).doesNotExist();
     }
+
+    @Test
+    void anAgentCreatedOnFirstUseBySidecarGetsTheTeamsDefaultLimit() {
+        Path db = dir.resolve("ledger.db");
+        new Cli(db).ok("teams", "set", "default", "--default-agent-daily-limit", "0.75");
+        try (Sidecar sidecar = new Sidecar(db, "first-use")) {
+            ToolAnswer budget = sidecar.call("check_budget", Map.of());
+            assertThat(LedgerContract.dollars(budget.structured().path("daily_limit_usd")))
+                    .isEqualByComparingTo("0.75");
+        }
+    }
 }
