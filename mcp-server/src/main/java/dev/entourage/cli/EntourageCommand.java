@@ -37,7 +37,23 @@ public final class EntourageCommand implements Runnable {
     public static int execute(Map<String, String> env, String... args) {
         return new CommandLine(new EntourageCommand(), new Factory(env))
                 .setExecutionExceptionHandler(EntourageCommand::failed)
+                .setParameterExceptionHandler(EntourageCommand::misused)
                 .execute(args);
+    }
+
+    /** A usage error: one line saying what is wrong and a hint where the help is, never the whole help. */
+    private static int misused(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName();
+        java.io.PrintWriter err = command.getErr();
+        err.println("entourage: " + e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            err.println("Did you mean: " + String.join(", ", unmatched.getSuggestions()) + "?");
+        }
+        err.println("Try '" + name + " --help' for more.");
+        err.flush();
+        return USAGE;
     }
 
     /** Makes the options that read the environment with the given one; everything else as picocli does. */

@@ -23,6 +23,10 @@ final class McpCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "A price table (CSV, see `entourage prices --help`) replacing the bundled one.")
+    java.nio.file.Path prices;
+
     @Option(names = "--agent", paramLabel = "NAME", defaultValue = "${env:ENTOURAGE_AGENT:-local}",
             description = "The agent this sidecar acts for, created on first use (env ENTOURAGE_AGENT; "
                     + "default: ${DEFAULT-VALUE}).")
@@ -48,6 +52,7 @@ final class McpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintStream stdout = System.out;
         System.setOut(System.err);
+        store.prices = prices;
         try (Ledger ledger = store.openForService(create)) {
             Agent bound = ledger.services().settings().ensureAgent(Actor.local(), agent, Ref.parse(team));
             Team agentTeam = ledger.services().settings().team(Actor.local(), Ref.id(bound.teamId()));

@@ -31,6 +31,14 @@ final class Output {
         return micros == null ? "none" : "$" + Money.format(micros);
     }
 
+    /** An amount for a table ({@code $0.05}, {@code none}) or for CSV (a plain number, empty for none). */
+    static String money(Long micros, boolean csv) {
+        if (!csv) {
+            return dollars(micros);
+        }
+        return micros == null ? "" : Money.toDollars(micros).toPlainString();
+    }
+
     static String text(Object value) {
         return value == null ? "-" : value.toString();
     }

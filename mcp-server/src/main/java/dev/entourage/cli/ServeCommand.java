@@ -30,6 +30,10 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "A price table (CSV, see `entourage prices --help`) replacing the bundled one.")
+    java.nio.file.Path prices;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = BridgeConfig.DEFAULT_HOST,
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
@@ -74,6 +78,7 @@ final class ServeCommand implements Callable<Integer> {
             throw LedgerException.invalid(noAuth ? "--no-auth" : "--host", e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        store.prices = prices;
         Ledger ledger = store.openForService(create);
         AtomicReference<Bridge> running = new AtomicReference<>();
         // Registered before the bridge answers: a SIGTERM as soon as /healthz answers must stop it gracefully too.

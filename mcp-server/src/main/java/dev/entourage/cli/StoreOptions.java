@@ -30,8 +30,7 @@ final class StoreOptions {
                     + ", else ~/.entourage/" + FILE + ").")
     String db;
 
-    @Option(names = "--prices", paramLabel = "FILE",
-            description = "A price table (CSV, see `entourage prices --help`) replacing the bundled one.")
+    /** The price table replacing the bundled one ({@code --prices} of the commands that price usage), or null. */
     Path prices;
 
     StoreOptions() {

@@ -1,7 +1,11 @@
 package dev.entourage.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
+import dev.entourage.http.json.Json;
 import dev.entourage.http.json.SettingsJson;
+import dev.entourage.ledger.TaskSpend;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Money;
@@ -16,8 +20,54 @@ import picocli.CommandLine.Option;
 
 /** {@code entourage tasks}: tasks and their caps. */
 @Command(name = "tasks", mixinStandardHelpOptions = true, description = "Tasks and their cost caps.",
-        subcommands = TasksCommand.Create.class)
+        subcommands = {TasksCommand.Create.class, TasksCommand.ListTasks.class})
 final class TasksCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List a team's tasks, newest first, with their cap, spend and what remains.")
+    static final class ListTasks implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--team", paramLabel = "NAME", defaultValue = "default",
+                description = "The team (default: ${DEFAULT-VALUE}).")
+        String team;
+
+        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() {
+            try (Ledger ledger = store.open()) {
+                List<TaskSpend> tasks = ledger.services().reports().tasks(Actor.local(), Ref.parse(team));
+                if (format == Format.json) {
+                    ObjectNode root = Json.mapper().createObjectNode();
+                    ArrayNode list = root.putArray("tasks");
+                    tasks.forEach(t -> list.add(SettingsJson.task(t)));
+                    Output.json(root);
+                    return 0;
+                }
+                boolean csv = format == Format.csv;
+                java.util.function.Function<Long, String> money = micros -> Output.money(micros, csv);
+                List<List<String>> rows = tasks.stream().map(t -> List.of(Long.toString(t.task().id()),
+                        t.task().title(), Output.text(t.task().taskType()), Output.text(t.task().priority()),
+                        money.apply(t.limitMicros()), money.apply(t.spentMicros()), money.apply(t.remainingMicros()),
+                        String.join(" ", t.task().tags()))).toList();
+                List<String> header = List.of("id", "title", "type", "priority", "limit", "spent", "remaining",
+                        "tags");
+                if (csv) {
+                    Output.csv(header, rows);
+                } else if (rows.isEmpty()) {
+                    Output.out().println("No tasks in team " + team + " yet: create one with `entourage tasks "
+                            + "create --title TEXT`.");
+                } else {
+                    Output.table(header, rows);
+                }
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a task; prints it. Its cap is --budget, else a tag budget:<dollars>, else the "

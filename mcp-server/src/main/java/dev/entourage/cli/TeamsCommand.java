@@ -27,8 +27,7 @@ final class TeamsCommand {
             "new agent weekly", "new agent monthly", "strict agents");
 
     private static List<String> row(Team team, boolean csv) {
-        java.util.function.Function<Long, String> money = micros -> csv
-                ? (micros == null ? "" : Money.toDollars(micros).toPlainString()) : Output.dollars(micros);
+        java.util.function.Function<Long, String> money = micros -> Output.money(micros, csv);
         return List.of(Long.toString(team.id()), team.name(), money.apply(team.dailyLimitMicros()),
                 money.apply(team.weeklyLimitMicros()), money.apply(team.monthlyLimitMicros()),
                 money.apply(team.maxSessionCostMicros()), team.zone().getId(), Boolean.toString(team.paused()),

@@ -166,6 +166,12 @@ public final class SettingsService {
         }
     }
 
+    /** The agents of {@code team} that the actor sees, oldest first. */
+    public List<Agent> agents(Actor actor, Ref team) {
+        return ctx.store.read(r -> r.agents(LedgerContext.team(r, actor, team).id()).stream()
+                .filter(actor::actsFor).sorted(java.util.Comparator.comparingLong(Agent::id)).toList());
+    }
+
     /** The agent with this id or name. */
     public Agent agent(Actor actor, Ref ref) {
         return ctx.store.read(r -> LedgerContext.agent(r, actor, ref));
