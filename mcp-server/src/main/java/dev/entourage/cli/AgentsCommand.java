@@ -1,9 +1,6 @@
 package dev.entourage.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.Json;
 import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Team;
@@ -59,18 +56,9 @@ final class AgentsCommand {
                     teamNames.put(t.id(), t.name());
                     agents.addAll(ledger.services().settings().agents(Actor.local(), Ref.id(t.id())));
                 }
-                if (format == Format.json) {
-                    ObjectNode root = Json.mapper().createObjectNode();
-                    ArrayNode list = root.putArray("agents");
-                    agents.forEach(agent -> list.add(SettingsJson.agent(agent)));
-                    Output.json(root);
-                } else if (format == Format.csv) {
-                    Output.csv(HEADER, agents.stream().map(a -> row(a, teamNames.get(a.teamId()), true)).toList());
-                } else if (agents.isEmpty()) {
-                    Output.out().println("No agents yet: create one with `entourage agents set NAME`.");
-                } else {
-                    Output.table(HEADER, agents.stream().map(a -> row(a, teamNames.get(a.teamId()), false)).toList());
-                }
+                Output.list(format, "agents", agents, SettingsJson::agent, HEADER,
+                        (a, csv) -> row(a, teamNames.get(a.teamId()), csv),
+                        "No agents yet: create one with `entourage agents set NAME`.");
             }
             return 0;
         }

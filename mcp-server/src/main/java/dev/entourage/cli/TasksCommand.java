@@ -1,9 +1,6 @@
 package dev.entourage.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.Json;
 import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.TaskSpend;
 import dev.entourage.ledger.Ref;
@@ -22,6 +19,14 @@ import picocli.CommandLine.Option;
 @Command(name = "tasks", mixinStandardHelpOptions = true, description = "Tasks and their cost caps.",
         subcommands = {TasksCommand.Create.class, TasksCommand.ListTasks.class})
 final class TasksCommand {
+    private static final List<String> HEADER = List.of("id", "title", "type", "priority", "limit", "spent",
+            "remaining", "tags");
+
+    private static List<String> row(TaskSpend t, boolean csv) {
+        return List.of(Long.toString(t.task().id()), t.task().title(), Output.text(t.task().taskType()),
+                Output.text(t.task().priority()), Output.money(t.limitMicros(), csv), Output.money(t.spentMicros(), csv),
+                Output.money(t.remainingMicros(), csv), String.join(" ", t.task().tags()));
+    }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List a team's tasks, newest first, with their cap, spend and what remains.")
@@ -40,30 +45,9 @@ final class TasksCommand {
         @Override
         public Integer call() {
             try (Ledger ledger = store.open()) {
-                List<TaskSpend> tasks = ledger.services().reports().tasks(Actor.local(), Ref.parse(team));
-                if (format == Format.json) {
-                    ObjectNode root = Json.mapper().createObjectNode();
-                    ArrayNode list = root.putArray("tasks");
-                    tasks.forEach(t -> list.add(SettingsJson.task(t)));
-                    Output.json(root);
-                    return 0;
-                }
-                boolean csv = format == Format.csv;
-                java.util.function.Function<Long, String> money = micros -> Output.money(micros, csv);
-                List<List<String>> rows = tasks.stream().map(t -> List.of(Long.toString(t.task().id()),
-                        t.task().title(), Output.text(t.task().taskType()), Output.text(t.task().priority()),
-                        money.apply(t.limitMicros()), money.apply(t.spentMicros()), money.apply(t.remainingMicros()),
-                        String.join(" ", t.task().tags()))).toList();
-                List<String> header = List.of("id", "title", "type", "priority", "limit", "spent", "remaining",
-                        "tags");
-                if (csv) {
-                    Output.csv(header, rows);
-                } else if (rows.isEmpty()) {
-                    Output.out().println("No tasks in team " + team + " yet: create one with `entourage tasks "
-                            + "create --title TEXT`.");
-                } else {
-                    Output.table(header, rows);
-                }
+                Output.list(format, "tasks", ledger.services().reports().tasks(Actor.local(), Ref.parse(team)),
+                        SettingsJson::task, HEADER, TasksCommand::row, "No tasks in team " + team
+                                + " yet: create one with `entourage tasks create --title TEXT`.");
             }
             return 0;
         }

@@ -1,7 +1,6 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.Json;
 import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Change;
@@ -53,17 +52,8 @@ final class TeamsCommand {
         @Override
         public Integer call() {
             try (Ledger ledger = store.open()) {
-                List<Team> teams = ledger.services().settings().teams(Actor.local());
-                if (format == Format.json) {
-                    com.fasterxml.jackson.databind.node.ObjectNode root = Json.mapper().createObjectNode();
-                    com.fasterxml.jackson.databind.node.ArrayNode list = root.putArray("teams");
-                    teams.forEach(team -> list.add(SettingsJson.team(team)));
-                    Output.json(root);
-                } else if (format == Format.csv) {
-                    Output.csv(HEADER, teams.stream().map(team -> row(team, true)).toList());
-                } else {
-                    Output.table(HEADER, teams.stream().map(team -> row(team, false)).toList());
-                }
+                Output.list(format, "teams", ledger.services().settings().teams(Actor.local()), SettingsJson::team,
+                        HEADER, TeamsCommand::row, "No teams.");
             }
             return 0;
         }

@@ -67,6 +67,11 @@ final class CliRunner {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--db");
         all.add(db.toString());
+        return execute(System.getenv(), stdin, all.toArray(String[]::new));
+    }
+
+    /** Runs {@code entourage args} with {@code env} as its environment, capturing stdin, stdout and stderr. */
+    static Run execute(java.util.Map<String, String> env, String stdin, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         InputStream in = System.in;
@@ -78,7 +83,7 @@ final class CliRunner {
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         }
         try {
-            int code = EntourageCommand.execute(all.toArray(String[]::new));
+            int code = EntourageCommand.execute(env, args);
             return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
