@@ -58,7 +58,7 @@ class Sidecar:
         self.stderr_path = stderr_path
         self.stderr = open(stderr_path, "wb")
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd + ["--db", db], cwd=REPO, stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(cmd + ["--db", db, "--create"], cwd=REPO, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.stderr, bufsize=0)
         self.out = self.proc.stdout.fileno()
 

@@ -78,7 +78,7 @@ expect_tools "http://127.0.0.1:$port/mcp?agent=inspector-http" --transport http 
 
 echo "== conformance against a --no-auth bridge"
 open_port="$(free_port)"
-java -jar "$jar" serve --port "$open_port" --no-auth --db "$work/open.db" >"$work/serve-open.log" 2>&1 &
+java -jar "$jar" serve --port "$open_port" --no-auth --create --db "$work/open.db" >"$work/serve-open.log" 2>&1 &
 pids+=($!)
 wait_up "$open_port"
 for scenario in server-initialize ping tools-list logging-set-level dns-rebinding-protection; do

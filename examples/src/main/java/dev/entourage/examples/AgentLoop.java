@@ -26,6 +26,7 @@ import java.util.UUID;
  * budget before expensive steps, stops as soon as it is told to, and always ends its session.
  *
  * <pre>
+ * java -jar entourage.jar init --db demo.db
  * java -cp CLASSPATH dev.entourage.examples.AgentLoop --jar entourage.jar --db demo.db --agent demo \
  *     [--model claude-sonnet-4-20250514] [--task ID] [--steps 10]
  * </pre>

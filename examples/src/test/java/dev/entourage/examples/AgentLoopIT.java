@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,12 @@ class AgentLoopIT {
 
     @TempDir
     Path dir;
+
+    /** As a person starts: {@code entourage init} makes the ledger the sidecar then opens (it creates none). */
+    @BeforeEach
+    void init() throws Exception {
+        entourage("init");
+    }
 
     @Test
     void stopsEarlyWhenTheAgentsDailyBudgetIsUsedUp() throws Exception {

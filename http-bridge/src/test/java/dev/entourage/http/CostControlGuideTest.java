@@ -147,4 +147,26 @@ class CostControlGuideTest {
         assertThat(curl("PATCH", "/api/v1/settings/teams/default", "{\"daily_cost_limit_usd\": 10.00}", true)
                 .status()).isEqualTo(200);
     }
+
+    /**
+     * The README's quick start on a fresh ledger: the first session for an agent nobody created is a 404 that says
+     * how to create it, so the README creates eng-1 first ({@code entourage agents set eng-1 …}, here its REST twin).
+     */
+    @Test
+    void theQuickStartsFirstCallSaysHowToCreateTheAgentAndWorksOnceItExists() {
+        Harness.Answer unknown = curl("POST", "/api/v1/agents/eng-1/sessions",
+                "{\"model\": \"claude-sonnet-4-20250514\"}", true);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().at("/error/message").asText()).contains("agent 'eng-1' does not exist")
+                .contains("entourage agents set 'eng-1'").contains("POST /api/v1/teams/{team_id}/agents");
+        Harness.Answer team = curl("GET", "/api/v1/teams/platform/tasks", null, false);
+        assertThat(team.status()).isEqualTo(404);
+        assertThat(team.json().at("/error/message").asText()).contains("entourage teams set 'platform'");
+
+        assertThat(curl("POST", "/api/v1/teams/default/agents", "{\"name\": \"eng-1\", \"daily_limit_usd\": 5}",
+                true).status()).isEqualTo(201);
+        Harness.Answer started = curl("POST", "/api/v1/agents/eng-1/sessions",
+                "{\"model\": \"claude-sonnet-4-20250514\"}", true);
+        assertThat(started.status()).as(started.toString()).isEqualTo(201);
+    }
 }

@@ -2,6 +2,11 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.SettingsJson;
+import dev.entourage.ledger.Money;
+import dev.entourage.ledger.Team;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
@@ -15,8 +20,49 @@ import picocli.CommandLine.Parameters;
 
 /** {@code entourage agents}: agent settings. */
 @Command(name = "agents", mixinStandardHelpOptions = true, description = "Agent settings.",
-        subcommands = AgentsCommand.Set.class)
+        subcommands = {AgentsCommand.Set.class, AgentsCommand.ListAgents.class})
 final class AgentsCommand {
+    private static final List<String> HEADER = List.of("id", "agent", "team", "daily limit", "weekly limit",
+            "monthly limit", "paused");
+
+    private static List<String> row(Agent agent, String team, boolean csv) {
+        java.util.function.Function<Long, String> money = micros -> Output.money(micros, csv);
+        return List.of(Long.toString(agent.id()), agent.name(), team, money.apply(agent.dailyLimitMicros()),
+                money.apply(agent.weeklyLimitMicros()), money.apply(agent.monthlyLimitMicros()),
+                Boolean.toString(agent.paused()));
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the agents (of --team, else of every team) and their limits.")
+    static final class ListAgents implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--team", paramLabel = "NAME", description = "Only this team's agents.")
+        String team;
+
+        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() {
+            try (Ledger ledger = store.open()) {
+                List<Team> teams = team == null ? ledger.services().settings().teams(Actor.local())
+                        : List.of(ledger.services().settings().team(Actor.local(), Ref.parse(team)));
+                List<Agent> agents = new ArrayList<>();
+                Map<Long, String> teamNames = new HashMap<>();
+                for (Team t : teams) {
+                    teamNames.put(t.id(), t.name());
+                    agents.addAll(ledger.services().settings().agents(Actor.local(), Ref.id(t.id())));
+                }
+                Output.list(format, "agents", agents, SettingsJson::agent, HEADER,
+                        (a, csv) -> row(a, teamNames.get(a.teamId()), csv),
+                        "No agents yet: create one with `entourage agents set NAME`.");
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Create an agent (in --team, else 'default') or change its settings; prints the agent.")
@@ -60,11 +106,8 @@ final class AgentsCommand {
                 if (json) {
                     Output.json(SettingsJson.agent(agent));
                 } else {
-                    Output.table(List.of("id", "agent", "team id", "daily limit", "weekly limit", "monthly limit",
-                                    "paused"),
-                            List.of(List.of(Long.toString(agent.id()), agent.name(), Long.toString(agent.teamId()),
-                                    Output.dollars(agent.dailyLimitMicros()), Output.dollars(agent.weeklyLimitMicros()),
-                                    Output.dollars(agent.monthlyLimitMicros()), Boolean.toString(agent.paused()))));
+                    Team agentTeam = ledger.services().settings().team(Actor.local(), Ref.id(agent.teamId()));
+                    Output.table(HEADER, List.of(row(agent, agentTeam.name(), false)));
                 }
             }
             return 0;

@@ -42,11 +42,12 @@ final class CostsCommand implements Callable<Integer> {
             description = "The team (default: ${DEFAULT-VALUE}).")
     String team;
 
-    @Option(names = "--since", paramLabel = "YYYY-MM-DD", description = "First day (default: today, or --until "
-            + "when that is earlier).")
+    @Option(names = "--since", paramLabel = "DATE", description = "First day: YYYY-MM-DD, today, yesterday, or Nd "
+            + "for the last N days with today (7d); in the team's zone (default: today, or --until when earlier).")
     String since;
 
-    @Option(names = "--until", paramLabel = "YYYY-MM-DD", description = "Last day, included (default: today).")
+    @Option(names = "--until", paramLabel = "DATE", description = "Last day, included, as for --since "
+            + "(default: today).")
     String until;
 
     @Option(names = "--by", paramLabel = "agent|task|model|day", defaultValue = "agent",
@@ -61,25 +62,39 @@ final class CostsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalDate from = date("--since", since);
-        LocalDate to = date("--until", until);
+        date("--since", since, LocalDate.now(java.time.ZoneOffset.UTC));
+        date("--until", until, LocalDate.now(java.time.ZoneOffset.UTC));
         try (Ledger ledger = store.open()) {
             Team found = ledger.services().settings().team(Actor.local(), Ref.parse(team));
+            LocalDate today = LocalDate.now(Clock.system(found.zone()));
+            LocalDate from = date("--since", since, today);
+            LocalDate to = date("--until", until, today);
             CostReport report = ledger.services().reports().costs(Actor.local(), Ref.id(found.id()), from, to);
             print(found, report);
         }
         return 0;
     }
 
-    private LocalDate date(String option, String text) {
+    /** {@code YYYY-MM-DD}, {@code today}, {@code yesterday} or {@code Nd} (the last N days with today). */
+    private LocalDate date(String option, String text, LocalDate today) {
         if (text == null) {
             return null;
         }
+        String given = text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (given.equals("today")) {
+            return today;
+        }
+        if (given.equals("yesterday")) {
+            return today.minusDays(1);
+        }
+        if (given.matches("[1-9][0-9]{0,3}d")) {
+            return today.minusDays(Long.parseLong(given.substring(0, given.length() - 1)) - 1);
+        }
         try {
-            return LocalDate.parse(text);
+            return LocalDate.parse(given);
         } catch (DateTimeParseException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a date such as "
-                    + "2026-11-28, not '" + text + "'");
+                    + "2026-11-28, today, yesterday or 7d, not '" + text + "'");
         }
     }
 

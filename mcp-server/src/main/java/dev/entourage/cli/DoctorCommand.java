@@ -27,10 +27,6 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Ledger.exists(store.db)) {
-            System.err.println("entourage: there is no ledger at " + store.db + "; run `entourage init` to create one.");
-            return EntourageCommand.FAILURE;
-        }
         try (Ledger ledger = store.open()) {
             List<String> problems = ledger.admin().integrityCheck();
             StoreFacts facts = ledger.admin().facts();

@@ -42,8 +42,8 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean existed = Ledger.exists(store.db);
-        try (Ledger ledger = store.open()) {
+        boolean existed = Ledger.exists(store.location().db());
+        try (Ledger ledger = store.create()) {
             Team team = ledger.services().settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME));
             Optional<IssuedKey> adminKey = ledger.access().firstAdminKey();
             Path database = Path.of(ledger.admin().location());

@@ -23,6 +23,10 @@ final class McpCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "A price table (CSV, see `entourage prices --help`) replacing the bundled one.")
+    java.nio.file.Path prices;
+
     @Option(names = "--agent", paramLabel = "NAME", defaultValue = "${env:ENTOURAGE_AGENT:-local}",
             description = "The agent this sidecar acts for, created on first use (env ENTOURAGE_AGENT; "
                     + "default: ${DEFAULT-VALUE}).")
@@ -40,17 +44,25 @@ final class McpCommand implements Callable<Integer> {
             description = "Default model for start_session, used for pricing (env ENTOURAGE_MODEL).")
     String model;
 
+    @Option(names = "--create", description = "Create the ledger if it does not exist (without it, only the "
+            + "default path is created on first use; a missing --db or ENTOURAGE_DB is refused).")
+    boolean create;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        try (Ledger ledger = store.open()) {
+        store.prices = prices;
+        try (Ledger ledger = store.openForService(create)) {
             Agent bound = ledger.services().settings().ensureAgent(Actor.local(), agent, Ref.parse(team));
             Team agentTeam = ledger.services().settings().team(Actor.local(), Ref.id(bound.teamId()));
             if (!agentTeam.name().equals(team)) {
                 LoggerFactory.getLogger(McpCommand.class).warn("Agent {} belongs to team {}, not {}; using {}",
                         bound.name(), agentTeam.name(), team, agentTeam.name());
             }
+            LoggerFactory.getLogger(McpCommand.class).info("Entourage {} sidecar for agent {} of team {} on the "
+                    + "ledger {} (from {})", Version.VERSION, bound.name(), agentTeam.name(),
+                    ledger.admin().location(), store.location().source());
             if (task != null) {
                 ledger.services().settings().task(Actor.local(), task);
             }

@@ -7,6 +7,7 @@ import dev.entourage.http.HttpBridge;
 import dev.entourage.ledger.LedgerException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,9 +26,15 @@ import picocli.CommandLine.Option;
                 "Stops gracefully on SIGTERM or Ctrl-C: requests in flight finish, then it exits with 0."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    private static final int DEFAULT_RPM = 100;
+    private static final List<String> RPM_VARIABLES = List.of("ENTOURAGE_RATE_LIMIT_RPM", "OPENCLAW_RATE_LIMIT_RPM");
 
     @Mixin
     StoreOptions store;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "A price table (CSV, see `entourage prices --help`) replacing the bundled one.")
+    java.nio.file.Path prices;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = BridgeConfig.DEFAULT_HOST,
             description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -37,10 +44,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--rate-limit-rpm", paramLabel = "N", defaultValue = "${env:OPENCLAW_RATE_LIMIT_RPM:-100}",
-            description = "Requests per minute per client on general routes (env OPENCLAW_RATE_LIMIT_RPM; "
-                    + "default: ${DEFAULT-VALUE}). /auth/* is always 10.")
-    int rateLimitRpm;
+    @Option(names = "--rate-limit-rpm", paramLabel = "N",
+            description = "Requests per minute per client on general routes (env ENTOURAGE_RATE_LIMIT_RPM or the "
+                    + "guide's OPENCLAW_RATE_LIMIT_RPM; default: " + DEFAULT_RPM + "). /auth/* is always 10.")
+    Integer rateLimitRpm;
+
+    @Option(names = "--create", description = "Create the ledger if it does not exist (without it, only the "
+            + "default path is created on first use; a missing --db or ENTOURAGE_DB is refused).")
+    boolean create;
+
+    private final Map<String, String> env;
+
+    ServeCommand() {
+        this(System.getenv());
+    }
+
+    ServeCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     @Option(names = "--allowed-hosts", paramLabel = "NAME", split = ",",
             description = "More Host names MCP over HTTP (/mcp, /sse) answers, comma-separated, e.g. "
@@ -60,13 +81,18 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BridgeConfig config;
+        int rpm = rateLimitRpm();
+        if (rpm < 1) {
+            throw LedgerException.invalid("--rate-limit-rpm", "must be at least 1, not " + rpm);
+        }
         try {
-            config = new BridgeConfig(host, port, rateLimitRpm, noAuth, allowedHosts, allowedOrigins);
+            config = new BridgeConfig(host, port, rpm, noAuth, allowedHosts, allowedOrigins);
         } catch (BridgeConfig.Invalid e) {
             throw LedgerException.invalid(e.option(), e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Ledger ledger = store.open();
+        store.prices = prices;
+        Ledger ledger = store.openForService(create);
         AtomicReference<Bridge> running = new AtomicReference<>();
         // Registered before the bridge answers: a SIGTERM as soon as /healthz answers must stop it gracefully too.
         Thread shutdown = new Thread(() -> {
@@ -114,5 +140,24 @@ final class ServeCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** {@code --rate-limit-rpm}, else the first of {@link #RPM_VARIABLES} that is set, else the default. */
+    private int rateLimitRpm() {
+        if (rateLimitRpm != null) {
+            return rateLimitRpm;
+        }
+        for (String variable : RPM_VARIABLES) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                try {
+                    return Integer.parseInt(value.strip());
+                } catch (NumberFormatException e) {
+                    throw LedgerException.invalid(variable, "'" + value + "' is not a whole number of requests "
+                            + "per minute");
+                }
+            }
+        }
+        return DEFAULT_RPM;
     }
 }

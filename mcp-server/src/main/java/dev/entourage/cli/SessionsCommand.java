@@ -22,15 +22,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code entourage sessions AGENT}: an agent's sessions, newest first. */
+/** {@code entourage sessions AGENT} or {@code --all}: sessions, newest first. */
 @Command(name = "sessions", mixinStandardHelpOptions = true,
-        description = "List an agent's sessions, newest first, with tokens and cost.")
+        description = "List an agent's sessions (or with --all every agent's), newest first, with tokens and cost.")
 final class SessionsCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Parameters(paramLabel = "AGENT", description = "The agent's name or id.")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "AGENT", arity = "0..1", description = "The agent's name or id.")
     String agent;
+
+    @Option(names = "--all", description = "Every agent's sessions (of --team), instead of one agent's.")
+    boolean all;
+
+    @Option(names = "--team", paramLabel = "NAME", defaultValue = "default",
+            description = "With --all: the team (default: ${DEFAULT-VALUE}).")
+    String team;
 
     @Option(names = "--status", paramLabel = "active|ended|killed", description = "Only sessions in this state.")
     String status;
@@ -47,9 +57,15 @@ final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (all == (agent != null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "name one AGENT, or --all for every agent's sessions");
+        }
         SessionQuery query = new SessionQuery(status == null ? null : SessionStatus.fromWire(status), task, limit);
         try (Ledger ledger = store.open()) {
-            List<Session> sessions = ledger.services().sessions().list(Actor.local(), Ref.parse(agent), query);
+            List<Session> sessions = all
+                    ? ledger.services().sessions().listTeam(Actor.local(), Ref.parse(team), query)
+                    : ledger.services().sessions().list(Actor.local(), Ref.parse(agent), query);
             print(sessions, Clock.systemUTC());
         }
         return 0;
@@ -69,26 +85,31 @@ final class SessionsCommand implements Callable<Integer> {
         long tokens = 0;
         long cost = 0;
         for (Session s : sessions) {
-            rows.add(List.of(Long.toString(s.id()), s.status().wireName(), Output.text(s.taskId()), Output.text(s.model()),
+            List<String> row = new ArrayList<>(all ? List.of(s.agentName()) : List.of());
+            row.addAll(List.of(Long.toString(s.id()), s.status().wireName(), Output.text(s.taskId()), Output.text(s.model()),
                     s.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                     Long.toString(s.durationMinutes(now)), Long.toString(s.totals().totalTokens()),
                     format == Format.csv ? Money.toDollars(s.totals().costMicros()).toPlainString()
                             : Output.dollars(s.totals().costMicros()),
                     Output.text(s.stopReason()), Output.text(s.stopDetail())));
+            rows.add(row);
             tokens += s.totals().totalTokens();
             cost += s.totals().costMicros();
         }
-        List<String> header = List.of("id", "status", "task", "model", "started_at", "minutes", "tokens", "cost_usd",
-                "stop_reason", "stop_detail");
+        List<String> header = new ArrayList<>(all ? List.of("agent") : List.of());
+        header.addAll(List.of("id", "status", "task", "model", "started_at", "minutes", "tokens", "cost_usd",
+                "stop_reason", "stop_detail"));
         if (format == Format.csv) {
             Output.csv(header, rows);
             return;
         }
         if (sessions.isEmpty()) {
-            Output.out().println("No sessions for " + agent + ".");
+            Output.out().println(all ? "No sessions in team " + team + "." : "No sessions for " + agent + ".");
             return;
         }
-        rows.add(List.of("total", "", "", "", "", "", Long.toString(tokens), Output.dollars(cost), "", ""));
+        List<String> total = new ArrayList<>(all ? List.of("total", "") : List.of("total"));
+        total.addAll(List.of("", "", "", "", "", Long.toString(tokens), Output.dollars(cost), "", ""));
+        rows.add(total);
         Output.table(header, rows);
     }
 }

@@ -2,6 +2,7 @@ package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
 import dev.entourage.http.json.SettingsJson;
+import dev.entourage.ledger.TaskSpend;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Money;
@@ -16,8 +17,41 @@ import picocli.CommandLine.Option;
 
 /** {@code entourage tasks}: tasks and their caps. */
 @Command(name = "tasks", mixinStandardHelpOptions = true, description = "Tasks and their cost caps.",
-        subcommands = TasksCommand.Create.class)
+        subcommands = {TasksCommand.Create.class, TasksCommand.ListTasks.class})
 final class TasksCommand {
+    private static final List<String> HEADER = List.of("id", "title", "type", "priority", "limit", "spent",
+            "remaining", "tags");
+
+    private static List<String> row(TaskSpend t, boolean csv) {
+        return List.of(Long.toString(t.task().id()), t.task().title(), Output.text(t.task().taskType()),
+                Output.text(t.task().priority()), Output.money(t.limitMicros(), csv), Output.money(t.spentMicros(), csv),
+                Output.money(t.remainingMicros(), csv), String.join(" ", t.task().tags()));
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List a team's tasks, newest first, with their cap, spend and what remains.")
+    static final class ListTasks implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--team", paramLabel = "NAME", defaultValue = "default",
+                description = "The team (default: ${DEFAULT-VALUE}).")
+        String team;
+
+        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() {
+            try (Ledger ledger = store.open()) {
+                Output.list(format, "tasks", ledger.services().reports().tasks(Actor.local(), Ref.parse(team)),
+                        SettingsJson::task, HEADER, TasksCommand::row, "No tasks in team " + team
+                                + " yet: create one with `entourage tasks create --title TEXT`.");
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a task; prints it. Its cap is --budget, else a tag budget:<dollars>, else the "

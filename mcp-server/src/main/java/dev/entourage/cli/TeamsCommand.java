@@ -19,8 +19,45 @@ import picocli.CommandLine.Parameters;
 
 /** {@code entourage teams}: team settings. */
 @Command(name = "teams", mixinStandardHelpOptions = true, description = "Team settings.",
-        subcommands = TeamsCommand.Set.class)
+        subcommands = {TeamsCommand.Set.class, TeamsCommand.ListTeams.class})
 final class TeamsCommand {
+    private static final List<String> HEADER = List.of("id", "team", "daily limit", "weekly limit", "monthly limit",
+            "session cap", "timezone", "paused", "runaway $/min", "alerts at", "alert webhook", "new agent daily",
+            "new agent weekly", "new agent monthly", "strict agents");
+
+    private static List<String> row(Team team, boolean csv) {
+        java.util.function.Function<Long, String> money = micros -> Output.money(micros, csv);
+        return List.of(Long.toString(team.id()), team.name(), money.apply(team.dailyLimitMicros()),
+                money.apply(team.weeklyLimitMicros()), money.apply(team.monthlyLimitMicros()),
+                money.apply(team.maxSessionCostMicros()), team.zone().getId(), Boolean.toString(team.paused()),
+                money.apply(team.maxSessionRateMicros()),
+                team.alertThresholds().isEmpty() ? "none" : team.alertThresholds().stream()
+                        .map(t -> t + "%").collect(java.util.stream.Collectors.joining(",")),
+                team.alertWebhookUrl() == null ? "-" : team.alertWebhookUrl(),
+                money.apply(team.agentDefaults().dailyLimitMicros()),
+                money.apply(team.agentDefaults().weeklyLimitMicros()),
+                money.apply(team.agentDefaults().monthlyLimitMicros()),
+                Boolean.toString(team.agentDefaults().strict()));
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the teams and their settings.")
+    static final class ListTeams implements Callable<Integer> {
+        @Mixin
+        StoreOptions store;
+
+        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() {
+            try (Ledger ledger = store.open()) {
+                Output.list(format, "teams", ledger.services().settings().teams(Actor.local()), SettingsJson::team,
+                        HEADER, TeamsCommand::row, "No teams.");
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Create a team or change its settings; prints the team.")
@@ -77,10 +114,27 @@ final class TeamsCommand {
                         + "'none' removes it.")
         String alertWebhookUrl;
 
-        @Option(names = "--alert-thresholds", paramLabel = "PERCENT[,PERCENT...]|none", split = ",",
-                description = "Percentages of a limit at which an alert fires (default 80,100); 'none' turns "
-                        + "alerts off.")
-        List<String> alertThresholds;
+        @Option(names = "--alert-thresholds", paramLabel = "PERCENTS|none",
+                description = "Comma-separated percentages of a limit at which an alert fires, e.g. 50,90 "
+                        + "(default 80,100); 'none' turns alerts off.")
+        String alertThresholds;
+
+        @Option(names = "--default-agent-daily-limit", paramLabel = "USD|none",
+                description = "The daily cap every agent the team creates from now on gets (on first use by a "
+                        + "sidecar, agents set, REST or a new key); 'none' removes it.")
+        String defaultAgentDailyLimit;
+
+        @Option(names = "--default-agent-weekly-limit", paramLabel = "USD|none",
+                description = "The weekly cap of agents the team creates; 'none' removes it.")
+        String defaultAgentWeeklyLimit;
+
+        @Option(names = "--default-agent-monthly-limit", paramLabel = "USD|none",
+                description = "The monthly cap of agents the team creates; 'none' removes it.")
+        String defaultAgentMonthlyLimit;
+
+        @Option(names = "--strict-agents", paramLabel = "true|false", arity = "1",
+                description = "Refuse agents nobody created (true) instead of creating them on first use.")
+        Boolean strictAgents;
 
         @Option(names = "--json", description = "Print the team as JSON.")
         boolean json;
@@ -97,7 +151,7 @@ final class TeamsCommand {
             Change<List<Integer>> thresholds = Change.keep();
             if (alertThresholds != null) {
                 List<Integer> parsed = new java.util.ArrayList<>();
-                for (String t : alertThresholds) {
+                for (String t : alertThresholds.split(",", -1)) {
                     if (t.isBlank() || "none".equalsIgnoreCase(t.strip())) {
                         continue;
                     }
@@ -114,22 +168,17 @@ final class TeamsCommand {
                     .withWindows(Limits.limit("--weekly-limit", weeklyLimit),
                             Limits.limit("--monthly-limit", monthlyLimit))
                     .withSessionCaps(Limits.limit("--max-session-cost", maxSessionCost),
-                            byType("--task-type-session-cap", taskTypeSessionCaps));
+                            byType("--task-type-session-cap", taskTypeSessionCaps))
+                    .withAgentDefaults(Limits.limit("--default-agent-daily-limit", defaultAgentDailyLimit),
+                            Limits.limit("--default-agent-weekly-limit", defaultAgentWeeklyLimit),
+                            Limits.limit("--default-agent-monthly-limit", defaultAgentMonthlyLimit),
+                            Limits.flag(strictAgents));
             try (Ledger ledger = store.open()) {
                 Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
                 if (json) {
                     Output.json(SettingsJson.team(team));
                 } else {
-                    Output.table(List.of("id", "team", "daily limit", "weekly limit", "monthly limit",
-                                    "session cap", "timezone", "paused", "runaway $/min", "alerts at", "alert webhook"),
-                            List.of(List.of(Long.toString(team.id()), team.name(), Output.dollars(team.dailyLimitMicros()),
-                                    Output.dollars(team.weeklyLimitMicros()), Output.dollars(team.monthlyLimitMicros()),
-                                    Output.dollars(team.maxSessionCostMicros()),
-                                    team.zone().getId(), Boolean.toString(team.paused()),
-                                    Output.dollars(team.maxSessionRateMicros()),
-                                    team.alertThresholds().isEmpty() ? "none" : team.alertThresholds().stream()
-                                            .map(t -> t + "%").collect(java.util.stream.Collectors.joining(",")),
-                                    team.alertWebhookUrl() == null ? "-" : team.alertWebhookUrl())));
+                    Output.table(HEADER, List.of(row(team, false)));
                 }
             }
             return 0;

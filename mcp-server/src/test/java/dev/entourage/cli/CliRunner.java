@@ -12,12 +12,34 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs {@code entourage} in-process against one database, with stdin, stdout and stderr captured. */
+/**
+ * Runs {@code entourage} in-process against one database, with stdin, stdout and stderr captured. The ledger is
+ * made first (as {@code init} would, without a key) unless the command is {@code init} or the runner is
+ * {@link #withoutLedger}: every other command refuses a missing ledger.
+ */
 final class CliRunner {
     private final Path db;
+    private final boolean makeLedger;
 
     CliRunner(Path db) {
+        this(db, true);
+    }
+
+    private CliRunner(Path db, boolean makeLedger) {
         this.db = db;
+        this.makeLedger = makeLedger;
+    }
+
+    /** A runner that leaves a missing ledger missing. */
+    static CliRunner withoutLedger(Path db) {
+        return new CliRunner(db, false);
+    }
+
+    /** Creates the ledger at {@code db} if it is missing, as {@code init} does (without an admin key). */
+    static void ensureLedger(Path db) {
+        if (!java.nio.file.Files.exists(db)) {
+            dev.entourage.app.Ledger.open(db.toString(), null, java.time.Clock.systemUTC()).close();
+        }
     }
 
     record Run(int code, String out, String err) {
@@ -39,9 +61,17 @@ final class CliRunner {
     }
 
     Run runWithInput(String stdin, String... args) {
+        if (makeLedger && args.length > 0 && !args[0].equals("init") && !List.of(args).contains("--help")) {
+            ensureLedger(db);
+        }
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--db");
         all.add(db.toString());
+        return execute(System.getenv(), stdin, all.toArray(String[]::new));
+    }
+
+    /** Runs {@code entourage args} with {@code env} as its environment, capturing stdin, stdout and stderr. */
+    static Run execute(java.util.Map<String, String> env, String stdin, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         InputStream in = System.in;
@@ -53,7 +83,7 @@ final class CliRunner {
             System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         }
         try {
-            int code = EntourageCommand.execute(all.toArray(String[]::new));
+            int code = EntourageCommand.execute(env, args);
             return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);

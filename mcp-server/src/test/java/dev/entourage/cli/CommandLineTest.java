@@ -36,6 +36,9 @@ class CommandLineTest {
         if (!all.contains("--help") && !all.contains("--db") && !all.isEmpty() && !all.get(0).equals("prices")) {
             all.add("--db");
             all.add(dir.resolve("ledger.db").toString());
+            if (!all.get(0).equals("init")) {
+                CliRunner.ensureLedger(dir.resolve("ledger.db"));
+            }
         }
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -182,5 +185,34 @@ class CommandLineTest {
         Run postgres = run("init", "--db", "jdbc:postgresql://localhost/entourage");
         assertThat(postgres.code()).isEqualTo(2);
         assertThat(postgres.err()).contains("PostgreSQL");
+    }
+
+    @Test
+    void teamDefaultsApplyToAgentsTheTeamCreatesAndAStrictTeamRefusesUnknownAgents() {
+        Run team = run("teams", "set", "default", "--default-agent-daily-limit", "$2", "--default-agent-monthly-limit",
+                "20", "--json");
+        assertThat(team.code()).as(team.err()).isZero();
+        assertThat(team.json().path("default_agent_daily_limit_usd").decimalValue()).isEqualByComparingTo("2");
+        assertThat(team.json().path("default_agent_monthly_limit_usd").decimalValue()).isEqualByComparingTo("20");
+        assertThat(run("teams", "set", "default").out()).contains("new agent daily").contains("$2.00");
+
+        Run agent = run("agents", "set", "eng-7", "--json");
+        assertThat(agent.json().path("daily_limit_usd").decimalValue()).isEqualByComparingTo("2");
+        assertThat(agent.json().path("monthly_limit_usd").decimalValue()).isEqualByComparingTo("20");
+        assertThat(run("keys", "create", "--role", "agent", "--agent", "eng-8", "--json").code()).isZero();
+        assertThat(run("budget", "eng-8", "--format", "json").json().path("daily_limit_usd").decimalValue())
+                .isEqualByComparingTo("2");
+
+        Run strict = run("teams", "set", "default", "--strict-agents", "true", "--json");
+        assertThat(strict.json().path("strict_agents").asBoolean()).isTrue();
+        Run stranger = run("mcp", "--agent", "stranger");
+        assertThat(stranger.code()).isEqualTo(1);
+        assertThat(stranger.err()).contains("agent 'stranger' does not exist").contains("strict_agents")
+                .contains("entourage agents set 'stranger'");
+        assertThat(run("agents", "set", "stranger", "--json").json().path("daily_limit_usd").decimalValue())
+                .as("a person may still create it").isEqualByComparingTo("2");
+        Run bad = run("teams", "set", "default", "--default-agent-weekly-limit", "-1");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--default-agent-weekly-limit");
     }
 }

@@ -84,7 +84,7 @@ class CostsCommandTest {
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("Usage: entourage costs").contains("--since").contains("--by")
                 .contains("Examples");
-        assertThat(cli.run("costs", "--since", "yesterday").code()).isEqualTo(2);
+        assertThat(cli.run("costs", "--since", "last tuesday").code()).isEqualTo(2);
         assertThat(cli.run("costs", "--by", "week").code()).isEqualTo(2);
         CliRunner.Run backwards = cli.run("costs", "--since", today.toString(), "--until", today.minusDays(1).toString());
         assertThat(backwards.code()).isEqualTo(2);

@@ -81,7 +81,7 @@ class MaintenanceCommandsTest {
 
     @Test
     void doctorOnAMissingLedgerCreatesNothing() {
-        CliRunner.Run run = cli().run("doctor");
+        CliRunner.Run run = CliRunner.withoutLedger(db()).run("doctor");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains("no ledger").contains("entourage init");
         assertThat(db()).doesNotExist();

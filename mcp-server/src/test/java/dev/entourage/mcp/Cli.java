@@ -13,8 +13,11 @@ final class Cli {
         this.db = db;
     }
 
-    /** Runs the command and returns its exit code. */
+    /** Runs the command and returns its exit code; the ledger is made first (as init would) unless it is init. */
     int run(String... args) {
+        if (args.length > 0 && !args[0].equals("init") && !java.nio.file.Files.exists(db)) {
+            dev.entourage.app.Ledger.open(db.toString(), null, java.time.Clock.systemUTC()).close();
+        }
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--db");
         all.add(db.toString());

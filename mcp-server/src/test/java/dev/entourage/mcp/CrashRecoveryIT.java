@@ -248,7 +248,7 @@ class CrashRecoveryIT {
         Child(Path db, Path log) throws IOException, InterruptedException {
             this.log = log;
             List<String> command = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-Xss512k", "-XX:-UsePerfData", "-jar", Sidecar.jar(), "mcp", "--agent", "crash", "--db",
+                    "-Xss512k", "-XX:-UsePerfData", "-jar", Sidecar.jar(), "mcp", "--agent", "crash", "--create", "--db",
                     db.toString(), "--model", LedgerContract.MODEL));
             this.process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -122,4 +122,18 @@ class ServeProcessIT {
         assertThat(java.nio.file.Files.readString(dir.resolve("serve-" + port + ".log"))).contains("Stopping")
                 .contains("Dashboard: http://127.0.0.1:" + port + "/");
     }
+
+    @Test
+    void entourageRateLimitRpmIsHonouredBesideTheGuidesVariable() throws Exception {
+        Path db = dir.resolve("ledger.db");
+        String key = LedgerContract.parse(new Cli(db).output("init", "--json")).path("admin_key").asText();
+        int port = startServe(db, Map.of("ENTOURAGE_RATE_LIMIT_RPM", "3"));
+
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            codes.add(get(port, "/api/v1/teams/default/tasks", key).statusCode());
+        }
+
+        assertThat(codes).containsExactly(200, 200, 200, 429);
+    }
 }

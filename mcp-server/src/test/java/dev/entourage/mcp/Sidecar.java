@@ -16,7 +16,7 @@ final class Sidecar extends McpClientDoor {
 
     Sidecar(Path db, String agent, String... extraArgs) {
         this.args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar(), "mcp",
-                "--agent", agent, "--db", db.toString()));
+                "--agent", agent, "--db", db.toString(), "--create"));
         this.args.addAll(List.of(extraArgs));
         start();
     }

@@ -53,7 +53,7 @@ class StdioSidecarIT {
 
     @Test
     void stdoutCarriesOnlyJsonRpcEvenUnderGarbageAndTheProcessExitsWhenStdinCloses() throws Exception {
-        Process process = new ProcessBuilder("java", "-jar", Sidecar.jar(), "mcp", "--agent", "eng-2", "--db",
+        Process process = new ProcessBuilder("java", "-jar", Sidecar.jar(), "mcp", "--agent", "eng-2", "--create", "--db",
                 dir.resolve("ledger.db").toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -135,5 +135,48 @@ class StdioSidecarIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parseMap(String json) {
         return Sidecar.MAPPER.convertValue(LedgerContract.parse(json), Map.class);
+    }
+
+    @Test
+    void aSidecarStartedWithOnlyHomeOpensTheLedgerUnderHomeAndSaysWhichOnStderr() throws Exception {
+        Path home = dir.resolve("home");
+        assertThat(dev.entourage.cli.EntourageCommand.execute(Map.of("HOME", home.toString()), "init")).isZero();
+        Path ledger = home.resolve(".entourage/entourage.db");
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", Sidecar.jar(), "mcp", "--agent", "inspector")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(Map.of("HOME", home.toString(), "PATH", System.getenv("PATH")));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits when stdin closes").isTrue();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.exitValue()).as(stderr).isZero();
+        assertThat(stderr).contains("agent inspector").contains("ledger " + ledger + " (from default)");
+    }
+
+    @Test
+    void aSidecarOnAMissingDbExitsOneNamingItAndCreatesNothing() throws Exception {
+        Path missing = dir.resolve("nope/ledger.db");
+        Process process = new ProcessBuilder("java", "-jar", Sidecar.jar(), "mcp", "--db", missing.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(stderr).contains("no ledger at " + missing).contains("--create");
+        assertThat(missing.getParent()).doesNotExist();
+    }
+
+    @Test
+    void anAgentCreatedOnFirstUseBySidecarGetsTheTeamsDefaultLimit() {
+        Path db = dir.resolve("ledger.db");
+        new Cli(db).ok("teams", "set", "default", "--default-agent-daily-limit", "0.75");
+        try (Sidecar sidecar = new Sidecar(db, "first-use")) {
+            ToolAnswer budget = sidecar.call("check_budget", Map.of());
+            assertThat(LedgerContract.dollars(budget.structured().path("daily_limit_usd")))
+                    .isEqualByComparingTo("0.75");
+        }
     }
 }

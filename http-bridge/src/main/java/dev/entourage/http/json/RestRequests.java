@@ -33,12 +33,16 @@ public final class RestRequests {
      * {@code PATCH /settings/teams/{team_id}}: daily_cost_limit_usd, timezone, paused, task_type_budgets_usd,
      * alert_webhook_url (null: none), alert_thresholds (percentages; null: the default 80 and 100; [] : no alerts),
      * max_session_cost_per_minute_usd (null: no runaway guard), weekly_limit_usd, monthly_limit_usd,
-     * max_session_cost_usd, task_type_max_session_cost_usd.
+     * max_session_cost_usd, task_type_max_session_cost_usd, default_agent_daily_limit_usd,
+     * default_agent_weekly_limit_usd, default_agent_monthly_limit_usd (what agents the team creates get; null: none),
+     * strict_agents (refuse unknown agents instead of creating them).
      */
     public static TeamSettings teamSettings(JsonNode body) {
         Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd",
                 "alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd", "weekly_limit_usd",
-                "monthly_limit_usd", "max_session_cost_usd", "task_type_max_session_cost_usd");
+                "monthly_limit_usd", "max_session_cost_usd", "task_type_max_session_cost_usd",
+                "default_agent_daily_limit_usd", "default_agent_weekly_limit_usd", "default_agent_monthly_limit_usd",
+                "strict_agents");
         Fields fields = Fields.of(body, allowed);
         Change<Long> limit = limit(body, fields, "daily_cost_limit_usd");
         Change<ZoneId> zone = Change.keep();
@@ -54,7 +58,10 @@ public final class RestRequests {
                 thresholds(body), webhook, rate)
                 .withWindows(limit(body, fields, "weekly_limit_usd"), limit(body, fields, "monthly_limit_usd"))
                 .withSessionCaps(limit(body, fields, "max_session_cost_usd"),
-                        byTaskType(body, "task_type_max_session_cost_usd"));
+                        byTaskType(body, "task_type_max_session_cost_usd"))
+                .withAgentDefaults(limit(body, fields, "default_agent_daily_limit_usd"),
+                        limit(body, fields, "default_agent_weekly_limit_usd"),
+                        limit(body, fields, "default_agent_monthly_limit_usd"), flag(body, fields, "strict_agents"));
     }
 
     private static Change<List<Integer>> thresholds(JsonNode body) {

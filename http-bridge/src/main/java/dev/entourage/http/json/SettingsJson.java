@@ -41,6 +41,10 @@ public final class SettingsJson {
         node.put("monthly_limit_usd", dollars(t.monthlyLimitMicros()));
         node.put("max_session_cost_usd", dollars(t.maxSessionCostMicros()));
         byType(node.putObject("task_type_max_session_cost_usd"), t.taskTypeSessionBudgets());
+        node.put("default_agent_daily_limit_usd", dollars(t.agentDefaults().dailyLimitMicros()));
+        node.put("default_agent_weekly_limit_usd", dollars(t.agentDefaults().weeklyLimitMicros()));
+        node.put("default_agent_monthly_limit_usd", dollars(t.agentDefaults().monthlyLimitMicros()));
+        node.put("strict_agents", t.agentDefaults().strict());
         node.put("created_at", time(t.createdAt()));
         return node;
     }

@@ -42,6 +42,10 @@ public final class SettingsSchemas {
                 .field("monthly_limit_usd", nullable(dollars()))
                 .field("max_session_cost_usd", nullable(dollars()))
                 .field("task_type_max_session_cost_usd", map(dollars()))
+                .field("default_agent_daily_limit_usd", nullable(dollars()))
+                .field("default_agent_weekly_limit_usd", nullable(dollars()))
+                .field("default_agent_monthly_limit_usd", nullable(dollars()))
+                .field("strict_agents", bool())
                 .field("created_at", time())
                 .build();
     }

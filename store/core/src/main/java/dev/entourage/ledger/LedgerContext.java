@@ -36,7 +36,20 @@ final class LedgerContext {
         Objects.requireNonNull(ref, "team");
         return (ref.id() != null ? r.team(ref.id()) : r.teamByName(ref.name()))
                 .filter(team -> actor.sees(team.id()))
-                .orElseThrow(() -> LedgerException.notFound("team", "team " + ref.describe() + " does not exist"));
+                .orElseThrow(() -> noSuchTeam(ref));
+    }
+
+    /** {@code not_found} for a team, saying how to create it when it was named. */
+    static LedgerException noSuchTeam(Ref ref) {
+        return LedgerException.notFound("team", "team " + ref.describe() + " does not exist" + (ref.name() == null
+                ? "" : "; create it with `entourage teams set " + ref.describe() + "`"));
+    }
+
+    /** {@code not_found} for an agent, saying how to create it when it was named. */
+    static LedgerException noSuchAgent(Ref ref) {
+        return LedgerException.notFound("agent", "agent " + ref.describe() + " does not exist" + (ref.name() == null
+                ? "; `entourage agents list` shows the agents" : "; create it with `entourage agents set "
+                + ref.describe() + "` or POST /api/v1/teams/{team_id}/agents"));
     }
 
     /** The team of something the caller may already see (an agent's or a session's). */
@@ -54,7 +67,7 @@ final class LedgerContext {
         Objects.requireNonNull(ref, "agent");
         Agent agent = (ref.id() != null ? r.agent(ref.id()) : r.agentByName(ref.name()))
                 .filter(a -> actor.sees(a.teamId()))
-                .orElseThrow(() -> LedgerException.notFound("agent", "agent " + ref.describe() + " does not exist"));
+                .orElseThrow(() -> noSuchAgent(ref));
         if (!actor.actsFor(agent)) {
             throw forbidden("agent", "this key acts only for its own agent, not for agent '" + agent.name() + "'");
         }

@@ -31,8 +31,10 @@ public final class Money {
 
     /** Parses a dollar string such as {@code "0.50"}; see {@link #fromDollars(BigDecimal, String, long)}. */
     public static long parseDollars(String text, String field, long maxMicros) {
+        String amount = text.strip();
         try {
-            return fromDollars(new BigDecimal(text.trim()), field, maxMicros);
+            return fromDollars(new BigDecimal(amount.startsWith("$") ? amount.substring(1).strip() : amount), field,
+                    maxMicros);
         } catch (NumberFormatException e) {
             throw LedgerException.invalid(field, "'" + text + "' is not an amount in dollars");
         }

@@ -81,6 +81,15 @@ public final class SessionService {
         return ctx.store.read(r -> r.sessions(LedgerContext.agent(r, actor, agentRef).id(), query));
     }
 
+    /** The sessions of every agent of {@code team} the actor sees, newest first, at most {@code query.limit()}. */
+    public List<Session> listTeam(Actor actor, Ref team, SessionQuery query) {
+        return ctx.store.read(r -> r.agents(LedgerContext.team(r, actor, team).id()).stream()
+                .filter(actor::actsFor)
+                .flatMap(agent -> r.sessions(agent.id(), query).stream())
+                .sorted(java.util.Comparator.comparing(Session::startedAt).thenComparingLong(Session::id).reversed())
+                .limit(query.limit()).toList());
+    }
+
     private record Closed(Session session, boolean now) {
     }
 

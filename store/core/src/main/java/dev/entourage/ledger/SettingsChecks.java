@@ -28,6 +28,9 @@ final class SettingsChecks {
         limit("monthly_limit_usd", settings.monthlyLimitMicros());
         limit("max_session_cost_usd", settings.maxSessionCostMicros());
         limit("max_session_cost_per_minute_usd", settings.maxSessionRateMicros());
+        limit("default_agent_daily_limit_usd", settings.defaultAgentDailyMicros());
+        limit("default_agent_weekly_limit_usd", settings.defaultAgentWeeklyMicros());
+        limit("default_agent_monthly_limit_usd", settings.defaultAgentMonthlyMicros());
         byType("task_type_budgets_usd", settings.taskTypeBudgets());
         byType("task_type_max_session_cost_usd", settings.taskTypeSessionBudgets());
         Change<List<Integer>> thresholds = settings.alertThresholds().present()

@@ -45,7 +45,7 @@ public final class SettingsService {
         String teamName = Text.name("team", name);
         return save(settings, w -> w.teamByName(teamName).filter(t -> actor.sees(t.id())).orElseGet(() -> {
             if (!(actor instanceof Actor.Local)) {
-                throw LedgerException.notFound("team", "team " + Ref.name(teamName).describe() + " does not exist");
+                throw LedgerContext.noSuchTeam(Ref.name(teamName));
             }
             return w.insertTeam(teamName, ctx.clock.instant());
         }));
@@ -79,16 +79,38 @@ public final class SettingsService {
     }
 
     /**
-     * The agent called {@code name}, created in team {@code team} (else the default team) if it does not exist yet.
+     * The agent called {@code name}, created in team {@code team} (else the default team) with the team's
+     * {@link AgentDefaults} if it does not exist yet.
      *
-     * @throws LedgerException {@code not_found} when the team does not exist or is not the actor's
+     * @throws LedgerException {@code not_found} when the team does not exist or is not the actor's, or when the
+     *                         agent does not exist and the team refuses unknown agents ({@code strict_agents})
      */
     public Agent ensureAgent(Actor actor, String name, Ref team) {
         String agentName = Text.name("agent", name);
         Ref teamRef = team == null ? Ref.name(Team.DEFAULT_NAME) : team;
         return ctx.store.read(r -> r.agentByName(agentName)).filter(actor::actsFor)
-                .orElseGet(() -> ctx.store.write(w -> existing(w, actor, agentName).orElseGet(() ->
-                        w.insertAgent(agentName, LedgerContext.team(w, actor, teamRef).id(), ctx.clock.instant()))));
+                .orElseGet(() -> ctx.store.write(w -> existing(w, actor, agentName).orElseGet(() -> {
+                    Team target = LedgerContext.team(w, actor, teamRef);
+                    if (target.agentDefaults().strict()) {
+                        throw LedgerException.notFound("agent", "agent " + Ref.name(agentName).describe()
+                                + " does not exist and team '" + target.name() + "' creates no agents on first use "
+                                + "(strict_agents); create it with `entourage agents set " + Ref.name(agentName)
+                                .describe() + " --team " + target.name() + "` or POST /api/v1/teams/"
+                                + target.id() + "/agents");
+                    }
+                    return insertAgent(w, agentName, target);
+                })));
+    }
+
+    /** Inserts an agent into {@code team} with the team's default limits. */
+    private Agent insertAgent(LedgerWriter w, String name, Team team) {
+        Agent agent = w.insertAgent(name, team.id(), ctx.clock.instant());
+        if (!team.agentDefaults().limits()) {
+            return agent;
+        }
+        Agent limited = team.agentDefaults().applyTo(agent);
+        w.updateAgent(limited);
+        return limited;
     }
 
     /** The agent called {@code name} if it exists, as {@code actor} may see it (another team's is not found). */
@@ -106,8 +128,7 @@ public final class SettingsService {
         SettingsChecks.agent(settings);
         Agent saved = ctx.store.write(w -> {
             Team target = LedgerContext.team(w, actor, team == null ? Ref.name(Team.DEFAULT_NAME) : team);
-            Agent agent = existing(w, actor, agentName)
-                    .orElseGet(() -> w.insertAgent(agentName, target.id(), ctx.clock.instant()));
+            Agent agent = existing(w, actor, agentName).orElseGet(() -> insertAgent(w, agentName, target));
             Agent changed = settings.applyTo(agent, team == null ? agent.teamId() : target.id());
             w.updateAgent(changed);
             if (changed.teamId() != agent.teamId()) {
@@ -151,13 +172,19 @@ public final class SettingsService {
         }
     }
 
+    /** The agents of {@code team} that the actor sees, oldest first. */
+    public List<Agent> agents(Actor actor, Ref team) {
+        return ctx.store.read(r -> r.agents(LedgerContext.team(r, actor, team).id()).stream()
+                .filter(actor::actsFor).sorted(java.util.Comparator.comparingLong(Agent::id)).toList());
+    }
+
     /** The agent with this id or name. */
     public Agent agent(Actor actor, Ref ref) {
         return ctx.store.read(r -> LedgerContext.agent(r, actor, ref));
     }
 
     /**
-     * Creates an agent in a team.
+     * Creates an agent in a team: the limits {@code settings} leaves out are the team's defaults.
      *
      * @throws LedgerException {@code conflict} when an agent of that name exists
      */
@@ -171,7 +198,7 @@ public final class SettingsService {
                 throw new LedgerException(ErrorCode.CONFLICT, "name: an agent called '" + agentName + "' exists",
                         Map.of("field", "name"), null);
             }
-            Agent agent = w.insertAgent(agentName, target.id(), ctx.clock.instant());
+            Agent agent = insertAgent(w, agentName, target);
             Agent limited = settings.applyTo(agent, target.id());
             w.updateAgent(limited);
             return limited;

@@ -21,11 +21,13 @@ import java.util.Optional;
  * @param monthlyLimitMicros    team cap per calendar month in {@code zone}; null means no limit
  * @param maxSessionCostMicros  the cap of every session of the team; null means no limit
  * @param taskTypeSessionBudgets session caps by task type, which win over {@code maxSessionCostMicros}
+ * @param agentDefaults         the limits of agents the team creates, and whether unknown agents are refused
  */
 public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                    Map<String, Long> taskTypeBudgets, Instant createdAt, List<Integer> alertThresholds,
                    String alertWebhookUrl, Long maxSessionRateMicros, Long weeklyLimitMicros,
-                   Long monthlyLimitMicros, Long maxSessionCostMicros, Map<String, Long> taskTypeSessionBudgets) {
+                   Long monthlyLimitMicros, Long maxSessionCostMicros, Map<String, Long> taskTypeSessionBudgets,
+                   AgentDefaults agentDefaults) {
     /** The team that exists from the start. */
     public static final String DEFAULT_NAME = "default";
     /** Alert thresholds of a team that set none. */
@@ -40,13 +42,14 @@ public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boo
         Objects.requireNonNull(createdAt, "createdAt");
         alertThresholds = List.copyOf(alertThresholds);
         taskTypeSessionBudgets = Map.copyOf(taskTypeSessionBudgets);
+        Objects.requireNonNull(agentDefaults, "agentDefaults");
     }
 
     /** A team with daily and task-type caps only. */
     public Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                 Map<String, Long> taskTypeBudgets, Instant createdAt) {
         this(id, name, dailyLimitMicros, zone, paused, taskTypeBudgets, createdAt, DEFAULT_ALERT_THRESHOLDS, null,
-                null, null, null, null, Map.of());
+                null, null, null, null, Map.of(), AgentDefaults.NONE);
     }
 
     public Optional<Long> taskTypeBudget(String taskType) {

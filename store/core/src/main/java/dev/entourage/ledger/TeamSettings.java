@@ -15,17 +15,24 @@ import java.util.Objects;
  * @param monthlyLimitMicros     the team's cap per calendar month, or null for none
  * @param maxSessionCostMicros   the cap of each session, or null for none
  * @param taskTypeSessionBudgets session caps by task type (replaces the whole map)
+ * @param defaultAgentDailyMicros   the daily cap of agents the team creates from now on, or null for none
+ * @param defaultAgentWeeklyMicros  their weekly cap, or null for none
+ * @param defaultAgentMonthlyMicros their monthly cap, or null for none
+ * @param strictAgents              refuse unknown agents instead of creating them on first use
  */
 public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                            Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
                            Change<String> alertWebhookUrl, Change<Long> maxSessionRateMicros,
                            Change<Long> weeklyLimitMicros, Change<Long> monthlyLimitMicros,
-                           Change<Long> maxSessionCostMicros, Change<Map<String, Long>> taskTypeSessionBudgets) {
+                           Change<Long> maxSessionCostMicros, Change<Map<String, Long>> taskTypeSessionBudgets,
+                           Change<Long> defaultAgentDailyMicros, Change<Long> defaultAgentWeeklyMicros,
+                           Change<Long> defaultAgentMonthlyMicros, Change<Boolean> strictAgents) {
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                         Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
                         Change<String> alertWebhookUrl, Change<Long> maxSessionRateMicros) {
         this(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl, maxSessionRateMicros,
-                Change.keep(), Change.keep(), Change.keep(), Change.keep());
+                Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(),
+                Change.keep(), Change.keep());
     }
 
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
@@ -40,13 +47,23 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
     /** This patch, also setting the weekly and monthly caps. */
     public TeamSettings withWindows(Change<Long> weekly, Change<Long> monthly) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
-                maxSessionRateMicros, weekly, monthly, maxSessionCostMicros, taskTypeSessionBudgets);
+                maxSessionRateMicros, weekly, monthly, maxSessionCostMicros, taskTypeSessionBudgets,
+                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents);
     }
 
     /** This patch, also setting the session caps. */
     public TeamSettings withSessionCaps(Change<Long> maxSessionCost, Change<Map<String, Long>> byTaskType) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
-                maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCost, byTaskType);
+                maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCost, byTaskType,
+                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents);
+    }
+
+    /** This patch, also setting what new agents get and whether unknown agents are refused. */
+    public TeamSettings withAgentDefaults(Change<Long> daily, Change<Long> weekly, Change<Long> monthly,
+                                          Change<Boolean> strict) {
+        return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
+                maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
+                taskTypeSessionBudgets, daily, weekly, monthly, strict);
     }
 
     /** The team with this patch applied; {@code thresholds} and {@code webhook} are the checked forms. */
@@ -57,6 +74,14 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                 thresholds.or(team.alertThresholds()), webhook.or(team.alertWebhookUrl()),
                 maxSessionRateMicros.or(team.maxSessionRateMicros()), weeklyLimitMicros.or(team.weeklyLimitMicros()),
                 monthlyLimitMicros.or(team.monthlyLimitMicros()), maxSessionCostMicros.or(team.maxSessionCostMicros()),
-                Objects.requireNonNullElse(taskTypeSessionBudgets.or(team.taskTypeSessionBudgets()), Map.of()));
+                Objects.requireNonNullElse(taskTypeSessionBudgets.or(team.taskTypeSessionBudgets()), Map.of()),
+                agentDefaults(team.agentDefaults()));
+    }
+
+    private AgentDefaults agentDefaults(AgentDefaults old) {
+        return new AgentDefaults(defaultAgentDailyMicros.or(old.dailyLimitMicros()),
+                defaultAgentWeeklyMicros.or(old.weeklyLimitMicros()),
+                defaultAgentMonthlyMicros.or(old.monthlyLimitMicros()),
+                Boolean.TRUE.equals(strictAgents.or(old.strict())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.AgentDefaults;
 import dev.entourage.ledger.NewTask;
 import dev.entourage.ledger.Task;
 import dev.entourage.ledger.Team;
@@ -26,7 +27,9 @@ final class JdbiSettingsQueries {
     /** The columns {@link #team(ResultSet)} reads, by position. */
     private static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
             + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros, weekly_limit_micros, "
-            + "monthly_limit_micros, max_session_cost_micros, task_type_session_budgets";
+            + "monthly_limit_micros, max_session_cost_micros, task_type_session_budgets, "
+            + "default_agent_daily_limit_micros, default_agent_weekly_limit_micros, "
+            + "default_agent_monthly_limit_micros, strict_agents";
     /** The columns {@link #agent(ResultSet)} reads, by position. */
     static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at, "
             + "weekly_limit_micros, monthly_limit_micros";
@@ -64,7 +67,8 @@ final class JdbiSettingsQueries {
         return new Team(rs.getLong(1), rs.getString(2), Columns.nullableLong(rs, 3), ZoneId.of(rs.getString(4)),
                 rs.getInt(5) != 0, budgets, Instant.ofEpochMilli(rs.getLong(7)), thresholds, rs.getString(9),
                 Columns.nullableLong(rs, 10), Columns.nullableLong(rs, 11), Columns.nullableLong(rs, 12), Columns.nullableLong(rs, 13),
-                byType(rs.getString(14)));
+                byType(rs.getString(14)), new AgentDefaults(Columns.nullableLong(rs, 15), Columns.nullableLong(rs, 16),
+                Columns.nullableLong(rs, 17), rs.getInt(18) != 0));
     }
 
     /** A map by task type, stored one {@code type=micros} per line. */
@@ -98,7 +102,14 @@ final class JdbiSettingsQueries {
                         + "task_type_budgets = :budgets, alert_thresholds = :thresholds, alert_webhook_url = :url, "
                         + "max_session_rate_micros = :rate, weekly_limit_micros = :weekly, "
                         + "monthly_limit_micros = :monthly, max_session_cost_micros = :session_cap, "
-                        + "task_type_session_budgets = :session_budgets WHERE id = :id")
+                        + "task_type_session_budgets = :session_budgets, "
+                        + "default_agent_daily_limit_micros = :agent_daily, "
+                        + "default_agent_weekly_limit_micros = :agent_weekly, "
+                        + "default_agent_monthly_limit_micros = :agent_monthly, strict_agents = :strict WHERE id = :id")
+                .bind("agent_daily", team.agentDefaults().dailyLimitMicros())
+                .bind("agent_weekly", team.agentDefaults().weeklyLimitMicros())
+                .bind("agent_monthly", team.agentDefaults().monthlyLimitMicros())
+                .bind("strict", team.agentDefaults().strict() ? 1 : 0)
                 .bind("weekly", team.weeklyLimitMicros()).bind("monthly", team.monthlyLimitMicros())
                 .bind("session_cap", team.maxSessionCostMicros())
                 .bind("session_budgets", byType(team.taskTypeSessionBudgets()))

@@ -17,27 +17,36 @@ final class StorageFaults {
     }
 
     StorageUnavailableException unavailable(String what, Throwable cause) {
-        String reason = reason(cause);
+        Fault fault = fault(cause);
         LOG.warn("Storage failure on {} ({}): {}", what, location, cause == null ? "" : rootMessage(cause));
-        return new StorageUnavailableException("The ledger's storage is unavailable (" + reason
-                + "); nothing was written. Retry shortly.", cause);
+        return new StorageUnavailableException("The ledger's storage is unavailable (" + fault.reason()
+                + "); nothing was written. " + fault.advice(), cause);
     }
 
-    private static String reason(Throwable cause) {
+    /** What went wrong and what to do: only a busy database is worth retrying as it is. */
+    private record Fault(String reason, String advice) {
+    }
+
+    private Fault fault(Throwable cause) {
         String text = rootMessage(cause);
         if (text.contains("SQLITE_BUSY") || text.contains("locked")) {
-            return "busy: another process holds the database";
+            return new Fault("busy: another process holds the database", "Retry shortly.");
         }
         if (text.contains("SQLITE_FULL") || text.contains("full")) {
-            return "the disk or database is full";
+            return new Fault("the disk or database is full", "Free some space, then retry.");
         }
         if (text.contains("SQLITE_CORRUPT") || text.contains("malformed") || text.contains("SQLITE_NOTADB")) {
-            return "the database file is damaged";
+            return new Fault("the database file is damaged", "Run `entourage doctor` on " + location + ".");
         }
         if (text.contains("SQLITE_READONLY")) {
-            return "the database is read-only";
+            return new Fault("the database is read-only", "Make " + location
+                    + " and its directory writable by this user.");
         }
-        return "storage error";
+        if (text.contains("SQLITE_CANTOPEN") || cause instanceof java.io.IOException) {
+            return new Fault("cannot open " + location, "Check that the path names a file in a directory this "
+                    + "user can write.");
+        }
+        return new Fault("storage error", "Check " + location + " with `entourage doctor`.");
     }
 
     private static String rootMessage(Throwable cause) {

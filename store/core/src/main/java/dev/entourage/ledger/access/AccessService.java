@@ -287,7 +287,15 @@ public final class AccessService {
             agent = w.agent(Long.parseLong(ref))
                     .orElseThrow(() -> LedgerException.notFound("agent", "agent " + ref + " does not exist"));
         } else {
-            agent = w.agentByName(ref).orElseGet(() -> w.insertAgent(ref, team.id(), now));
+            agent = w.agentByName(ref).orElseGet(() -> {
+                Agent created = w.insertAgent(ref, team.id(), now);
+                if (!team.agentDefaults().limits()) {
+                    return created;
+                }
+                Agent limited = team.agentDefaults().applyTo(created);
+                w.updateAgent(limited);
+                return limited;
+            });
         }
         if (agent.teamId() != team.id()) {
             throw LedgerException.invalid("agent", "agent '" + agent.name() + "' belongs to another team; "
@@ -299,7 +307,8 @@ public final class AccessService {
     private static Team findTeam(LedgerReader r, String ref) {
         String teamRef = ref == null ? Team.DEFAULT_NAME : ref;
         return (Inputs.isId(teamRef) ? r.team(Long.parseLong(teamRef)) : r.teamByName(teamRef))
-                .orElseThrow(() -> LedgerException.notFound("team", "team '" + teamRef + "' does not exist"));
+                .orElseThrow(() -> LedgerException.notFound("team", "team '" + teamRef + "' does not exist; create it "
+                        + "with `entourage teams set NAME`"));
     }
 
     private static void clear(char[] password) {
