@@ -27,11 +27,11 @@ final class StdioProcess implements AutoCloseable {
     private final Thread stdoutReader;
     private final Thread stderrReader;
 
-    /** Starts {@code java [jvmFlags] -jar entourage.jar mcp --agent AGENT --db DB}. */
+    /** Starts {@code java [jvmFlags] -jar entourage.jar mcp --agent AGENT --db DB --create}. */
     StdioProcess(Path db, String agent, String... jvmFlags) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(List.of(jvmFlags));
-        command.addAll(List.of("-jar", Sidecar.jar(), "mcp", "--agent", agent, "--db", db.toString()));
+        command.addAll(List.of("-jar", Sidecar.jar(), "mcp", "--agent", agent, "--db", db.toString(), "--create"));
         this.process = new ProcessBuilder(command).start();
         this.in = process.getOutputStream();
         this.stdoutReader = new Thread(this::readStdout, "stdout-reader");
