@@ -41,9 +41,8 @@ final class AgentsCommand {
         @Option(names = "--team", paramLabel = "NAME", description = "Only this team's agents.")
         String team;
 
-        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        ListFormat listing;
 
         @Override
         public Integer call() {
@@ -56,7 +55,7 @@ final class AgentsCommand {
                     teamNames.put(t.id(), t.name());
                     agents.addAll(ledger.services().settings().agents(Actor.local(), Ref.id(t.id())));
                 }
-                Output.list(format, "agents", agents, SettingsJson::agent, HEADER,
+                Output.list(listing.format, "agents", agents, SettingsJson::agent, HEADER,
                         (a, csv) -> row(a, teamNames.get(a.teamId()), csv),
                         "No agents yet: create one with `entourage agents set NAME`.");
             }

@@ -90,9 +90,8 @@ final class KeysCommand {
                 description = "The team (default: ${DEFAULT-VALUE}).")
         String team;
 
-        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        ListFormat listing;
 
         @Override
         public Integer call() {
@@ -112,7 +111,7 @@ final class KeysCommand {
         }
 
         private void print(Team found, List<ApiKey> keys, Map<Long, String> agents) {
-            if (format == Format.json) {
+            if (listing.format == Format.json) {
                 ObjectNode root = Json.mapper().createObjectNode();
                 ArrayNode array = root.putArray("keys");
                 for (ApiKey key : keys) {
@@ -131,7 +130,7 @@ final class KeysCommand {
             }
             List<String> header = List.of("id", "prefix", "role", "agent", "name", "created_at", "last_used_at",
                     "status");
-            if (format == Format.csv) {
+            if (listing.format == Format.csv) {
                 Output.csv(header, rows);
             } else if (keys.isEmpty()) {
                 Output.out().println("No keys in team '" + found.name() + "'. Create one with "
@@ -142,7 +141,7 @@ final class KeysCommand {
         }
 
         private String cell(String value) {
-            return format == Format.csv ? Objects.requireNonNullElse(value, "") : Output.text(value);
+            return listing.format == Format.csv ? Objects.requireNonNullElse(value, "") : Output.text(value);
         }
     }
 

@@ -51,9 +51,8 @@ final class SessionsCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
-            description = "Output format (default: ${DEFAULT-VALUE}).")
-    Format format;
+    @Mixin
+    ListFormat listing;
 
     @Override
     public Integer call() {
@@ -72,7 +71,7 @@ final class SessionsCommand implements Callable<Integer> {
     }
 
     private void print(List<Session> sessions, Clock clock) {
-        if (format == Format.json) {
+        if (listing.format == Format.json) {
             LedgerJson json = new LedgerJson(clock);
             ObjectNode root = Json.mapper().createObjectNode();
             ArrayNode array = root.putArray("sessions");
@@ -89,7 +88,7 @@ final class SessionsCommand implements Callable<Integer> {
             row.addAll(List.of(Long.toString(s.id()), s.status().wireName(), Output.text(s.taskId()), Output.text(s.model()),
                     s.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                     Long.toString(s.durationMinutes(now)), Long.toString(s.totals().totalTokens()),
-                    format == Format.csv ? Money.toDollars(s.totals().costMicros()).toPlainString()
+                    listing.format == Format.csv ? Money.toDollars(s.totals().costMicros()).toPlainString()
                             : Output.dollars(s.totals().costMicros()),
                     Output.text(s.stopReason()), Output.text(s.stopDetail())));
             rows.add(row);
@@ -99,7 +98,7 @@ final class SessionsCommand implements Callable<Integer> {
         List<String> header = new ArrayList<>(all ? List.of("agent") : List.of());
         header.addAll(List.of("id", "status", "task", "model", "started_at", "minutes", "tokens", "cost_usd",
                 "stop_reason", "stop_detail"));
-        if (format == Format.csv) {
+        if (listing.format == Format.csv) {
             Output.csv(header, rows);
             return;
         }

@@ -38,14 +38,13 @@ final class TasksCommand {
                 description = "The team (default: ${DEFAULT-VALUE}).")
         String team;
 
-        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        ListFormat listing;
 
         @Override
         public Integer call() {
             try (Ledger ledger = store.open()) {
-                Output.list(format, "tasks", ledger.services().reports().tasks(Actor.local(), Ref.parse(team)),
+                Output.list(listing.format, "tasks", ledger.services().reports().tasks(Actor.local(), Ref.parse(team)),
                         SettingsJson::task, HEADER, TasksCommand::row, "No tasks in team " + team
                                 + " yet: create one with `entourage tasks create --title TEXT`.");
             }

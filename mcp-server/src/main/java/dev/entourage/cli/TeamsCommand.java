@@ -45,15 +45,14 @@ final class TeamsCommand {
         @Mixin
         StoreOptions store;
 
-        @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        Format format;
+        @Mixin
+        ListFormat listing;
 
         @Override
         public Integer call() {
             try (Ledger ledger = store.open()) {
-                Output.list(format, "teams", ledger.services().settings().teams(Actor.local()), SettingsJson::team,
-                        HEADER, TeamsCommand::row, "No teams.");
+                Output.list(listing.format, "teams", ledger.services().settings().teams(Actor.local()),
+                        SettingsJson::team, HEADER, TeamsCommand::row, "No teams.");
             }
             return 0;
         }
