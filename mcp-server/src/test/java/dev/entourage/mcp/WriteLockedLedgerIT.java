@@ -104,7 +104,7 @@ class WriteLockedLedgerIT {
                     + "\"start_session\",\"arguments\":{}}}");
             JsonNode started = sidecar.awaitAnswer(3);
             assertThat(started.path("result").path("isError").asBoolean()).as(started.toString()).isFalse();
-            assertThat(started.path("result").path("structuredContent").path("session").path("agent_name").asText())
+            assertThat(started.path("result").path("structuredContent").path("agent").asText())
                     .isEqualTo("eng-2");
             assertThat(sidecar.closeStdinAndAwaitExit(30)).isTrue();
         }
