@@ -4,10 +4,16 @@ import dev.entourage.cli.EntourageCommand;
 
 /** Entry point of {@code entourage.jar}. */
 public final class Main {
+    private static final String PROVIDER = "slf4j.provider";
+
     private Main() {
     }
 
+    /** Selects the logging provider ({@link QuietDisconnects}) before anything logs, then runs the command. */
     public static void main(String[] args) {
+        if (System.getProperty(PROVIDER) == null) {
+            System.setProperty(PROVIDER, QuietDisconnects.class.getName());
+        }
         System.exit(EntourageCommand.execute(args));
     }
 }
