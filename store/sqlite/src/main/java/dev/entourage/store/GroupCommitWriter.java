@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * transaction bookkeeping goes wrong when {@code BEGIN} fails on a busy database, and would then commit
  * statements one by one.
  *
- * <p>A batch made only of yielding work (writes that may be dropped) waits at most {@link #YIELDING_TIMEOUT_MILLIS} ms
- * for another process's write lock, so that it never holds up the work queued behind it for a busy timeout.
+ * <p>A batch made only of yielding work (writes that may be dropped) waits at most
+ * {@link #YIELDING_TIMEOUT_MILLIS} ms for another process's write lock, so that it never holds up the work queued
+ * behind it for a whole busy timeout.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);

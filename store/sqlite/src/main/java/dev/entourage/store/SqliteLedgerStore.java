@@ -216,7 +216,10 @@ public final class SqliteLedgerStore implements ManagedStore {
         return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())), false);
     }
 
-    /** A write that waits at most {@link GroupCommitWriter#YIELDING_TIMEOUT} for another process's write lock. */
+    /**
+     * A write that waits at most {@link GroupCommitWriter#YIELDING_TIMEOUT_MILLIS} ms for another process's write
+     * lock (unless it shares its transaction with other writes).
+     */
     @Override
     public <T> T writeUnlessBusy(Function<LedgerWriter, T> work) {
         return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())), true);
