@@ -1,14 +1,17 @@
 package dev.entourage.cli;
 
 import dev.entourage.app.Ledger;
-import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.SettingsService;
 import dev.entourage.ledger.Team;
 import dev.entourage.mcp.Caller;
 import dev.entourage.mcp.StdioSidecar;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +23,8 @@ import picocli.CommandLine.Option;
                 + " starts it; it exposes start_session, report_usage, check_budget and end_session.",
                 "stdout carries only MCP messages; logs go to stderr. It exits when stdin closes."})
 final class McpCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(McpCommand.class);
+
     @Mixin
     StoreOptions store;
 
@@ -54,21 +59,40 @@ final class McpCommand implements Callable<Integer> {
         System.setOut(System.err);
         store.prices = prices;
         try (Ledger ledger = store.openForService(create)) {
-            Agent bound = ledger.services().settings().ensureAgent(Actor.local(), agent, Ref.parse(team));
-            Team agentTeam = ledger.services().settings().team(Actor.local(), Ref.id(bound.teamId()));
-            if (!agentTeam.name().equals(team)) {
-                LoggerFactory.getLogger(McpCommand.class).warn("Agent {} belongs to team {}, not {}; using {}",
-                        bound.name(), agentTeam.name(), team, agentTeam.name());
-            }
-            LoggerFactory.getLogger(McpCommand.class).info("Entourage {} sidecar for agent {} of team {} on the "
-                    + "ledger {} (from {})", Version.VERSION, bound.name(), agentTeam.name(),
-                    ledger.admin().location(), store.location().source());
+            Caller caller = caller(ledger.services().settings(), ledger.admin().location());
             if (task != null) {
                 ledger.services().settings().task(Actor.local(), task);
             }
-            StdioSidecar.serve(ledger.services(), new Caller(bound, task, model), System.in, stdout,
-                    Version.VERSION);
+            StdioSidecar.serve(ledger.services(), caller, System.in, stdout, Version.VERSION);
         }
         return 0;
+    }
+
+    /**
+     * The agent this sidecar acts for, found with reads only: start-up writes nothing, so a sidecar starts while
+     * another process holds the write lock. A new agent is created at the first tool call, unless its team
+     * refuses unknown agents (then the sidecar does not start).
+     */
+    private Caller caller(SettingsService settings, String ledger) {
+        Optional<Agent> existing = settings.findAgent(Actor.local(), agent);
+        if (existing.isEmpty()) {
+            Team target = settings.team(Actor.local(), Ref.parse(team));
+            if (target.agentDefaults().strict()) {
+                settings.ensureAgent(Actor.local(), agent, Ref.id(target.id()));
+            }
+            LOG.info("Entourage {} sidecar for the new agent {} of team {} (created at its first call) on the "
+                    + "ledger {} (from {})", Version.VERSION, agent, target.name(), ledger, store.location().source());
+            return Caller.deferred(agent, () -> settings.ensureAgent(Actor.local(), agent, Ref.id(target.id())), task,
+                    model);
+        }
+        Agent bound = existing.get();
+        Team agentTeam = settings.team(Actor.local(), Ref.id(bound.teamId()));
+        if (!agentTeam.name().equals(team)) {
+            LOG.warn("Agent {} belongs to team {}, not {}; using {}", bound.name(), agentTeam.name(), team,
+                    agentTeam.name());
+        }
+        LOG.info("Entourage {} sidecar for agent {} of team {} on the ledger {} (from {})", Version.VERSION,
+                bound.name(), agentTeam.name(), ledger, store.location().source());
+        return new Caller(bound, task, model);
     }
 }

@@ -4,6 +4,7 @@ import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Ref;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Who the tools act for, and what they remember between calls: the agent a sidecar is bound to, its
@@ -11,49 +12,85 @@ import java.util.Objects;
  * no {@code session_id} is given).
  */
 public final class Caller {
-    private final Actor actor;
-    private final long agentId;
+    private final Supplier<Agent> binding;
+    private final boolean viewer;
     private final String agentName;
     private final Long defaultTaskId;
     private final String defaultModel;
+    private volatile Bound bound;
     private volatile Long openSessionId;
+
+    /** The agent a caller acts for, once known, and the actor it acts as. */
+    private record Bound(Actor actor, Agent agent) {
+    }
 
     /** A caller that acts as {@code agent}: an agent key, an admin naming the agent, or a sidecar bound to it. */
     public Caller(Agent agent, Long defaultTaskId, String defaultModel) {
-        this(Actor.agent(agent.teamId(), agent.id()), agent, defaultTaskId, defaultModel);
+        this(() -> agent, false, agent.name(), defaultTaskId, defaultModel);
+        bind();
     }
 
-    private Caller(Actor actor, Agent agent, Long defaultTaskId, String defaultModel) {
-        this.actor = Objects.requireNonNull(actor, "actor");
-        this.agentId = agent.id();
-        this.agentName = agent.name();
+    private Caller(Supplier<Agent> binding, boolean viewer, String agentName, Long defaultTaskId,
+                   String defaultModel) {
+        this.binding = Objects.requireNonNull(binding, "binding");
+        this.viewer = viewer;
+        this.agentName = Objects.requireNonNull(agentName, "agentName");
         this.defaultTaskId = defaultTaskId;
         this.defaultModel = defaultModel;
     }
 
+    /**
+     * A caller for the agent called {@code agentName} that does not exist yet: {@code binding} creates it at the
+     * first tool call (a write, with the store's usual busy handling), so that a sidecar starts without writing.
+     * A failed binding fails that call and is tried again at the next.
+     */
+    public static Caller deferred(String agentName, Supplier<Agent> binding, Long defaultTaskId,
+                                  String defaultModel) {
+        return new Caller(binding, false, agentName, defaultTaskId, defaultModel);
+    }
+
     /** A viewer looking at {@code agent}'s budget: only {@code check_budget} without an estimate. */
     public static Caller viewer(Agent agent) {
-        return new Caller(Actor.viewer(agent.teamId()), agent, null, null);
+        Caller caller = new Caller(() -> agent, true, agent.name(), null, null);
+        caller.bind();
+        return caller;
+    }
+
+    private Bound bind() {
+        Bound known = bound;
+        if (known == null) {
+            synchronized (this) {
+                known = bound;
+                if (known == null) {
+                    Agent agent = binding.get();
+                    known = new Bound(viewer ? Actor.viewer(agent.teamId()) : Actor.agent(agent.teamId(), agent.id()),
+                            agent);
+                    bound = known;
+                }
+            }
+        }
+        return known;
     }
 
     Actor actor() {
-        return actor;
+        return bind().actor();
     }
 
     boolean mayWrite() {
-        return !(actor instanceof Actor.Person p) || p.admin();
+        return !viewer;
     }
 
     public long agentId() {
-        return agentId;
+        return bind().agent().id();
     }
 
     Ref agent() {
-        return Ref.id(agentId);
+        return Ref.id(agentId());
     }
 
     public String agentName() {
-        return agentName;
+        Bound known = bound;
+        return known == null ? agentName : known.agent().name();
     }
 
     Long defaultTaskId() {

@@ -43,6 +43,11 @@ public final class HttpMcp implements AutoCloseable {
     private static final int MAX_CALLERS = 10_000;
     /** How long a Streamable HTTP session may stay idle (closed after one to two times this). */
     public static final Duration SESSION_IDLE = Duration.ofMinutes(15);
+    /**
+     * How often open MCP sessions are pinged: 30 s, or the seconds of system property
+     * {@code entourage.mcp.keepAliveSeconds} (for tests).
+     */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(Long.getLong("entourage.mcp.keepAliveSeconds", 30));
     /** Open MCP streams ({@code GET /sse}, {@code GET /mcp}) per key, as for {@code /api/v1/events}. */
     static final int MAX_STREAMS_PER_KEY = 16;
 
@@ -72,7 +77,7 @@ public final class HttpMcp implements AutoCloseable {
                         .mcpEndpoint("/mcp")
                         .contextExtractor(HttpMcp::context)
                         .httpHeaderValidator(validator)
-                        .keepAliveInterval(Duration.ofSeconds(30))
+                        .keepAliveInterval(KEEP_ALIVE)
                         .maxRequestSize(HttpBridge.MAX_BODY_BYTES)
                         .sessionSweepInterval(sessionIdle)
                         .build();
@@ -82,7 +87,7 @@ public final class HttpMcp implements AutoCloseable {
                 .messageEndpoint("/message")
                 .contextExtractor(HttpMcp::context)
                 .httpHeaderValidator(validator)
-                .keepAliveInterval(Duration.ofSeconds(30))
+                .keepAliveInterval(KEEP_ALIVE)
                 .maxRequestSize(HttpBridge.MAX_BODY_BYTES)
                 .build();
         LedgerTools tools = new LedgerTools(ledger);

@@ -35,6 +35,16 @@ public interface LedgerStore extends AutoCloseable {
      */
     <T> T write(Function<LedgerWriter, T> work);
 
+    /**
+     * Like {@link #write}, for a write that may be dropped, such as a key's advisory {@code last_used_at}: when
+     * another process holds the write lock, the store may give up after a short wait rather than its busy
+     * timeout (failing with {@link StorageUnavailableException}), so that the write never holds up others.
+     * By default the same as {@link #write}.
+     */
+    default <T> T writeUnlessBusy(Function<LedgerWriter, T> work) {
+        return write(work);
+    }
+
     @Override
     void close();
 }

@@ -88,7 +88,7 @@ public final class SettingsService {
     public Agent ensureAgent(Actor actor, String name, Ref team) {
         String agentName = Text.name("agent", name);
         Ref teamRef = team == null ? Ref.name(Team.DEFAULT_NAME) : team;
-        return ctx.store.read(r -> r.agentByName(agentName)).filter(actor::actsFor)
+        return findAgent(actor, agentName)
                 .orElseGet(() -> ctx.store.write(w -> existing(w, actor, agentName).orElseGet(() -> {
                     Team target = LedgerContext.team(w, actor, teamRef);
                     if (target.agentDefaults().strict()) {
@@ -100,6 +100,17 @@ public final class SettingsService {
                     }
                     return insertAgent(w, agentName, target);
                 })));
+    }
+
+    /**
+     * The agent called {@code name} if it exists and {@code actor} acts for it; a read transaction only (what a
+     * process may do at start-up while another holds the write lock).
+     *
+     * @throws LedgerException {@code invalid_request} on {@code agent} when {@code name} is not a valid name
+     */
+    public Optional<Agent> findAgent(Actor actor, String name) {
+        String agentName = Text.name("agent", name);
+        return ctx.store.read(r -> r.agentByName(agentName)).filter(actor::actsFor);
     }
 
     /** Inserts an agent into {@code team} with the team's default limits. */

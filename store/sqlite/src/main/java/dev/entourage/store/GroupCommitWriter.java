@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.sqlite.SQLiteConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +28,16 @@ import org.slf4j.LoggerFactory;
  * ({@code BEGIN IMMEDIATE}, {@code SAVEPOINT}, {@code COMMIT}, {@code ROLLBACK}): the driver's own
  * transaction bookkeeping goes wrong when {@code BEGIN} fails on a busy database, and would then commit
  * statements one by one.
+ *
+ * <p>A batch made only of yielding work (writes that may be dropped) waits at most
+ * {@link #YIELDING_TIMEOUT_MILLIS} ms for another process's write lock, so that it never holds up the work queued
+ * behind it for a whole busy timeout.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_BATCH = 512;
+    /** How long a batch of yielding work waits for another process's write lock. */
+    static final int YIELDING_TIMEOUT_MILLIS = 50;
 
     private final Handle handle;
     private final StorageFaults faults;
@@ -48,9 +55,13 @@ final class GroupCommitWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Queues {@code work} and waits until the transaction holding it has committed (or failed). */
-    <T> T submit(Function<Handle, T> work) {
-        Job<T> job = new Job<>(work);
+    /**
+     * Queues {@code work} and waits until the transaction holding it has committed (or failed).
+     *
+     * @param yielding whether the work may give up after {@link #YIELDING_TIMEOUT_MILLIS} ms on a busy database
+     */
+    <T> T submit(Function<Handle, T> work, boolean yielding) {
+        Job<T> job = new Job<>(work, yielding);
         queue.add(job);
         if (closed && !thread.isAlive() && queue.remove(job)) {
             throw shuttingDown();
@@ -94,10 +105,13 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void commit(List<Job<?>> batch) {
+        boolean yielding = batch.stream().allMatch(job -> job.yielding);
         try {
-            sql("BEGIN IMMEDIATE");
+            begin(yielding);
         } catch (SQLException e) {
-            StorageUnavailableException failure = faults.unavailable("begin a write transaction", e);
+            StorageUnavailableException failure = yielding
+                    ? faults.unavailableQuietly("begin a yielding write transaction", e)
+                    : faults.unavailable("begin a write transaction", e);
             batch.forEach(job -> job.fail(failure));
             return;
         }
@@ -114,6 +128,22 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         batch.forEach(Job::complete);
+    }
+
+    /** {@code BEGIN IMMEDIATE}; for a yielding batch with a short busy timeout, then the usual one again. */
+    private void begin(boolean yielding) throws SQLException {
+        if (!yielding) {
+            sql("BEGIN IMMEDIATE");
+            return;
+        }
+        SQLiteConnection connection = handle.getConnection().unwrap(SQLiteConnection.class);
+        int usual = connection.getBusyTimeout();
+        connection.setBusyTimeout(YIELDING_TIMEOUT_MILLIS);
+        try {
+            sql("BEGIN IMMEDIATE");
+        } finally {
+            connection.setBusyTimeout(usual);
+        }
     }
 
     private void rollbackAndFail(List<Job<?>> batch, RuntimeException failure) {
@@ -162,12 +192,14 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private static final class Job<T> {
         private final Function<Handle, T> work;
+        private final boolean yielding;
         private final CompletableFuture<T> result = new CompletableFuture<>();
         private T value;
         private RuntimeException failure;
 
-        Job(Function<Handle, T> work) {
+        Job(Function<Handle, T> work, boolean yielding) {
             this.work = work;
+            this.yielding = yielding;
         }
 
         /** Runs the work; returns false only when the transaction is broken and the whole batch must go. */

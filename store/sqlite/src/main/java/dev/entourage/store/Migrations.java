@@ -10,7 +10,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Versioned schema migrations, applied in order in one write transaction each, so processes that start
- * together on one file apply each version exactly once.
+ * together on one file apply each version exactly once. A database at the newest version already is only read,
+ * so a process can open it while another holds the write lock.
  */
 final class Migrations {
     /** The migration scripts of a dialect, in version order: {@code db/<dialect>/V<n>__<name>.sql}. */
@@ -26,8 +27,11 @@ final class Migrations {
         return SQLITE.size();
     }
 
-    /** Brings the schema to the newest version; returns that version. */
+    /** Brings the schema to the newest version (writing nothing when it is there already); returns that version. */
     static int apply(Handle handle, Clock clock) {
+        if (upToDate(handle)) {
+            return SQLITE.size();
+        }
         handle.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                 + "applied_at BIGINT NOT NULL)");
         for (int version = 1; version <= SQLITE.size(); version++) {
@@ -45,6 +49,14 @@ final class Migrations {
             });
         }
         return SQLITE.size();
+    }
+
+    /** Whether every version is applied, found with reads only (in auto-commit: no transaction is begun). */
+    private static boolean upToDate(Handle handle) {
+        boolean tracked = handle.createQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                + "AND name = 'schema_migrations'").mapTo(Integer.class).one() > 0;
+        return tracked && handle.createQuery("SELECT COUNT(*) FROM schema_migrations WHERE version BETWEEN 1 AND :n")
+                .bind("n", SQLITE.size()).mapTo(Integer.class).one() == SQLITE.size();
     }
 
     private static String read(String resource) {

@@ -213,7 +213,16 @@ public final class SqliteLedgerStore implements ManagedStore {
 
     @Override
     public <T> T write(Function<LedgerWriter, T> work) {
-        return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())));
+        return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())), false);
+    }
+
+    /**
+     * A write that waits at most {@link GroupCommitWriter#YIELDING_TIMEOUT_MILLIS} ms for another process's write
+     * lock (unless it shares its transaction with other writes).
+     */
+    @Override
+    public <T> T writeUnlessBusy(Function<LedgerWriter, T> work) {
+        return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())), true);
     }
 
     /**
@@ -296,7 +305,7 @@ public final class SqliteLedgerStore implements ManagedStore {
         writer.submit(handle -> {
             handle.execute("PRAGMA " + setting);
             return null;
-        });
+        }, false);
     }
 
     /** Runs {@code work} outside any transaction on a pooled read connection (VACUUM refuses a transaction). */

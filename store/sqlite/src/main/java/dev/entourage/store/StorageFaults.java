@@ -17,8 +17,18 @@ final class StorageFaults {
     }
 
     StorageUnavailableException unavailable(String what, Throwable cause) {
-        Fault fault = fault(cause);
         LOG.warn("Storage failure on {} ({}): {}", what, location, cause == null ? "" : rootMessage(cause));
+        return failure(cause);
+    }
+
+    /** The same, logged at DEBUG only: for a write that may be dropped (it is tried again later). */
+    StorageUnavailableException unavailableQuietly(String what, Throwable cause) {
+        LOG.debug("Storage failure on {} ({}): {}", what, location, cause == null ? "" : rootMessage(cause));
+        return failure(cause);
+    }
+
+    private StorageUnavailableException failure(Throwable cause) {
+        Fault fault = fault(cause);
         return new StorageUnavailableException("The ledger's storage is unavailable (" + fault.reason()
                 + "); nothing was written. " + fault.advice(), cause);
     }

@@ -104,6 +104,24 @@ class StorageBusyTest {
         assertRecovers(before);
     }
 
+    @Test
+    void anUpToDateLedgerOpensWithoutWritingWhileAnotherConnectionHoldsTheWriteLock() throws Exception {
+        Budget before = service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null);
+        store.close();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+        try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            exec(locker, "BEGIN IMMEDIATE");
+
+            store = SqliteLedgerStore.open(db, BUSY, clock);
+            service = new LedgerServices(store, PriceTable.bundled(), clock);
+
+            assertThat(service.budgets().check(Actor.local(), Ref.id(agent.id()), null, null)).isEqualTo(before);
+            assertThat(service.settings().findAgent(Actor.local(), "eng-1")).map(Agent::id).hasValue(agent.id());
+            exec(locker, "ROLLBACK");
+        }
+        assertRecovers(before);
+    }
+
     private static void assertBusy(Supplier<?> call) {
         long start = System.nanoTime();
         LedgerException e = catchThrowableOfType(LedgerException.class, call::get);

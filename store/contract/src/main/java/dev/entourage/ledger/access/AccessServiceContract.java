@@ -15,6 +15,7 @@ import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.LedgerStore;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.MutableClock;
+import dev.entourage.ledger.StorageUnavailableException;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
 import dev.entourage.ledger.testing.StoreContract;
@@ -22,8 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -132,9 +135,11 @@ public abstract class AccessServiceContract extends StoreContract {
     }
 
     @Test
-    void aRevokedKeyIsRefusedAtOnceAndRevokingAgainChangesNothing() {
+    void aRevokedKeyIsRefusedAtOnceAndRevokingAgainChangesNothing() throws Exception {
         IssuedKey key = access.createKey(null, Role.ADMIN, null, null);
+        int writes = store.writes.get();
         assertThat(access.authenticate(key.secret())).isPresent();
+        awaitWrites(writes + 1);
 
         clock.advance(Duration.ofSeconds(5));
         ApiKey revoked = access.revokeKey(key.key().id(), defaultTeam.id());
@@ -168,8 +173,8 @@ public abstract class AccessServiceContract extends StoreContract {
         int writes = store.writes.get();
 
         access.authenticate(key.secret());
+        awaitWrites(writes + 1);
         assertThat(cell("SELECT last_used_at FROM api_keys")).isEqualTo(Long.toString(START.toEpochMilli()));
-        assertThat(store.writes.get()).isEqualTo(writes + 1);
 
         for (int i = 0; i < 59; i++) {
             clock.advance(Duration.ofSeconds(1));
@@ -180,14 +185,44 @@ public abstract class AccessServiceContract extends StoreContract {
 
         clock.advance(Duration.ofSeconds(1));
         access.authenticate(key.secret());
-        assertThat(store.writes.get()).isEqualTo(writes + 2);
+        awaitWrites(writes + 2);
         assertThat(access.keys(defaultTeam.id()).get(0).lastUsedAt()).isEqualTo(START.plusSeconds(60));
     }
 
     @Test
-    void aRestartedProcessDoesNotRewriteARecentLastUsedAt() {
+    void aTouchThatCannotBeWrittenDoesNotRefuseTheKeyAndIsTriedAgain() throws Exception {
         IssuedKey key = access.createKey(null, Role.ADMIN, null, null);
+        store.refuseWrites = true;
+        int writes = store.writes.get();
+
+        assertThat(access.authenticate(key.secret())).as("a key is not refused for its touch").isPresent();
+        awaitWrites(writes + 1);
+        assertThat(cell("SELECT last_used_at FROM api_keys")).isNull();
+        store.refuseWrites = false;
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (cell("SELECT last_used_at FROM api_keys") == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(cell("SELECT last_used_at FROM api_keys")).as("written by a retry, without another use")
+                .isEqualTo(Long.toString(START.toEpochMilli()));
+    }
+
+    /** Waits (at most 30 s) until the store has been asked for {@code count} writes; touches are written behind. */
+    private void awaitWrites(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (store.writes.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.writes.get()).as("writes asked of the store").isEqualTo(count);
+    }
+
+    @Test
+    void aRestartedProcessDoesNotRewriteARecentLastUsedAt() throws Exception {
+        IssuedKey key = access.createKey(null, Role.ADMIN, null, null);
+        int first = store.writes.get();
         access.authenticate(key.secret());
+        awaitWrites(first + 1);
         reopen();
         clock.advance(Duration.ofSeconds(30));
         int writes = store.writes.get();
@@ -398,7 +433,6 @@ public abstract class AccessServiceContract extends StoreContract {
     private static final class CountingStore implements LedgerStore {
         private final LedgerStore delegate;
         final AtomicInteger reads = new AtomicInteger();
-        final AtomicInteger writes = new AtomicInteger();
 
         CountingStore(LedgerStore delegate) {
             this.delegate = delegate;
@@ -410,10 +444,30 @@ public abstract class AccessServiceContract extends StoreContract {
             return delegate.read(work);
         }
 
+        /** Writes finished (committed or failed). */
+        final AtomicInteger writes = new AtomicInteger();
+        /** Whether writes fail as a busy store's would, without reaching the store. */
+        volatile boolean refuseWrites;
+
         @Override
         public <T> T write(Function<LedgerWriter, T> work) {
-            writes.incrementAndGet();
-            return delegate.write(work);
+            return counted(() -> delegate.write(work));
+        }
+
+        @Override
+        public <T> T writeUnlessBusy(Function<LedgerWriter, T> work) {
+            return counted(() -> delegate.writeUnlessBusy(work));
+        }
+
+        private <T> T counted(Supplier<T> write) {
+            try {
+                if (refuseWrites) {
+                    throw new StorageUnavailableException("busy (test)", null);
+                }
+                return write.get();
+            } finally {
+                writes.incrementAndGet();
+            }
         }
 
         @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * when the store cannot answer. No message ever carries a key, a password or a hash.
  *
  * <p>One instance per process: it remembers when it last recorded each key's use, and caches the token secret.
+ * Keys' {@code last_used_at} are written by a thread of its own, after the calls that used them.
  */
 public final class AccessService {
     /** A key's {@code last_used_at} is written at most this often. */
@@ -41,6 +42,7 @@ public final class AccessService {
     private final Passwords passwords;
     /** When this process last wrote each key's {@code last_used_at}. */
     private final Map<Long, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final KeyTouches touches;
     private volatile byte[] tokenSecret;
 
     public AccessService(LedgerStore store, Clock clock) {
@@ -52,6 +54,7 @@ public final class AccessService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.passwords = new Passwords(random);
+        this.touches = new KeyTouches(store, lastTouched::remove);
     }
 
     /**
@@ -124,8 +127,9 @@ public final class AccessService {
 
     /**
      * The principal of a presented key, if it is well formed, known and not revoked; notes its use. A key with a
-     * wrong checksum is refused without a lookup. One read transaction; at most once a minute per key also a
-     * write of its {@code last_used_at} (a failure of that write does not refuse the key).
+     * wrong checksum is refused without a lookup. One read transaction; at most once a minute per key its
+     * {@code last_used_at} is also written, behind this call (never waited for: a write that fails, e.g. while
+     * another process holds the write lock, is dropped and made again at the key's next use).
      *
      * @param presentedKey what the caller sent, or null
      * @throws LedgerException {@code storage_unavailable} when the key cannot be looked up
@@ -158,11 +162,7 @@ public final class AccessService {
             return now;
         });
         if (claimed[0]) {
-            try {
-                store.write(w -> w.touchApiKey(key.id(), now));
-            } catch (LedgerException e) {
-                // last_used_at is a hint for people; a busy store must not turn a valid key away (retried a minute on)
-            }
+            touches.touch(key.id(), now);
         }
     }
 
