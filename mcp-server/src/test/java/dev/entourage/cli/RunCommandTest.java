@@ -40,6 +40,7 @@ class RunCommandTest {
     private Path log;
     private String key;
     private final ExecutorService runner = Executors.newSingleThreadExecutor();
+    private String bridge;
 
     @BeforeEach
     void ledgerAndFakeClaude() throws IOException {
@@ -55,6 +56,9 @@ class RunCommandTest {
         }
         assertThat(claude.toFile().setExecutable(true)).isTrue();
         log = dir.resolve("claude.log");
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            bridge = "http://127.0.0.1:" + closed.getLocalPort();
+        }
     }
 
     @AfterEach
@@ -65,7 +69,8 @@ class RunCommandTest {
     private Future<CliRunner.Run> start(String... command) {
         Map<String, String> env = Map.of("HOME", dir.resolve("home").toString(), "PATH", System.getenv("PATH"),
                 "ENTOURAGE_KEY", key, "FAKE_CLAUDE_LOG", log.toString());
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--db", db.toString(), "--grace", "1", "--"));
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--db", db.toString(), "--grace", "1", "--url",
+                bridge, "--"));
         args.addAll(List.of(command));
         return runner.submit(() -> CliRunner.execute(env, null, args.toArray(String[]::new)));
     }
@@ -105,12 +110,13 @@ class RunCommandTest {
         String external = session.capture().externalId();
         assertThat(run.out()).contains("args: --session-id " + external + " --max-budget-usd 5.00 --settings ")
                 .contains(" -p loop forever")
-                .contains("endpoint: http://127.0.0.1:8000")
+                .contains("endpoint: " + bridge)
                 .contains("headers: X-API-Key=" + key)
                 .contains("attributes: entourage.agent=eng-1")
-                .contains("\"url\":\"http://127.0.0.1:8000/hooks/claude-code\"")
+                .contains("\"url\":\"" + bridge + "/hooks/claude-code\"")
                 .contains("\"OTEL_EXPORTER_OTLP_PROTOCOL\":\"http/protobuf\"");
         assertThat(run.out()).doesNotContain("SessionStart");
+        assertThat(run.err()).contains("the bridge at " + bridge + " does not answer");
         try (Ledger ledger = Ledger.open(db.toString(), null, Clock.systemUTC())) {
             assertThat(ledger.services().sessions().get(Actor.local(), session.id()).status())
                     .isEqualTo(SessionStatus.KILLED);
