@@ -14,7 +14,6 @@ import dev.entourage.ledger.capture.HookDecision;
 import dev.entourage.ledger.capture.HookEvent;
 import dev.entourage.ledger.capture.HookRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ public final class ClaudeCodeHooks {
             toolName = Text.required("tool_name", text(input, "tool_name"), 200);
             toolInputHash = hash(toolInput(input.get("tool_input")));
         }
-        String branch = event == HookEvent.SESSION_START && cwd != null ? GitHead.branch(Path.of(cwd)) : null;
+        String branch = event == HookEvent.SESSION_START && cwd != null ? GitHead.branch(cwd) : null;
         CaptureOrigin origin = new CaptureOrigin(CaptureSource.CLAUDE_CODE, sessionId, agent, task);
         return new HookRequest(origin, event, toolName, toolInputHash, cwd, branch);
     }

@@ -18,6 +18,15 @@ public final class GitHead {
     private GitHead() {
     }
 
+    /** As {@link #branch(Path)}, for a path as text; null also when it is not a path. */
+    public static String branch(String dir) {
+        try {
+            return dir == null ? null : branch(Path.of(dir));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
      * The branch name; null when {@code dir} is not an absolute path of this machine inside a git work tree, the
      * HEAD is detached, or anything cannot be read.
