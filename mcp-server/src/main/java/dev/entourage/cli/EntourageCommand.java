@@ -1,5 +1,8 @@
 package dev.entourage.cli;
 
+import dev.entourage.cli.install.InstallCommand;
+import dev.entourage.cli.install.RunCommand;
+import dev.entourage.cli.install.UninstallCommand;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import java.util.Map;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
                 TasksCommand.class, BudgetCommand.class, SessionsCommand.class, CostsCommand.class, PricesCommand.class,
                 KeysCommand.class, UsersCommand.class, KillCommand.class, DoctorCommand.class, BackupCommand.class,
-                dev.entourage.cli.install.InstallCommand.class, dev.entourage.cli.install.UninstallCommand.class, dev.entourage.cli.install.RunCommand.class,
+                HookCommand.class, InstallCommand.class,
+                UninstallCommand.class, RunCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Every command takes --db PATH (env ENTOURAGE_DB; default $ENTOURAGE_HOME/entourage.db, else",
                 "~/.entourage/entourage.db). Only init (and serve or mcp with --create) creates a ledger.",

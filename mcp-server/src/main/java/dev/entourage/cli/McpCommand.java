@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code entourage mcp}: the stdio MCP sidecar, bound to one agent. */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = {"Run the MCP server on stdio for one agent. Your MCP client (Claude Code, Claude Desktop, ...)"
-                + " starts it; it exposes start_session, report_usage, check_budget and end_session.",
+                + " starts it; it exposes start_session, report_usage, check_budget, end_session and claude_code_hook.",
                 "stdout carries only MCP messages; logs go to stderr. It exits when stdin closes."})
 final class McpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(McpCommand.class);
@@ -49,6 +49,12 @@ final class McpCommand implements Callable<Integer> {
             description = "Default model for start_session, used for pricing (env ENTOURAGE_MODEL).")
     String model;
 
+    @Option(names = "--claude-code-session", paramLabel = "ID", defaultValue = "${env:CLAUDE_CODE_SESSION_ID}",
+            description = "Claude Code's session id (env CLAUDE_CODE_SESSION_ID, which Claude Code sets for the MCP "
+                    + "servers it starts): start_session then joins that session, so the tools, the hooks and the "
+                    + "captured telemetry land in one Entourage session.")
+    String claudeCodeSession;
+
     @Option(names = "--create", description = "Create the ledger if it does not exist (without it, only the "
             + "default path is created on first use; a missing --db or ENTOURAGE_DB is refused).")
     boolean create;
@@ -62,6 +68,11 @@ final class McpCommand implements Callable<Integer> {
             Caller caller = caller(ledger.services().settings(), ledger.admin().location());
             if (task != null) {
                 ledger.services().settings().task(Actor.local(), task);
+            }
+            String projectDir = System.getenv("CLAUDE_PROJECT_DIR");
+            caller = caller.boundTo(claudeCodeSession, projectDir != null ? projectDir : System.getProperty("user.dir"));
+            if (caller.claudeCodeSessionId() != null) {
+                LOG.info("Bound to Claude Code session {}", caller.claudeCodeSessionId());
             }
             StdioSidecar.serve(ledger.services(), caller, System.in, stdout, Version.VERSION);
         }

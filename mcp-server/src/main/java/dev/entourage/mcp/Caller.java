@@ -17,6 +17,8 @@ public final class Caller {
     private final String agentName;
     private final Long defaultTaskId;
     private final String defaultModel;
+    private final String claudeCodeSessionId;
+    private final String cwd;
     private volatile Bound bound;
     private volatile Long openSessionId;
 
@@ -26,17 +28,19 @@ public final class Caller {
 
     /** A caller that acts as {@code agent}: an agent key, an admin naming the agent, or a sidecar bound to it. */
     public Caller(Agent agent, Long defaultTaskId, String defaultModel) {
-        this(() -> agent, false, agent.name(), defaultTaskId, defaultModel);
+        this(() -> agent, false, agent.name(), defaultTaskId, defaultModel, null, null);
         bind();
     }
 
     private Caller(Supplier<Agent> binding, boolean viewer, String agentName, Long defaultTaskId,
-                   String defaultModel) {
+                   String defaultModel, String claudeCodeSessionId, String cwd) {
         this.binding = Objects.requireNonNull(binding, "binding");
         this.viewer = viewer;
         this.agentName = Objects.requireNonNull(agentName, "agentName");
         this.defaultTaskId = defaultTaskId;
         this.defaultModel = defaultModel;
+        this.claudeCodeSessionId = claudeCodeSessionId;
+        this.cwd = cwd;
     }
 
     /**
@@ -46,14 +50,37 @@ public final class Caller {
      */
     public static Caller deferred(String agentName, Supplier<Agent> binding, Long defaultTaskId,
                                   String defaultModel) {
-        return new Caller(binding, false, agentName, defaultTaskId, defaultModel);
+        return new Caller(binding, false, agentName, defaultTaskId, defaultModel, null, null);
     }
 
     /** A viewer looking at {@code agent}'s budget: only {@code check_budget} without an estimate. */
     public static Caller viewer(Agent agent) {
-        Caller caller = new Caller(() -> agent, true, agent.name(), null, null);
+        Caller caller = new Caller(() -> agent, true, agent.name(), null, null, null, null);
         caller.bind();
         return caller;
+    }
+
+    /**
+     * This caller, bound to the Claude Code session that started the sidecar ({@code CLAUDE_CODE_SESSION_ID}):
+     * {@code start_session} then joins that session instead of opening a new one.
+     *
+     * @param sessionId Claude Code's session id, or null for no binding
+     * @param cwd       the project's directory (stored on the session), or null
+     */
+    public Caller boundTo(String sessionId, String cwd) {
+        Caller caller = new Caller(binding, viewer, agentName, defaultTaskId, defaultModel,
+                sessionId == null || sessionId.isBlank() ? null : sessionId.strip(), cwd);
+        caller.bound = bound;
+        return caller;
+    }
+
+    /** The Claude Code session this sidecar is bound to, or null. */
+    public String claudeCodeSessionId() {
+        return claudeCodeSessionId;
+    }
+
+    String cwd() {
+        return cwd;
     }
 
     private Bound bind() {
