@@ -20,7 +20,8 @@ final class ClaudeCodeEvents {
 
     /**
      * The call: event id {@code request_id}, else {@code client_request_id}, else derived from the record; tokens as
-     * sent (Claude Code counts the Anthropic way; the cache write has no 5m/1h split); dollars from
+     * sent (Claude Code counts the Anthropic way; the 1-hour part of the cache write from
+     * {@code cache_creation_1h_tokens}, sent by 2.1.332, older builds send no split); dollars from
      * {@code cost_usd_micros}, else {@code cost_usd} converted exactly.
      */
     static CapturedCall call(LogEvent event) {
@@ -32,8 +33,13 @@ final class ClaudeCodeEvents {
         if (id == null) {
             id = event.derivedId(CaptureSource.CLAUDE_CODE);
         }
-        TokenCounts tokens = new TokenCounts(a.count("input_tokens"), a.count("output_tokens"),
-                a.count("cache_creation_tokens"), 0, a.count("cache_read_tokens"));
+        long cacheWrite = a.count("cache_creation_tokens");
+        long cacheWrite1h = a.count("cache_creation_1h_tokens");
+        if (cacheWrite1h > cacheWrite) {
+            throw new Rejected("cache_creation_1h_tokens: must not exceed cache_creation_tokens, of which it is a part");
+        }
+        TokenCounts tokens = new TokenCounts(a.count("input_tokens"), a.count("output_tokens"), cacheWrite,
+                cacheWrite1h, a.count("cache_read_tokens"));
         Long micros = a.wholeNumber("cost_usd_micros");
         if (micros != null && micros < 0) {
             throw new Rejected("cost_usd_micros: must not be negative");
