@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +55,14 @@ public final class OtlpReceiver {
                     : capture.record(actor, mapped.calls().records());
             CaptureReceipt errors = mapped.errors().records().isEmpty() ? empty()
                     : capture.recordErrors(actor, mapped.errors().records());
-            List<String> rejected = new java.util.ArrayList<>(mapped.calls().rejections());
+            List<String> rejected = new ArrayList<>(mapped.calls().rejections());
             rejected.addAll(mapped.errors().rejections());
             return outcome(rejected, calls, errors);
         }
 
         @Override
         Message response(Outcome outcome, String errorMessage) {
-            if (outcome.rejected() == 0) {
+            if (errorMessage.isEmpty()) {
                 return ExportLogsServiceResponse.getDefaultInstance();
             }
             return ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
@@ -89,7 +90,7 @@ public final class OtlpReceiver {
 
         @Override
         Message response(Outcome outcome, String errorMessage) {
-            if (outcome.rejected() == 0) {
+            if (errorMessage.isEmpty()) {
                 return ExportMetricsServiceResponse.getDefaultInstance();
             }
             return ExportMetricsServiceResponse.newBuilder().setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()

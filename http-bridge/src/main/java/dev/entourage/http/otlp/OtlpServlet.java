@@ -41,7 +41,10 @@ abstract class OtlpServlet extends HttpServlet {
     /** Decodes, maps and records the body; throws {@link OtlpFailure} for a request refused whole. */
     abstract Outcome export(Actor actor, OtlpBody body, ExportContext context);
 
-    /** The route's export response: empty, or a partial success. */
+    /**
+     * The route's export response: empty when nothing was rejected and nothing is to be said, else a partial success
+     * (with a rejected count of 0 for warnings only, as OTLP allows).
+     */
     abstract Message response(Outcome outcome, String errorMessage);
 
     @Override
@@ -57,7 +60,7 @@ abstract class OtlpServlet extends HttpServlet {
             ExportContext context = new ExportContext(request.getHeader(ExportContext.AGENT_HEADER),
                     request.getHeader(ExportContext.TASK_HEADER), clock.instant());
             Outcome outcome = export(actor, body, context);
-            String message = outcome.rejected() == 0 ? "" : errorMessage(outcome);
+            String message = outcome.rejections().isEmpty() ? "" : errorMessage(outcome);
             send(response, 200, body.encoding().mediaType(), OtlpCodec.encode(response(outcome, message),
                     body.encoding()));
         } catch (OtlpFailure e) {
@@ -102,8 +105,8 @@ abstract class OtlpServlet extends HttpServlet {
 
     private static String errorMessage(Outcome outcome) {
         List<String> reasons = outcome.rejections();
-        StringBuilder out = new StringBuilder("Entourage rejected " + outcome.rejected() + " record"
-                + (outcome.rejected() == 1 ? "" : "s"));
+        StringBuilder out = new StringBuilder(outcome.rejected() == 0 ? "Entourage took every record, with warnings"
+                : "Entourage rejected " + outcome.rejected() + " record" + (outcome.rejected() == 1 ? "" : "s"));
         for (int i = 0; i < Math.min(QUOTED_REJECTIONS, reasons.size()); i++) {
             out.append(i == 0 ? ": " : "; ").append(reasons.get(i));
         }
