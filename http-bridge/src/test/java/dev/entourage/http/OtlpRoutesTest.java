@@ -347,6 +347,22 @@ class OtlpRoutesTest {
     }
 
     @Test
+    void exportsCountAgainstTheRateLimitLikeRestWrites(@TempDir Path other) {
+        try (Harness limited = Harness.start(other, new BridgeConfig("127.0.0.1", 0, 2, false), java.util.Map.of())) {
+            OtlpClient client = new OtlpClient(limited);
+            byte[] body = Otlp.logs(Otlp.claudeCode(null)).toByteArray();
+            OtlpClient.Answer first = client.post("/v1/logs", body, "X-API-Key", limited.adminKey,
+                    "Content-Type", PROTOBUF);
+            client.post("/v1/metrics", body, "X-API-Key", limited.adminKey, "Content-Type", PROTOBUF);
+            OtlpClient.Answer third = client.post("/v1/logs", body, "X-API-Key", limited.adminKey,
+                    "Content-Type", PROTOBUF);
+
+            assertThat(first.status()).as(first.toString()).isEqualTo(200);
+            assertThat(third.status()).as(third.toString()).isEqualTo(429);
+        }
+    }
+
+    @Test
     void metricsAreAcceptedInBothEncodings() {
         OtlpClient.Answer json = metrics("claude-code-2.1.332-metrics.json");
         OtlpClient.Answer proto = metrics("claude-code-2.1.332-metrics-1.bin");
