@@ -40,11 +40,9 @@ public final class OtlpReceiver {
 
     private static final class Logs extends OtlpServlet {
         private static final long serialVersionUID = 1L;
-        private final transient CaptureService capture;
 
         Logs(CaptureService capture, Clock clock) {
-            super(clock);
-            this.capture = capture;
+            super(capture, clock);
         }
 
         @Override
@@ -52,9 +50,9 @@ public final class OtlpReceiver {
             ExportLogsServiceRequest request = OtlpCodec.decode(body, ExportLogsServiceRequest.newBuilder());
             LogsMapper.Result mapped = LogsMapper.map(request, context);
             CaptureReceipt calls = mapped.calls().records().isEmpty() ? empty()
-                    : capture.record(actor, mapped.calls().records());
+                    : capture().record(actor, mapped.calls().records());
             CaptureReceipt errors = mapped.errors().records().isEmpty() ? empty()
-                    : capture.recordErrors(actor, mapped.errors().records());
+                    : capture().recordErrors(actor, mapped.errors().records());
             List<String> rejected = new ArrayList<>(mapped.calls().rejections());
             rejected.addAll(mapped.errors().rejections());
             return outcome(rejected, calls, errors);
@@ -72,11 +70,9 @@ public final class OtlpReceiver {
 
     private static final class Metrics extends OtlpServlet {
         private static final long serialVersionUID = 1L;
-        private final transient CaptureService capture;
 
         Metrics(CaptureService capture, Clock clock) {
-            super(clock);
-            this.capture = capture;
+            super(capture, clock);
         }
 
         @Override
@@ -84,7 +80,7 @@ public final class OtlpReceiver {
             ExportMetricsServiceRequest request = OtlpCodec.decode(body, ExportMetricsServiceRequest.newBuilder());
             ClaudeCodeMetrics.Result mapped = ClaudeCodeMetrics.map(request, context);
             CaptureReceipt points = mapped.cost().records().isEmpty() ? empty()
-                    : capture.recordMetrics(actor, mapped.cost().records());
+                    : capture().recordMetrics(actor, mapped.cost().records());
             return outcome(mapped.cost().rejections(), points);
         }
 

@@ -3,6 +3,7 @@ package dev.entourage.http.otlp;
 import com.google.protobuf.Message;
 import dev.entourage.http.HttpBridge;
 import dev.entourage.ledger.Actor;
+import dev.entourage.ledger.CaptureService;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.access.Principal;
@@ -28,10 +29,16 @@ abstract class OtlpServlet extends HttpServlet {
     /** How many rejection reasons the partial success's {@code error_message} quotes. */
     static final int QUOTED_REJECTIONS = 5;
 
+    private final transient CaptureService capture;
     private final transient Clock clock;
 
-    OtlpServlet(Clock clock) {
+    OtlpServlet(CaptureService capture, Clock clock) {
+        this.capture = capture;
         this.clock = clock;
+    }
+
+    CaptureService capture() {
+        return capture;
     }
 
     /** What the route made of one export: how many records it rejected and why, in the route's signal. */
