@@ -111,10 +111,10 @@ class ServeProcessIT {
                     + ".bin")) {
                 body = in.readAllBytes();
             }
-            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/v1/logs")).header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "application/x-protobuf")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/logs"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-protobuf")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
             assertThat(answer.body()).as("an empty ExportLogsServiceResponse: nothing rejected").isEmpty();
