@@ -283,7 +283,42 @@ class OtlpRoutesTest {
             assertThat(answer.contentType()).startsWith(JSON);
             assertThat(new String(answer.body(), StandardCharsets.UTF_8)).startsWith("{\"code\":3,\"message\":");
         }
+        assertThat(logs(new byte[] {(byte) 0xff, (byte) 0xfe}, JSON).text()).contains("is not valid UTF-8");
         assertNothingWritten();
+    }
+
+    @Test
+    void deeplyNestedBodiesAre400NotACrash() {
+        String deepJson = "{\"resourceLogs\":[{\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}]}";
+        OtlpClient.Answer json = logs(deepJson.getBytes(StandardCharsets.UTF_8), JSON);
+        String deepAnyValue = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":"
+                + "{\"arrayValue\":{\"values\":[".repeat(5_000) + "]}}".repeat(5_000) + "}]}]}]}";
+        OtlpClient.Answer any = logs(deepAnyValue.getBytes(StandardCharsets.UTF_8), JSON);
+        assertThat(any.status()).as(any.toString()).isEqualTo(400);
+        io.opentelemetry.proto.common.v1.AnyValue value = Otlp.value("leaf");
+        for (int i = 0; i < 200; i++) {
+            value = io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setKvlistValue(
+                    io.opentelemetry.proto.common.v1.KeyValueList.newBuilder().addValues(
+                            io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("k").setValue(value))).build();
+        }
+        LogRecord deep = Otlp.apiRequest("s", "r").toBuilder().addAttributes(
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("nested").setValue(value)).build();
+        OtlpClient.Answer proto = logs(Otlp.logs(Otlp.claudeCode("runaway"), deep).toByteArray(), PROTOBUF);
+
+        assertThat(json.status()).as(json.toString()).isEqualTo(400);
+        assertThat(proto.status()).as(proto.toString()).isEqualTo(400);
+        assertNothingWritten();
+    }
+
+    @Test
+    void anAbsurdTimestampFallsBackOnTheRecordsTime() {
+        LogRecord call = Otlp.apiRequest("s", "r").toBuilder()
+                .addAllAttributes(Otlp.attributes("event.timestamp", "+999999999-12-31T23:59:59Z")).build();
+
+        OtlpClient.Answer answer = logs(Otlp.logs(Otlp.claudeCode("runaway"), call).toByteArray(), PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(sessions("runaway")).hasSize(1);
     }
 
     @Test
