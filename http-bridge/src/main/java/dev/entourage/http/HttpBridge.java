@@ -135,6 +135,7 @@ public final class HttpBridge implements AutoCloseable {
         context.addServlet(new ServletHolder("entourage-hooks",
                 new HookServlet(new ClaudeCodeHookDoor(ledger), errors)), HookServlet.PATH);
         gated.add(HookServlet.PATH);
+        extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
         extras.forEach((pathSpec, servlet) -> {
             ServletHolder holder = new ServletHolder(servlet);
             holder.setAsyncSupported(true);

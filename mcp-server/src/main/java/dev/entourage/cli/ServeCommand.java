@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code entourage serve}: the HTTP bridge until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the HTTP bridge: REST under /api/v1, MCP over Streamable HTTP at /mcp (legacy SSE at "
-                + "/sse), GET /healthz, and the live dashboard at / (open it in a browser and sign in with an "
-                + "admin or viewer key). Every route but /healthz, /api/v1/auth/login and the dashboard's static "
+                + "/sse), OTLP/HTTP telemetry at /v1/logs and /v1/metrics, GET /healthz, and the live dashboard "
+                + "at / (open it in a browser and sign in with an admin or viewer key). Every route but /healthz, /api/v1/auth/login and the dashboard's static "
                 + "files needs X-API-Key or a bearer token (see `entourage init` and `entourage keys`).",
                 "Stops gracefully on SIGTERM or Ctrl-C: requests in flight finish, then it exits with 0."})
 final class ServeCommand implements Callable<Integer> {
@@ -127,8 +127,8 @@ final class ServeCommand implements Callable<Integer> {
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
         String browse = "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
                 : host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
-        LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,
-                ledger.admin().location(), base, base, base, base);
+        LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse, OTLP {} (/v1/logs, "
+                + "/v1/metrics)", Version.VERSION, ledger.admin().location(), base, base, base, base, base);
         LOG.info("Dashboard: {}/ (sign in with an admin or viewer key)", browse);
         if (!noAuth && ledger.access().keys(ledger.services().settings().ensureDefaultTeam().id()).isEmpty()) {
             LOG.warn("No API key exists yet, so every route but /healthz answers 401: run `entourage init` "
