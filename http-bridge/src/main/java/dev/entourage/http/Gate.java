@@ -53,8 +53,7 @@ final class Gate extends HttpFilter {
             }
         }
         String client = principal != null ? "principal:" + principal.subject() : "address:" + request.getRemoteAddr();
-        RateLimits.Category category = path.startsWith(AUTH_PREFIX) ? RateLimits.Category.AUTH
-                : RateLimits.Category.GENERAL;
+        RateLimits.Category category = category(path);
         RateLimits.Decision decision = limits.take(category, client);
         response.setHeader("X-RateLimit-Limit", Long.toString(decision.limit()));
         response.setHeader("X-RateLimit-Remaining", Long.toString(decision.remaining()));
@@ -63,7 +62,7 @@ final class Gate extends HttpFilter {
             Responses.closeIfBodyUnread(request, response);
             response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
             Responses.error(response, errors, new LedgerException(ErrorCode.RATE_LIMITED, "Too many requests: at most "
-                    + decision.limit() + " a minute" + (category == RateLimits.Category.AUTH ? " on /auth routes" : "")
+                    + decision.limit() + " a minute" + scopeOf(category)
                     + "; retry in " + decision.retryAfterSeconds() + " s",
                     Map.of("limit", decision.limit(), "retry_after_seconds", decision.retryAfterSeconds()), null));
             return;
@@ -144,5 +143,24 @@ final class Gate extends HttpFilter {
     static Optional<Principal> principal(HttpServletRequest request) {
         return request.getAttribute(HttpBridge.PRINCIPAL_ATTRIBUTE) instanceof Principal p ? Optional.of(p)
                 : Optional.empty();
+    }
+
+    private static RateLimits.Category category(String path) {
+        if (path.startsWith(AUTH_PREFIX)) {
+            return RateLimits.Category.AUTH;
+        }
+        return path.startsWith("/v1/") || path.startsWith("/hooks/") ? RateLimits.Category.CAPTURE
+                : RateLimits.Category.GENERAL;
+    }
+
+    private static String scopeOf(RateLimits.Category category) {
+        switch (category) {
+            case AUTH:
+                return " on /auth routes";
+            case CAPTURE:
+                return " on the telemetry and hook routes";
+            default:
+                return "";
+        }
     }
 }

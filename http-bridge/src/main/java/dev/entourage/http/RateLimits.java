@@ -23,7 +23,14 @@ final class RateLimits {
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    enum Category { GENERAL, AUTH }
+    /** How many times the general limit an agent's telemetry and hook calls get: they come every second or so. */
+    static final int CAPTURE_FACTOR = 10;
+
+    /**
+     * The buckets a client has: the REST and MCP routes, the login routes, and capture (OTLP exports and Claude
+     * Code's hooks, sent by the coding agent itself), so that telemetry never crowds out an agent's REST calls.
+     */
+    enum Category { GENERAL, AUTH, CAPTURE }
 
     /**
      * One request's standing.
@@ -58,7 +65,10 @@ final class RateLimits {
     }
 
     int limit(Category category) {
-        return category == Category.AUTH ? AUTH_RPM : generalRpm;
+        if (category == Category.AUTH) {
+            return AUTH_RPM;
+        }
+        return category == Category.CAPTURE ? generalRpm * CAPTURE_FACTOR : generalRpm;
     }
 
     /** Takes one request from the client's bucket for {@code category}. */
