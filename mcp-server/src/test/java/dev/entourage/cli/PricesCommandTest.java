@@ -34,7 +34,7 @@ class PricesCommandTest {
 
         CliRunner.Run table = run("prices", "claude-sonnet-4-5@20250929");
         assertThat(table.out()).contains("claude-sonnet-4-5@20250929 -> claude-sonnet-4-5")
-                .contains("rule:      family (id + snapshot suffix)").contains("prompt above 200000 tokens");
+                .contains("rule:      exact id: row claude-sonnet-4-5").contains("prompt above 200000 tokens");
         assertThat(run("prices", "claude-opus-4-6", "--speed", "fast", "--format", "json").json()
                 .at("/prices/0/input").decimalValue()).isEqualByComparingTo("30");
     }
@@ -70,7 +70,7 @@ class PricesCommandTest {
                 out.toString(), "--date", "2026-12-01");
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.err()).contains("claude-3-haiku-20240307: cache_write_1h is not 2 x input (anthropic): rejected");
-        assertThat(imported.out()).contains("5 rows (1 rejected");
+        assertThat(imported.out()).contains("4 rows (1 rejected");
         String file = Files.readString(out);
         assertThat(file).contains("@version litellm-2026-12-01").contains("@checked_at 2026-12-01")
                 .contains("deepseek-v4-pro,family,deepseek,,,0.435,0.87,0.435,0.435,0.003625,")
@@ -104,7 +104,7 @@ class PricesCommandTest {
                       - prices:
                           input_mtok: {base: 2.5, tiers: [{start: 272000, price: 5}]}
                           cache_read_mtok: {base: 0.25, tiers: [{start: 272000, price: 0.5}]}
-                          cache_write_mtok: 3.125
+                          cache_write_mtok: {base: 3.125, tiers: [{start: 272000, price: 6.25}]}
                           output_mtok: {base: 15, tiers: [{start: 272000, price: 22.5}]}
                       - constraint:
                           start_date: 2026-07-30
@@ -119,7 +119,7 @@ class PricesCommandTest {
                 out.toString(), "--date", "2026-12-01");
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(Files.readString(out))
-                .contains("gpt-5.6-terra,family,openai,,2026-07-30,2.5,15,3.125,3.125,0.25,>272000=5/22.5/3.125/3.125/0.5,")
+                .contains("gpt-5.6-terra,family,openai,,2026-07-30,2.5,15,3.125,3.125,0.25,>272000=5/22.5/6.25/6.25/0.5,")
                 .contains("gpt-5.6-terra,family,openai,2026-07-30,,2,12,2.5,2.5,0.2,,");
         assertThat(run("prices", "import", yml.toString(), "--format", "yaml").code()).isNotZero();
     }
