@@ -51,6 +51,13 @@ final class ImportedPrices {
             return;
         }
         List<PriceRow> made = new ArrayList<>();
+        for (Version v : versions) {
+            String odd = oddModifier(v.modifiers());
+            if (odd != null) {
+                rejected.add(source + ": " + odd + ": rejected");
+                return;
+            }
+        }
         try {
             for (Version v : versions) {
                 ModelPrice base = micros(ids.get(0), v.base());
@@ -82,6 +89,20 @@ final class ImportedPrices {
     private boolean resold(String provider, String id) {
         return providerPrefixes.entrySet().stream().anyMatch(e -> !e.getKey().equals(provider)
                 && e.getValue().stream().anyMatch(id::startsWith));
+    }
+
+    /** A multiplier no provider charges: batch or flex above 1, priority, fast or a region outside 1–10. */
+    private static String oddModifier(Map<String, BigDecimal> modifiers) {
+        for (Map.Entry<String, BigDecimal> e : modifiers.entrySet()) {
+            BigDecimal m = e.getValue();
+            boolean discount = e.getKey().equals("batch") || e.getKey().equals("flex");
+            boolean ok = discount ? m.compareTo(BigDecimal.ONE) <= 0
+                    : m.compareTo(BigDecimal.ONE) >= 0 && m.compareTo(BigDecimal.TEN) <= 0;
+            if (!ok) {
+                return e.getKey() + " multiplier " + m.toPlainString() + " is outside the provider's range";
+            }
+        }
+        return null;
     }
 
     void skip() {

@@ -61,6 +61,7 @@ final class PricesImportCommand implements Callable<Integer> {
         PriceBook bundled = PriceTable.bundled().book();
         ImportedPrices imported = new ImportedPrices(bundled.providerPrefixes());
         List<PriceRow> rows;
+        int rejectedHere = 0;
         if (source == Source.csv) {
             rows = new ArrayList<>();
             for (Path f : files) {
@@ -77,10 +78,21 @@ final class PricesImportCommand implements Callable<Integer> {
                     GenaiPrices.read(root, imported);
                 }
             }
-            rows = imported.rows().stream().map(r -> withBundledModifiers(r, bundled)).toList();
+            java.util.Map<String, List<PriceRow>> byId = new java.util.LinkedHashMap<>();
+            imported.rows().stream().map(r -> withBundledModifiers(r, bundled))
+                    .forEach(r -> byId.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r));
+            rows = new ArrayList<>();
+            for (List<PriceRow> versions : byId.values()) {
+                if (valid(versions, bundled)) {
+                    rows.addAll(versions);
+                } else {
+                    rejectedHere++;
+                }
+            }
         }
         PriceBook book = new PriceBook(name + "-" + day, day, rows, bundled.providerPrefixes(),
                 bundled.providerModifiers(), bundled.unknown());
+        imported.rejected().forEach(r -> System.err.println("rejected: " + r));
         Path target = out != null ? out : Path.of("prices-" + name + "-" + day + ".csv");
         List<String> lines = PriceFileWriter.write(book, List.of("Imported by entourage prices import --format " + name
                 + " from " + files, "Layer it on the bundled table with --prices " + target.getFileName()));
@@ -90,10 +102,9 @@ final class PricesImportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw LedgerException.invalid("out", target + " cannot be written (" + e.getClass().getSimpleName() + ")");
         }
-        imported.rejected().forEach(r -> System.err.println("rejected: " + r));
         List<PriceDiff.Change> changes = PriceDiff.between(PriceTable.bundled(),
                 PriceTable.layered(target), day);
-        Output.out().println("wrote " + target + ": " + rows.size() + " rows (" + imported.rejected().size()
+        Output.out().println("wrote " + target + ": " + rows.size() + " rows (" + (imported.rejected().size() + rejectedHere)
                 + " rejected, " + imported.skipped() + " skipped); against the bundled table "
                 + changes.stream().filter(c -> c.kind().equals("changed")).count() + " changed, "
                 + changes.stream().filter(c -> c.kind().equals("added")).count() + " added. See: entourage prices diff "
@@ -101,10 +112,15 @@ final class PricesImportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The row with the multipliers the bundled row of the same id has, unless the imported file says otherwise. */
+    /**
+     * The row with the multipliers of the bundled row its id resolves to (exactly or by family), unless the imported
+     * file says otherwise.
+     */
     private static PriceRow withBundledModifiers(PriceRow row, PriceBook bundled) {
-        PriceRow known = bundled.rows().stream().filter(b -> b.id().equals(row.id()) || row.ids().contains(b.id()))
-                .reduce((a, b) -> b).orElse(null);
+        dev.entourage.ledger.pricing.PriceExplanation why = PriceTable.bundled().price(
+                dev.entourage.ledger.pricing.PriceRequest.of(row.id(), dev.entourage.ledger.TokenCounts.ZERO)).explanation();
+        PriceRow known = why.rule() == dev.entourage.ledger.pricing.PriceExplanation.Rule.EXACT
+                || why.rule() == dev.entourage.ledger.pricing.PriceExplanation.Rule.FAMILY ? why.row() : null;
         if (known == null) {
             return row;
         }
@@ -112,6 +128,18 @@ final class PricesImportCommand implements Callable<Integer> {
         modifiers.putAll(row.modifiers());
         return new PriceRow(row.ids(), row.match(), row.provider(), row.from(), row.until(), row.rates(), row.tiers(),
                 modifiers, known.without(), row.legacy() || known.legacy(), row.source());
+    }
+
+    /** Whether {@code rows} of one model make a valid table on top of the bundled one; else says why on stderr. */
+    private static boolean valid(List<PriceRow> rows, PriceBook bundled) {
+        try {
+            PriceTable.bundled().layer("import", new PriceBook("check", null, rows, java.util.Map.of(),
+                    java.util.Map.of(), java.util.Map.of()));
+            return true;
+        } catch (LedgerException e) {
+            System.err.println("rejected: " + rows.get(0).source() + ": " + e.getMessage().replace("prices: import: ", ""));
+            return false;
+        }
     }
 
     private static List<Path> expand(List<Path> files) {

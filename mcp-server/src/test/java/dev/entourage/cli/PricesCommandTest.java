@@ -70,7 +70,8 @@ class PricesCommandTest {
                 out.toString(), "--date", "2026-12-01");
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.err()).contains("claude-3-haiku-20240307: cache_write_1h is not 2 x input (anthropic): rejected");
-        assertThat(imported.out()).contains("4 rows (1 rejected");
+        assertThat(imported.err()).contains("gpt-5-nano: priority multiplier 50 is outside the provider's range: rejected");
+        assertThat(imported.out()).contains("4 rows (2 rejected");
         String file = Files.readString(out);
         assertThat(file).contains("@version litellm-2026-12-01").contains("@checked_at 2026-12-01")
                 .contains("deepseek-v4-pro,family,deepseek,,,0.435,0.87,0.435,0.435,0.003625,")
