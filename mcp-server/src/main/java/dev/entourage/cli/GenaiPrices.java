@@ -83,17 +83,8 @@ final class GenaiPrices {
     }
 
     private static ImportedPrices.Rates rates(String provider, JsonNode p, long start, BigDecimal in, BigDecimal out) {
-        BigDecimal write = atTier(p.get("cache_write_mtok"), start, null);
-        BigDecimal write1h = atTier(p.get("cache_write_1h_mtok"), start, null);
-        BigDecimal read = atTier(p.get("cache_read_mtok"), start, null);
-        boolean anthropic = provider.equals("anthropic");
-        if (write == null) {
-            write = anthropic ? in.multiply(new BigDecimal("1.25")) : in;
-        }
-        if (write1h == null) {
-            write1h = anthropic ? in.multiply(BigDecimal.valueOf(2)) : write;
-        }
-        return new ImportedPrices.Rates(in, out, write, write1h, read == null ? in : read);
+        return ImportedPrices.Rates.of(provider, in, out, atTier(p.get("cache_write_mtok"), start, null),
+                atTier(p.get("cache_write_1h_mtok"), start, null), atTier(p.get("cache_read_mtok"), start, null));
     }
 
     private static BigDecimal base(JsonNode n) {

@@ -25,6 +25,18 @@ final class ImportedPrices {
     /** USD per million tokens, exact. */
     record Rates(BigDecimal input, BigDecimal output, BigDecimal cacheWrite5m, BigDecimal cacheWrite1h,
                  BigDecimal cacheRead) {
+        /**
+         * Rates with the gaps a source leaves filled the provider's way: a missing write is 1.25× input for
+         * Anthropic (else the input price), a missing 1-hour write 2× input for Anthropic (else the write), a
+         * missing read the input price (no discount).
+         */
+        static Rates of(String provider, BigDecimal in, BigDecimal out, BigDecimal write, BigDecimal write1h,
+                        BigDecimal read) {
+            boolean anthropic = provider.equals("anthropic");
+            BigDecimal w = write != null ? write : anthropic ? in.multiply(new BigDecimal("1.25")) : in;
+            BigDecimal w1h = write1h != null ? write1h : anthropic ? in.multiply(BigDecimal.valueOf(2)) : w;
+            return new Rates(in, out, w, w1h, read != null ? read : in);
+        }
     }
 
     private final Map<String, List<String>> providerPrefixes;

@@ -88,15 +88,7 @@ final class LiteLlmPrices {
         if (read == null && suffix.isEmpty()) {
             read = ImportedPrices.perMillion(dec(e, "input_cost_per_token_cache_hit"));
         }
-        boolean anthropic = provider.equals("anthropic");
-        if (write == null) {
-            write = anthropic ? in.multiply(new BigDecimal("1.25")) : in;
-        }
-        if (write1h == null) {
-            write1h = anthropic ? in.multiply(BigDecimal.valueOf(2)) : write;
-        }
-        return new ImportedPrices.Rates(in, ImportedPrices.perMillion(outPerToken), write, write1h,
-                read == null ? in : read);
+        return ImportedPrices.Rates.of(provider, in, ImportedPrices.perMillion(outPerToken), write, write1h, read);
     }
 
     private static BigDecimal dec(JsonNode e, String field) {

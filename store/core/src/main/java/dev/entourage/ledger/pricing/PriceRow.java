@@ -66,17 +66,6 @@ public record PriceRow(List<String> ids, Match match, String provider, LocalDate
         return (from == null || !day.isBefore(from)) && (until == null || day.isBefore(until));
     }
 
-    /** The rates of a request whose prompt (input, cache reads and cache writes) has {@code promptTokens}. */
-    public ModelPrice ratesFor(long promptTokens) {
-        ModelPrice chosen = rates;
-        for (LongContextTier tier : tiers) {
-            if (promptTokens > tier.aboveTokens()) {
-                chosen = tier.rates();
-            }
-        }
-        return chosen;
-    }
-
     /** The tier a prompt of {@code promptTokens} falls in, or null for the base rates. */
     public LongContextTier tierFor(long promptTokens) {
         LongContextTier chosen = null;

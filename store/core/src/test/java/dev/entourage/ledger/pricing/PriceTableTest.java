@@ -281,6 +281,14 @@ class PriceTableTest {
     }
 
     @Test
+    void bundledRowsKeepTheirProvidersRatios() {
+        assertThat(BUNDLED.rows()).allSatisfy(r -> assertThat(PriceRatios.broken(r)).as(r.id()).isEmpty());
+        PriceRow outlier = PriceTable.parse("t.csv", List.of("@format entourage-prices/2", "@version 1",
+                PriceFile.HEADER, "claude-3-haiku,family,anthropic,,,0.25,1.25,0.30,6,0.03,,,LL")).rows().get(0);
+        assertThat(PriceRatios.broken(outlier)).contains("cache_write_1h is not 2 x input");
+    }
+
+    @Test
     void modelPriceRejectsBadValues() {
         assertThatThrownBy(() -> new ModelPrice(" ", false, 1, 1, 1, 1, 1)).isInstanceOf(LedgerException.class);
         assertThatThrownBy(() -> new ModelPrice("x", false, -1, 1, 1, 1, 1)).isInstanceOf(LedgerException.class);
