@@ -78,7 +78,8 @@ class PricesCommandTest {
                 .contains(">200000=6/22.5/7.5/12/0.6").doesNotContain("heroku").doesNotContain("embedding");
 
         JsonNode diff = run("prices", "diff", out.toString(), "--at", "2026-12-01", "--format", "json").json();
-        assertThat(diff.path("changes").findValuesAsText("model")).contains("gpt-5.6-luna", "claude-sonnet-4-5-20250929");
+        assertThat(diff.path("changes").findValuesAsText("model")).contains("gpt-5.6-luna")
+                .doesNotContain("claude-sonnet-4-5-20250929", "claude-opus-4-7");
         JsonNode luna = null;
         for (JsonNode c : diff.path("changes")) {
             if (c.path("model").asText().equals("gpt-5.6-luna")) {

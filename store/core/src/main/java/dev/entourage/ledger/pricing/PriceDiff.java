@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What changes between two tables on one day: rows added, removed, or with other rates, tiers or multipliers. */
+/**
+ * What changes between two tables on one day: rows added, removed, or with other rates, tiers or multipliers. A row
+ * whose id the old table already prices through another row (an alias, a dated snapshot of a family) is compared
+ * with that row, and only listed when it differs.
+ */
 public final class PriceDiff {
     private PriceDiff() {
     }
@@ -35,8 +39,14 @@ public final class PriceDiff {
         List<Change> changes = new ArrayList<>();
         now.forEach((id, row) -> {
             PriceRow was = old.get(id);
-            if (was == null) {
+            PriceRow resolved = was != null ? null : resolved(before, id, beforeDay);
+            if (was == null && resolved == null) {
                 changes.add(new Change(id, "added", null, describe(after, row), row.source()));
+            } else if (was == null) {
+                if (!describe(before, resolved).equals(describe(after, row))) {
+                    changes.add(new Change(id + " (now " + resolved.id() + ")", "changed", describe(before, resolved),
+                            describe(after, row), row.source()));
+                }
             } else if (!Objects.equals(describe(before, was), describe(after, row))) {
                 changes.add(new Change(id, "changed", describe(before, was), describe(after, row), row.source()));
             }
@@ -47,6 +57,14 @@ public final class PriceDiff {
             }
         });
         return changes;
+    }
+
+    /** The row {@code id} is priced by in {@code table} (exact id, family or prefix), or null when unpriced. */
+    private static PriceRow resolved(PriceTable table, String id, LocalDate day) {
+        PriceRequest request = PriceRequest.of(id, dev.entourage.ledger.TokenCounts.ZERO)
+                .at(day == null ? null : day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+        PricedCost cost = table.price(request);
+        return cost.unpriced() ? null : cost.explanation().row();
     }
 
     private static Map<String, PriceRow> current(PriceTable table, LocalDate day) {

@@ -151,6 +151,8 @@ class PriceTableTest {
         assertThat(find("gemini-3-pro-preview").id()).isEqualTo("gemini-3-pro");
         assertThat(find("gemini-2.5-flash-preview-05-20").id()).isEqualTo("gemini-2.5-flash");
         assertThat(BUNDLED.find("gpt-4o-realtime-preview")).isEmpty();
+        assertThat(find("gpt-4o-2024-05-13").inputPerMtok()).isEqualTo(5_000_000);
+        assertThat(find("chatgpt-4o-latest").id()).isEqualTo("chatgpt-4o-latest");
         assertThat(BUNDLED.find("claude-opus-4-9")).isEmpty();
     }
 
