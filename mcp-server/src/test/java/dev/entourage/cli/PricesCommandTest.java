@@ -40,6 +40,23 @@ class PricesCommandTest {
     }
 
     @Test
+    void theIdsTheOldPrefixesCaughtGetTheirOwnRows() {
+        assertThat(input("claude-opus-4-7")).isEqualByComparingTo("5");
+        assertThat(input("claude-opus-4-6-20260205")).isEqualByComparingTo("5");
+        assertThat(input("gpt-5-pro")).isEqualByComparingTo("15");
+        assertThat(input("gpt-5.5")).isEqualByComparingTo("5");
+        assertThat(input("o3-pro")).isEqualByComparingTo("20");
+        assertThat(input("o1-pro")).isEqualByComparingTo("150");
+        assertThat(input("gemini-2.5-pro")).isEqualByComparingTo("1.25");
+        assertThat(input("deepseek-v4-flash")).isEqualByComparingTo("0.14");
+        assertThat(input("anthropic/claude-opus-4-5")).isEqualByComparingTo("5");
+    }
+
+    private java.math.BigDecimal input(String model) {
+        return run("prices", model, "--format", "json").json().at("/prices/0/input").decimalValue();
+    }
+
+    @Test
     void anUnknownModelIsUnpricedNeverTheTableMaximum() {
         JsonNode json = run("prices", "claude-opus-9", "--format", "json").json();
         assertThat(json.at("/prices/0/unpriced").asBoolean()).isTrue();
