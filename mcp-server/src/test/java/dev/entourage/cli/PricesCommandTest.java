@@ -74,6 +74,14 @@ class PricesCommandTest {
                 .at("/prices/0/input").decimalValue()).isZero();
         assertThat(run("prices", "gpt-5.5", "--prices", mine.toString(), "--format", "json").json()
                 .at("/prices/0/input").decimalValue()).isEqualByComparingTo("5");
+
+        Path converted = dir.resolve("converted.csv");
+        CliRunner.Run imported = run("prices", "import", mine.toString(), "--format", "csv", "--out", converted.toString(),
+                "--date", "2026-12-01");
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(Files.readString(converted)).contains("@format entourage-prices/2").contains("local-,prefix,,,,0,0,0,0,0,,,");
+        assertThat(run("prices", "local-llama", "--prices", converted.toString(), "--format", "json").json()
+                .at("/prices/0/input").decimalValue()).isZero();
     }
 
     @Test
