@@ -30,7 +30,7 @@ public final class Ledger implements AutoCloseable {
      */
     public static Ledger open(String db, Path prices, Clock clock) {
         Objects.requireNonNull(db, "db");
-        PriceTable table = prices == null ? PriceTable.bundled() : PriceTable.load(prices);
+        PriceTable table = prices == null ? PriceTable.bundled() : PriceTable.layered(prices);
         ManagedStore store = StoreProviders.forDb(db).open(db, clock);
         LedgerServices services = new LedgerServices(store, table, clock);
         try {

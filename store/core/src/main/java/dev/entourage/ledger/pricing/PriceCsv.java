@@ -73,7 +73,7 @@ final class PriceCsv {
                 rate(source, lineNo, "cache_read", cells[6]));
     }
 
-    private static long rate(String source, int lineNo, String column, String cell) {
+    static long rate(String source, int lineNo, String column, String cell) {
         String text = cell.strip();
         if (text.startsWith("-")) {
             throw error(source, lineNo, column + " must not be negative");

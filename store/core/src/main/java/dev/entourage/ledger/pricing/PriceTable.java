@@ -13,51 +13,51 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
- * An immutable table of model prices, read from CSV:
+ * An immutable table of model prices: every version of every row, with the provider facts to apply them.
  *
- * <pre>
- * # comment
- * model,match,input,output,cache_write_5m,cache_write_1h,cache_read
- * claude-sonnet-4,prefix,3,15,3.75,6,0.30
- * </pre>
+ * <p>Two file formats are read. The versioned format ({@code @format entourage-prices/2}, the bundled
+ * {@code prices.csv}, whose header comments describe it) has effective dates, long-context tiers, multipliers,
+ * per-provider defaults and a source per row. The old CSV format, with the header
+ * {@code model,match,input,output,cache_write_5m,cache_write_1h,cache_read}, is still read for users' files.
  *
- * <p>Prices are USD per million tokens with at most six decimals; {@code match} is {@code exact} or
- * {@code prefix}. See {@link #find(String)} for matching and {@link #price(String, TokenCounts)} for
- * models not in the table.
+ * <p>Pricing: see {@link #price(PriceRequest)}. Money is integer micro-dollars per million tokens; costs are
+ * rounded half-up to whole micro-dollars, with no floating point.
  */
 public final class PriceTable {
     static final String RESOURCE = "/dev/entourage/ledger/pricing/prices.csv";
     static final String UNKNOWN_ID = "unknown";
 
+    private final PriceBook book;
+    private final List<List<PriceRow>> series;
+    private final PriceMatcher matcher;
     private final List<ModelPrice> entries;
-    private final Map<String, ModelPrice> exact;
-    private final List<ModelPrice> prefixesLongestFirst;
     private final ModelPrice unknown;
 
-    private PriceTable(List<ModelPrice> entries) {
-        this.entries = List.copyOf(entries);
-        Map<String, ModelPrice> byId = new HashMap<>();
-        for (ModelPrice price : this.entries) {
-            if (!price.prefix()) {
-                byId.put(key(price.id()), price);
-            }
+    private PriceTable(String source, PriceBook book) {
+        List<PriceRow> rows = new ArrayList<>();
+        for (PriceRow row : book.rows()) {
+            String provider = row.provider().isEmpty() ? PriceMatcher.provider(book.providerPrefixes(), row.id()) : null;
+            rows.add(provider == null ? row : row.withProvider(provider));
         }
-        this.exact = Map.copyOf(byId);
-        this.prefixesLongestFirst = this.entries.stream()
-                .filter(ModelPrice::prefix)
-                .sorted(Comparator.comparingInt((ModelPrice p) -> p.id().length()).reversed())
-                .toList();
-        this.unknown = new ModelPrice(UNKNOWN_ID, false,
+        this.book = new PriceBook(book.version(), book.checkedAt(), rows, book.providerPrefixes(),
+                book.providerModifiers(), book.unknown());
+        this.series = PriceRules.series(source, rows);
+        this.matcher = new PriceMatcher(series);
+        for (PriceRow row : rows) {
+            PriceRules.checkMultiplied(source, row, PricingMath.modifiers(this.book, row));
+        }
+        this.entries = rows.stream().map(PriceRow::rates).toList();
+        ModelPrice fallback = book.unknown().get(PriceBook.ANY_PROVIDER);
+        this.unknown = fallback != null ? rename(fallback) : new ModelPrice(UNKNOWN_ID, false,
                 max(ModelPrice::inputPerMtok), max(ModelPrice::outputPerMtok),
                 max(ModelPrice::cacheWrite5mPerMtok), max(ModelPrice::cacheWrite1hPerMtok),
                 max(ModelPrice::cacheReadPerMtok));
@@ -69,28 +69,28 @@ public final class PriceTable {
     }
 
     /**
-     * Reads a price file, e.g. one given with {@code --prices FILE}; it replaces the bundled table.
+     * Reads a price file in either format on its own: it replaces the bundled table. See {@link #layered(Path)}
+     * for what {@code --prices FILE} does.
      *
      * @throws LedgerException {@code invalid_request} on field {@code prices} naming the file, and the line
      *                         when one is wrong
      */
     public static PriceTable load(Path file) {
         Objects.requireNonNull(file, "file");
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw unreadable(file, "no such file", e);
-        } catch (CharacterCodingException e) {
-            throw unreadable(file, "not valid UTF-8", e);
-        } catch (IOException e) {
-            throw unreadable(file, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
-        }
-        return parse(file.toString(), lines);
+        return new PriceTable(file.toString(), book(file.toString(), read(file)));
     }
 
     /**
-     * Reads price CSV lines; {@code sourceName} names them in error messages.
+     * The bundled table with {@code file} layered on top ({@link PriceBook#layer}): the file's rows replace the
+     * bundled rows with the same id and add the others. This is what {@code --prices FILE} means.
+     */
+    public static PriceTable layered(Path file) {
+        Objects.requireNonNull(file, "file");
+        return bundled().layer(file.toString(), book(file.toString(), read(file)));
+    }
+
+    /**
+     * Reads price lines in either format; {@code sourceName} names them in error messages.
      *
      * @throws LedgerException {@code invalid_request} on field {@code prices} as
      *                         {@code <sourceName>:<line>: <what is wrong>}
@@ -98,53 +98,134 @@ public final class PriceTable {
     public static PriceTable parse(String sourceName, List<String> lines) {
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(lines, "lines");
-        return new PriceTable(PriceCsv.parse(sourceName, lines));
+        return new PriceTable(sourceName, book(sourceName, lines));
+    }
+
+    /** Reads price lines in either format into a book, without making a table of them. */
+    public static PriceBook book(String sourceName, List<String> lines) {
+        if (PriceFile.isVersioned(lines)) {
+            return PriceFile.parse(sourceName, lines);
+        }
+        List<PriceRow> rows = PriceCsv.parse(sourceName, lines).stream().map(p -> new PriceRow(List.of(
+                p.id().strip().toLowerCase(java.util.Locale.ROOT)), p.prefix() ? PriceRow.Match.PREFIX
+                : PriceRow.Match.EXACT, "", null, null, p, List.of(), Map.of(), java.util.Set.of(), false,
+                sourceName)).toList();
+        return new PriceBook(sourceName, null, rows, Map.of(), Map.of(), Map.of());
+    }
+
+    /** This table with {@code overlay} on top (see {@link PriceBook#layer}). */
+    public PriceTable layer(String sourceName, PriceBook overlay) {
+        return new PriceTable(sourceName, book.layer(overlay));
     }
 
     /**
-     * The price of {@code model}: an {@code exact} entry with its name (ignoring case), else the
-     * {@code prefix} entry with the longest id that starts the name (ignoring case). Empty for a null or
-     * blank name or when nothing matches.
+     * The base rates of {@code model}'s row, in the version in force on the table's {@code checked_at} day: see
+     * {@link #price(PriceRequest)} for matching. Empty for a null or blank name or when nothing matches.
      */
     public Optional<ModelPrice> find(String model) {
-        if (model == null || model.isBlank()) {
-            return Optional.empty();
-        }
-        String key = key(model);
-        ModelPrice match = exact.get(key);
-        if (match != null) {
-            return Optional.of(match);
-        }
-        return prefixesLongestFirst.stream().filter(p -> key.startsWith(key(p.id()))).findFirst();
+        return matcher.find(ModelIds.normalise(model).normalised())
+                .map(f -> PriceMatcher.version(f.series(), book.checkedAt(), new ArrayList<>()).rates());
+    }
+
+    /** {@link #price(PriceRequest)} of a standard request as of the table's {@code checked_at} day. */
+    public PricedCost price(String model, TokenCounts tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        return price(PriceRequest.of(model, tokens));
     }
 
     /**
-     * Prices {@code tokens} of {@code model}. A model not in the table (or null) is never free: it is priced
-     * at the highest rate of each kind in the table, under id {@code unknown}, and marked estimated.
+     * Prices one call. The model id is normalised ({@link ModelIds}); it matches a row by exact id, else by family
+     * (snapshot suffixes only), else by the longest prefix of an old-format row; the row's version in force on the
+     * call's day (UTC) applies. A prompt (input + cache reads + cache writes) above a tier's threshold reprices the
+     * whole request at that tier; then the multipliers the call asks for (service tier, speed, inference geography)
+     * scale every rate, rounded half-up to whole micro-dollars per million tokens.
+     *
+     * <p>A model matching no row is never free and never priced at a table-wide maximum: it is {@code unpriced},
+     * at the most expensive current row of its family for this request when its family has one, else at its
+     * provider's {@code @unknown} default, else at the table's.
      */
-    public PricedCost price(String model, TokenCounts tokens) {
-        Objects.requireNonNull(tokens, "tokens");
-        return find(model)
-                .map(p -> new PricedCost(p.cost(tokens), p, false))
-                .orElseGet(() -> new PricedCost(unknown.cost(tokens), unknown, true));
+    public PricedCost price(PriceRequest request) {
+        Objects.requireNonNull(request, "request");
+        ModelIds.Normalised id = ModelIds.normalise(request.model());
+        LocalDate day = request.at() != null ? request.at().atZone(java.time.ZoneOffset.UTC).toLocalDate()
+                : book.checkedAt();
+        Optional<PriceMatcher.Found> found = matcher.find(id.normalised());
+        if (found.isPresent()) {
+            List<String> notes = new ArrayList<>();
+            PriceRow row = PriceMatcher.version(found.get().series(), day, notes);
+            return PricingMath.cost(book, id, found.get().rule(), row, request, notes, false);
+        }
+        return estimate(id, day, request);
     }
 
-    /** The price applied to models not in the table: the highest rate of each kind. */
+    private PricedCost estimate(ModelIds.Normalised id, LocalDate day, PriceRequest request) {
+        String provider = id.normalised().isEmpty() ? null : PriceMatcher.provider(book.providerPrefixes(),
+                id.normalised());
+        String family = ModelIds.familyKey(id.normalised());
+        PricedCost best = null;
+        if (!family.isEmpty()) {
+            for (PriceRow row : matcher.current(day)) {
+                boolean sameFamily = row.ids().stream().anyMatch(i -> ModelIds.familyKey(i).equals(family));
+                if (sameFamily && !row.legacy() && (provider == null || provider.equals(row.provider()))) {
+                    PricedCost cost = PricingMath.cost(book, id, PriceExplanation.Rule.FAMILY_ESTIMATE, row, request,
+                            new ArrayList<>(List.of("family '" + family + "' has no row for this id")), true);
+                    if (best == null || cost.costMicros() > best.costMicros()) {
+                        best = cost;
+                    }
+                }
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        ModelPrice providerDefault = provider == null ? null : book.unknown().get(provider);
+        ModelPrice rates = providerDefault != null ? rename(providerDefault) : unknown;
+        PriceExplanation explanation = new PriceExplanation(id, providerDefault != null
+                ? PriceExplanation.Rule.PROVIDER_DEFAULT : PriceExplanation.Rule.DEFAULT, null, provider, null,
+                List.of(), request.modifierKeys().isEmpty() ? List.of()
+                : List.of("multipliers are not applied to the default price"), book.version());
+        return new PricedCost(rates.cost(request.tokens()), rates, true, true, explanation);
+    }
+
+    /** The price applied to models of no known family or provider: the table's {@code @unknown *} default. */
     public ModelPrice unknownPrice() {
         return unknown;
     }
 
-    /** All entries in file order. */
+    /** The base rates of all rows, every version, in file order. */
     public List<ModelPrice> entries() {
         return entries;
     }
 
-    private long max(ToLongFunction<ModelPrice> rate) {
-        return entries.stream().mapToLong(rate).max().orElseThrow();
+    /** All rows, every version, in file order. */
+    public List<PriceRow> rows() {
+        return book.rows();
     }
 
-    private static String key(String model) {
-        return model.strip().toLowerCase(Locale.ROOT);
+    /** The rows, provider facts and version this table was made of. */
+    public PriceBook book() {
+        return book;
+    }
+
+    private long max(ToLongFunction<ModelPrice> rate) {
+        return entries.stream().mapToLong(rate).max().orElse(0);
+    }
+
+    private static ModelPrice rename(ModelPrice p) {
+        return new ModelPrice(UNKNOWN_ID, false, p.inputPerMtok(), p.outputPerMtok(), p.cacheWrite5mPerMtok(),
+                p.cacheWrite1hPerMtok(), p.cacheReadPerMtok());
+    }
+
+    private static List<String> read(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw unreadable(file, "no such file", e);
+        } catch (CharacterCodingException e) {
+            throw unreadable(file, "not valid UTF-8", e);
+        } catch (IOException e) {
+            throw unreadable(file, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     private static LedgerException unreadable(Path file, String what, IOException cause) {

@@ -37,8 +37,8 @@ class PriceTableTest {
         assertThat(table.find("m-3").orElseThrow().inputPerMtok()).isEqualTo(1_000_000);
 
         ModelPrice sonnet = find("claude-sonnet-4-20250514");
-        assertThat(sonnet.id()).isEqualTo("claude-sonnet-4-20250514");
-        assertThat(sonnet.prefix()).isFalse();
+        assertThat(sonnet.id()).isEqualTo("claude-sonnet-4");
+        assertThat(sonnet.prefix()).isTrue();
     }
 
     @Test
@@ -98,18 +98,33 @@ class PriceTableTest {
     }
 
     @Test
-    void unknownModelIsPricedAtTheHighestRates() {
+    void unknownModelOfNoKnownFamilyIsPricedAtTheDocumentedDefaultNotTheTableMaximum() {
         PricedCost cost = BUNDLED.price("mystery-model-9", input(1));
         ModelPrice price = cost.price();
         assertThat(cost.estimated()).isTrue();
+        assertThat(cost.unpriced()).isTrue();
+        assertThat(cost.explanation().rule()).isEqualTo(PriceExplanation.Rule.DEFAULT);
+        assertThat(price).isEqualTo(BUNDLED.unknownPrice());
         assertThat(price.id()).isEqualTo("unknown");
-        assertThat(price.inputPerMtok()).isEqualTo(max(ModelPrice::inputPerMtok)).isEqualTo(15_000_000);
-        assertThat(price.outputPerMtok()).isEqualTo(max(ModelPrice::outputPerMtok)).isEqualTo(75_000_000);
-        assertThat(price.cacheWrite5mPerMtok()).isEqualTo(max(ModelPrice::cacheWrite5mPerMtok));
-        assertThat(price.cacheWrite1hPerMtok()).isEqualTo(max(ModelPrice::cacheWrite1hPerMtok));
-        assertThat(price.cacheReadPerMtok()).isEqualTo(max(ModelPrice::cacheReadPerMtok)).isEqualTo(7_500_000);
+        assertThat(price.inputPerMtok()).isEqualTo(5_000_000).isLessThan(max(ModelPrice::inputPerMtok));
+        assertThat(price.outputPerMtok()).isEqualTo(30_000_000).isLessThan(max(ModelPrice::outputPerMtok));
+        assertThat(price.cacheReadPerMtok()).isEqualTo(500_000).isLessThan(max(ModelPrice::cacheReadPerMtok));
         assertThat(cost.costMicros()).isPositive();
-        assertThat(BUNDLED.price("mystery-model-9", new TokenCounts(0, 0, 0, 0, 1)).costMicros()).isPositive();
+        assertThat(BUNDLED.price("mystery-model-9", new TokenCounts(0, 0, 0, 0, 10)).costMicros()).isPositive();
+    }
+
+    @Test
+    void unknownModelOfAKnownFamilyIsPricedAtItsMostExpensiveCurrentRow() {
+        TokenCounts tokens = new TokenCounts(1000, 1000, 0, 0, 0);
+        PricedCost opus = BUNDLED.price("claude-opus-6", tokens);
+        assertThat(opus.unpriced()).isTrue();
+        assertThat(opus.estimated()).isTrue();
+        assertThat(opus.explanation().rule()).isEqualTo(PriceExplanation.Rule.FAMILY_ESTIMATE);
+        // legacy Opus 4 / 4.1 / 3 (15/75) are not current: the dearest current Opus is 5/25
+        assertThat(opus.costMicros()).isEqualTo(5_000 + 25_000);
+        assertThat(BUNDLED.price("gpt-7-pro", tokens).price().id()).isEqualTo("gpt-5.4-pro");
+        assertThat(BUNDLED.price("deepseek-v5-flash", tokens).price().id()).isEqualTo("deepseek-v4-flash");
+        assertThat(BUNDLED.price("gemini-4-pro", tokens).price().id()).isEqualTo("gemini-3-pro");
     }
 
     @Test
@@ -117,7 +132,55 @@ class PriceTableTest {
         PricedCost cost = BUNDLED.price(null, new TokenCounts(10, 10, 0, 0, 0));
         assertThat(cost.estimated()).isTrue();
         assertThat(cost.price().id()).isEqualTo("unknown");
-        assertThat(cost.costMicros()).isEqualTo(150 + 750);
+        assertThat(cost.costMicros()).isEqualTo(50 + 300);
+    }
+
+    @Test
+    void familyRowsNeverCaptureAnotherVersionOrVariant() {
+        assertThat(find("claude-opus-4-7").id()).isEqualTo("claude-opus-4-7");
+        assertThat(find("claude-opus-4-6-20260205").inputPerMtok()).isEqualTo(5_000_000);
+        assertThat(find("claude-opus-4-20250514").inputPerMtok()).isEqualTo(15_000_000);
+        assertThat(find("claude-opus-4-0").id()).isEqualTo("claude-opus-4");
+        assertThat(find("gpt-5-pro").id()).isEqualTo("gpt-5-pro");
+        assertThat(find("gpt-5.2").id()).isEqualTo("gpt-5.2");
+        assertThat(find("gpt-5.5").outputPerMtok()).isEqualTo(30_000_000);
+        assertThat(find("gpt-5.6-sol").id()).isEqualTo("gpt-5.6");
+        assertThat(find("o3-pro").id()).isEqualTo("o3-pro");
+        assertThat(find("o1-pro").id()).isEqualTo("o1-pro");
+        assertThat(find("o3-2025-04-16").id()).isEqualTo("o3");
+        assertThat(find("gemini-3-pro-preview").id()).isEqualTo("gemini-3-pro");
+        assertThat(find("gemini-2.5-flash-preview-05-20").id()).isEqualTo("gemini-2.5-flash");
+        assertThat(BUNDLED.find("gpt-4o-realtime-preview")).isEmpty();
+        assertThat(find("gpt-4o-2024-05-13").inputPerMtok()).isEqualTo(5_000_000);
+        assertThat(find("chatgpt-4o-latest").id()).isEqualTo("chatgpt-4o-latest");
+        assertThat(BUNDLED.find("claude-opus-4-9")).isEmpty();
+    }
+
+    @Test
+    void providerPrefixesAndSuffixesAreNormalisedAway() {
+        assertThat(find("us.anthropic.claude-sonnet-4-5-20250929-v1:0").id()).isEqualTo("claude-sonnet-4-5");
+        assertThat(find("anthropic/claude-opus-4-5").id()).isEqualTo("claude-opus-4-5");
+        assertThat(find("claude-sonnet-4-5@20250929").id()).isEqualTo("claude-sonnet-4-5");
+        assertThat(find("claude-haiku-5-5[1m]").id()).isEqualTo("claude-haiku-5-5");
+        assertThat(find("openai/gpt-5.4").id()).isEqualTo("gpt-5.4");
+        assertThat(find("models/gemini-2.5-pro").id()).isEqualTo("gemini-2.5-pro");
+        assertThat(find("deepseek/deepseek-v4-pro").id()).isEqualTo("deepseek-v4-pro");
+        ModelIds.Normalised n = ModelIds.normalise("global.anthropic.claude-opus-4-7-v1:0");
+        assertThat(n.normalised()).isEqualTo("claude-opus-4-7");
+        assertThat(n.steps()).hasSize(3);
+    }
+
+    @Test
+    void explanationSaysHowAnIdResolved() {
+        PricedCost cost = BUNDLED.price(PriceRequest.of("us.anthropic.claude-sonnet-4-6-v1:0", input(1))
+                .at(java.time.Instant.parse("2026-01-05T10:00:00Z")));
+        PriceExplanation why = cost.explanation();
+        assertThat(why.id().normalised()).isEqualTo("claude-sonnet-4-6");
+        assertThat(why.rule()).isEqualTo(PriceExplanation.Rule.EXACT);
+        assertThat(why.row().until()).isEqualTo(java.time.LocalDate.parse("2026-03-13"));
+        assertThat(why.row().source()).contains("GP");
+        assertThat(why.provider()).isEqualTo("anthropic");
+        assertThat(why.tableVersion()).isEqualTo("2026-12-01");
     }
 
     @Test
@@ -205,8 +268,10 @@ class PriceTableTest {
 
     @Test
     void bundledEntriesAreConsistent() {
-        assertThat(BUNDLED.entries()).hasSize(24);
-        assertThat(BUNDLED.entries().get(0).id()).isEqualTo("claude-opus-4-5");
+        assertThat(BUNDLED.entries()).hasSizeGreaterThan(60);
+        assertThat(BUNDLED.entries().get(0).id()).isEqualTo("claude-opus-4");
+        assertThat(BUNDLED.book().checkedAt()).isEqualTo(java.time.LocalDate.parse("2026-12-01"));
+        assertThat(BUNDLED.rows()).allSatisfy(r -> assertThat(r.source()).as(r.id()).isNotBlank());
         for (ModelPrice p : BUNDLED.entries()) {
             assertThat(p.cacheWrite5mPerMtok()).as(p.id()).isNotNegative();
             assertThat(p.cacheWrite1hPerMtok()).as(p.id()).isGreaterThanOrEqualTo(p.cacheWrite5mPerMtok());
@@ -215,6 +280,14 @@ class PriceTableTest {
             assertThat(p.outputPerMtok()).as(p.id()).isGreaterThanOrEqualTo(p.inputPerMtok());
         }
         assertThat(PriceTable.bundled()).isSameAs(BUNDLED);
+    }
+
+    @Test
+    void bundledRowsKeepTheirProvidersRatios() {
+        assertThat(BUNDLED.rows()).allSatisfy(r -> assertThat(PriceRatios.broken(r)).as(r.id()).isEmpty());
+        PriceRow outlier = PriceTable.parse("t.csv", List.of("@format entourage-prices/2", "@version 1",
+                PriceFile.HEADER, "claude-3-haiku,family,anthropic,,,0.25,1.25,0.30,6,0.03,,,LL")).rows().get(0);
+        assertThat(PriceRatios.broken(outlier)).contains("cache_write_1h is not 2 x input");
     }
 
     @Test
