@@ -3,6 +3,7 @@ package dev.entourage.ledger;
 import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.events.LedgerEvents;
 import dev.entourage.ledger.pricing.ModelPrice;
+import dev.entourage.ledger.pricing.PriceRequest;
 import dev.entourage.ledger.pricing.PriceTable;
 import dev.entourage.ledger.pricing.PricedCost;
 import java.time.Clock;
@@ -25,14 +26,16 @@ final class UsageCharge {
     }
 
     /**
-     * What one event costs: {@code reported} when given (our table's figure beside it), else our table's.
+     * What one event costs: {@code reported} when given (our table's figure beside it), else our table's, priced
+     * by the version in force at {@code at} with the event's speed (null for standard).
      *
      * @param price the price used; null for a reported cost
      * @param pricedMicros our table's figure
      */
     record Cost(long micros, CostSource source, ModelPrice price, long pricedMicros) {
-        static Cost of(PriceTable prices, String model, TokenCounts tokens, Long reported) {
-            PricedCost priced = prices.price(model, tokens);
+        static Cost of(PriceTable prices, String model, TokenCounts tokens, Long reported, Instant at,
+                       String speed) {
+            PricedCost priced = prices.price(PriceRequest.of(model, tokens).at(at).speed(speed));
             if (reported != null) {
                 return new Cost(reported, CostSource.REPORTED, null, priced.costMicros());
             }

@@ -55,7 +55,8 @@ public final class UsageService {
         String model = report.model() != null ? report.model() : session.model();
         HoldStatus holdStatus = Holds.settle(w, report.holdId(), agent, eventId, now);
         w.expireHolds(team.id(), now);
-        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, report.tokens(), report.costMicros());
+        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, report.tokens(), report.costMicros(), now,
+                null);
         Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
         Subjects subjects = new Subjects(team, agent, task, session);
         if (session.capture().captured()) {

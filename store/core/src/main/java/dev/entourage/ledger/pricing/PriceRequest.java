@@ -16,7 +16,7 @@ import java.util.Objects;
  *                     {@code checked_at} day
  * @param serviceTier  {@code batch}, {@code flex}, {@code priority}; null, blank, {@code standard},
  *                     {@code default} or {@code auto} for standard
- * @param speed        {@code fast}; null, blank or {@code standard} for standard
+ * @param speed        {@code fast}; null, blank, {@code standard} or {@code normal} (Claude Code's word) for standard
  * @param inferenceGeo where inference ran when the provider charges for it, e.g. {@code us}; null, blank or
  *                     {@code global} for no choice
  */
@@ -62,7 +62,7 @@ public record PriceRequest(String model, TokenCounts tokens, Instant at, String 
             keys.add(tier);
         }
         String fast = key(speed);
-        if (fast != null && !fast.equals("standard")) {
+        if (fast != null && !fast.equals("standard") && !fast.equals("normal")) {
             keys.add(fast);
         }
         String geo = key(inferenceGeo);
