@@ -26,12 +26,12 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java examples/src/main/java/dev/entourage/examples/standin/AnthropicStandIn.java --port 0 [--log FILE]
- *     [--input 1200] [--output 400] [--cache-write 3000] [--cache-read 20000] [--end-after N] [--error-on N]
+ *     [--input 1200] [--output 400] [--cache-write 3000] [--cache-read 20000] [--end-after N] [--error-on N [--errors K]]
  * </pre>
  *
  * <p>{@code --end-after N}: once a request carries N tool results, answer with text and {@code end_turn} (the
- * agent stops by itself: not a runaway). {@code --error-on N}: the N-th call is answered 400
- * {@code invalid_request_error} (Claude Code does not retry it).
+ * agent stops by itself: not a runaway). {@code --error-on N}: the N-th call (and the K-1 after it, {@code --errors K})
+ * is answered 400 {@code invalid_request_error}.
  *
  * <p>Routes: {@code POST /v1/messages} (SSE when the body says {@code "stream":true}, else one JSON message;
  * a {@code request-id: req_…} header either way), {@code POST /v1/messages/count_tokens}, {@code GET
@@ -48,6 +48,7 @@ public final class AnthropicStandIn {
     private final Usage toolTurn;
     private final int endAfter;
     private final int errorOn;
+    private final int errorCount;
     private final Usage textTurn = new Usage(40, 12, 0, 0);
     private final PrintStream log;
     private final List<String> calls = new ArrayList<>();
@@ -55,10 +56,11 @@ public final class AnthropicStandIn {
     /** Token counts of one answer, the Anthropic way: {@code input} excludes cached tokens. */
     record Usage(long input, long output, long cacheWrite, long cacheRead) { }
 
-    AnthropicStandIn(Usage toolTurn, int endAfter, int errorOn, PrintStream log) {
+    AnthropicStandIn(Usage toolTurn, int endAfter, int errorOn, int errorCount, PrintStream log) {
         this.toolTurn = toolTurn;
         this.endAfter = endAfter;
         this.errorOn = errorOn;
+        this.errorCount = errorCount;
         this.log = log;
     }
 
@@ -68,6 +70,7 @@ public final class AnthropicStandIn {
         long[] usage = {1200, 400, 3000, 20000};
         int endAfter = 0;
         int errorOn = 0;
+        int errorCount = 1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -79,13 +82,14 @@ public final class AnthropicStandIn {
                 case "--cache-read": usage[3] = Long.parseLong(value); break;
                 case "--end-after": endAfter = Integer.parseInt(value); break;
                 case "--error-on": errorOn = Integer.parseInt(value); break;
+                case "--errors": errorCount = Integer.parseInt(value); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         PrintStream log = logFile == null ? System.err : new PrintStream(Files.newOutputStream(logFile,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
         AnthropicStandIn standIn = new AnthropicStandIn(new Usage(usage[0], usage[1], usage[2], usage[3]), endAfter,
-                errorOn, log);
+                errorOn, errorCount, log);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", standIn::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -127,7 +131,7 @@ public final class AnthropicStandIn {
         String requestId;
         synchronized (calls) {
             int seq = calls.size() + 1;
-            if (seq == errorOn) {
+            if (errorOn > 0 && seq >= errorOn && seq < errorOn + errorCount) {
                 calls.add(String.format("{\"seq\":%d,\"at\":\"%s\",\"path\":\"/v1/messages\",\"error\":400}",
                         seq, Instant.now()));
                 send(exchange, 400, "application/json", "{\"type\":\"error\",\"error\":{\"type\":"
