@@ -26,12 +26,14 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java examples/src/main/java/dev/entourage/examples/standin/AnthropicStandIn.java --port 0 [--log FILE]
- *     [--input 1200] [--output 400] [--cache-write 3000] [--cache-read 20000] [--end-after N] [--error-on N [--errors K]]
+ *     [--input 1200] [--output 400] [--cache-write 3000] [--cache-read 20000] [--end-after N]
+ *     [--error-on N [--errors K]] [--delay-ms 0]
  * </pre>
  *
  * <p>{@code --end-after N}: once a request carries N tool results, answer with text and {@code end_turn} (the
  * agent stops by itself: not a runaway). {@code --error-on N}: the N-th call (and the K-1 after it, {@code --errors K})
- * is answered 400 {@code invalid_request_error}.
+ * is answered 400 {@code invalid_request_error}. {@code --delay-ms}: wait that long before answering a message (a
+ * model's latency: real calls take seconds, and the telemetry of one call lands during the next).
  *
  * <p>Routes: {@code POST /v1/messages} (SSE when the body says {@code "stream":true}, else one JSON message;
  * a {@code request-id: req_…} header either way), {@code POST /v1/messages/count_tokens}, {@code GET
@@ -45,10 +47,7 @@ public final class AnthropicStandIn {
     private static final Pattern TOOLS = Pattern.compile("\"tools\"\\s*:\\s*\\[\\s*\\{");
     private static final Pattern TOOL_RESULT = Pattern.compile("\"type\"\\s*:\\s*\"tool_result\"");
 
-    private final Usage toolTurn;
-    private final int endAfter;
-    private final int errorOn;
-    private final int errorCount;
+    private final Script script;
     private final Usage textTurn = new Usage(40, 12, 0, 0);
     private final PrintStream log;
     private final List<String> calls = new ArrayList<>();
@@ -56,11 +55,11 @@ public final class AnthropicStandIn {
     /** Token counts of one answer, the Anthropic way: {@code input} excludes cached tokens. */
     record Usage(long input, long output, long cacheWrite, long cacheRead) { }
 
-    AnthropicStandIn(Usage toolTurn, int endAfter, int errorOn, int errorCount, PrintStream log) {
-        this.toolTurn = toolTurn;
-        this.endAfter = endAfter;
-        this.errorOn = errorOn;
-        this.errorCount = errorCount;
+    /** What the stand-in answers: the usage of a tool turn, and the options of {@link #main}. */
+    record Script(Usage toolTurn, int endAfter, int errorOn, int errorCount, long delayMillis) { }
+
+    AnthropicStandIn(Script script, PrintStream log) {
+        this.script = script;
         this.log = log;
     }
 
@@ -71,6 +70,7 @@ public final class AnthropicStandIn {
         int endAfter = 0;
         int errorOn = 0;
         int errorCount = 1;
+        long delay = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -83,13 +83,14 @@ public final class AnthropicStandIn {
                 case "--end-after": endAfter = Integer.parseInt(value); break;
                 case "--error-on": errorOn = Integer.parseInt(value); break;
                 case "--errors": errorCount = Integer.parseInt(value); break;
+                case "--delay-ms": delay = Long.parseLong(value); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         PrintStream log = logFile == null ? System.err : new PrintStream(Files.newOutputStream(logFile,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
-        AnthropicStandIn standIn = new AnthropicStandIn(new Usage(usage[0], usage[1], usage[2], usage[3]), endAfter,
-                errorOn, errorCount, log);
+        AnthropicStandIn standIn = new AnthropicStandIn(new Script(new Usage(usage[0], usage[1], usage[2],
+                usage[3]), endAfter, errorOn, errorCount, delay), log);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", standIn::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -107,7 +108,7 @@ public final class AnthropicStandIn {
             if (path.equals("/v1/messages") && exchange.getRequestMethod().equals("POST")) {
                 messages(exchange, body);
             } else if (path.equals("/v1/messages/count_tokens")) {
-                send(exchange, 200, "application/json", "{\"input_tokens\":" + toolTurn.input() + "}", null);
+                send(exchange, 200, "application/json", "{\"input_tokens\":" + script.toolTurn().input() + "}", null);
             } else if (path.equals("/_standin/calls")) {
                 String lines;
                 synchronized (calls) {
@@ -126,12 +127,13 @@ public final class AnthropicStandIn {
         Matcher m = MODEL.matcher(body);
         String model = m.find() ? m.group(1) : "claude-sonnet-4-5";
         boolean stream = STREAM.matcher(body).find();
-        boolean tools = TOOLS.matcher(body).find() && (endAfter <= 0 || toolResults(body) < endAfter);
-        Usage usage = tools ? toolTurn : textTurn;
+        boolean tools = TOOLS.matcher(body).find() && (script.endAfter() <= 0
+                || toolResults(body) < script.endAfter());
+        Usage usage = tools ? script.toolTurn() : textTurn;
         String requestId;
         synchronized (calls) {
             int seq = calls.size() + 1;
-            if (errorOn > 0 && seq >= errorOn && seq < errorOn + errorCount) {
+            if (script.errorOn() > 0 && seq >= script.errorOn() && seq < script.errorOn() + script.errorCount()) {
                 calls.add(String.format("{\"seq\":%d,\"at\":\"%s\",\"path\":\"/v1/messages\",\"error\":400}",
                         seq, Instant.now()));
                 send(exchange, 400, "application/json", "{\"type\":\"error\",\"error\":{\"type\":"
@@ -144,6 +146,13 @@ public final class AnthropicStandIn {
                             + "\"stream\":%b,\"tools\":%b,\"request_id\":\"%s\",\"input\":%d,\"output\":%d,"
                             + "\"cache_write\":%d,\"cache_read\":%d}", seq, Instant.now(), model, stream, tools,
                     requestId, usage.input(), usage.output(), usage.cacheWrite(), usage.cacheRead()));
+        }
+        if (script.delayMillis() > 0) {
+            try {
+                Thread.sleep(script.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         String id = "msg_" + requestId.substring(4);
         String toolId = "toolu_" + requestId.substring(4);

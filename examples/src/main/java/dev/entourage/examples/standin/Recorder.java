@@ -6,13 +6,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,11 +32,12 @@ import java.util.zip.GZIPInputStream;
  * {@code hook-PreToolUse-1.json}, each with a {@code .headers.txt} beside it, a gunzipped copy when the body was
  * gzip, and a line in {@code index.tsv}). OTLP posts are answered 200 with an empty export response; hook posts
  * with {@code {}}, or with a stop decision from the N-th {@code PreToolUse} / {@code PostToolBatch} on when asked.
- * Test equipment, runs as a single source file:
+ * With {@code --forward URL} it is a recording proxy instead: every request goes on to {@code URL} (same method,
+ * path, headers and body) and the answer comes back as it was. Test equipment, runs as a single source file:
  *
  * <pre>
  * java examples/src/main/java/dev/entourage/examples/standin/Recorder.java --port 0 --dir DIR
- *     [--stop-pre-tool-use N] [--stop-post-tool-batch N] [--prefix run1-]
+ *     [--stop-pre-tool-use N] [--stop-post-tool-batch N] [--prefix run1-] [--forward http://127.0.0.1:8000]
  * </pre>
  */
 public final class Recorder {
@@ -41,8 +48,13 @@ public final class Recorder {
     private final int stopPreToolUse;
     private final int stopPostToolBatch;
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final URI forward;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
+            "upgrade", "transfer-encoding", "keep-alive");
 
-    Recorder(Path dir, String prefix, int stopPreToolUse, int stopPostToolBatch) {
+    Recorder(Path dir, String prefix, int stopPreToolUse, int stopPostToolBatch, URI forward) {
+        this.forward = forward;
         this.dir = dir;
         this.prefix = prefix;
         this.stopPreToolUse = stopPreToolUse;
@@ -55,6 +67,7 @@ public final class Recorder {
         String prefix = "";
         int stopPre = 0;
         int stopBatch = 0;
+        String forward = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -63,11 +76,13 @@ public final class Recorder {
                 case "--prefix": prefix = value; break;
                 case "--stop-pre-tool-use": stopPre = Integer.parseInt(value); break;
                 case "--stop-post-tool-batch": stopBatch = Integer.parseInt(value); break;
+                case "--forward": forward = value; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Files.createDirectories(dir);
-        Recorder recorder = new Recorder(dir, prefix, stopPre, stopBatch);
+        Recorder recorder = new Recorder(dir, prefix, stopPre, stopBatch,
+                forward == null ? null : URI.create(forward.replaceAll("/+$", "")));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", recorder::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
@@ -111,18 +126,46 @@ public final class Recorder {
                     headers.append(h.getKey()).append(": ").append(v).append('\n');
                 }
             }
-            headers.append("\n-- answered 200 ").append(answerType).append(": ").append(answer).append('\n');
-            Files.writeString(dir.resolve(name + ".headers.txt"), headers);
             Files.writeString(dir.resolve(prefix + "index.tsv"), Instant.now() + "\t" + path + "\t" + name + ext
                     + "\t" + body.length + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            int status = 200;
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            if (forward != null) {
+                HttpResponse<byte[]> forwarded = forward(exchange, body);
+                status = forwarded.statusCode();
+                bytes = forwarded.body();
+                answerType = forwarded.headers().firstValue("Content-Type").orElse("application/octet-stream");
+                answer = answerType.contains("json") || answerType.startsWith("text")
+                        ? new String(bytes, StandardCharsets.UTF_8) : bytes.length + " bytes";
+            }
+            headers.append("\n-- answered ").append(status).append(' ').append(answerType).append(": ")
+                    .append(answer).append('\n');
+            Files.writeString(dir.resolve(name + ".headers.txt"), headers);
             exchange.getResponseHeaders().set("Content-Type", answerType);
-            exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(bytes);
                 }
             }
+        }
+    }
+
+    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(forward.resolve(exchange.getRequestURI().toString()))
+                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
+            if (!HOP_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                for (String v : h.getValue()) {
+                    request.header(h.getKey(), v);
+                }
+            }
+        }
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
