@@ -131,6 +131,7 @@ public final class HttpBridge implements AutoCloseable {
         context.addServlet(eventsHolder, API_PREFIX + "/events");
         context.addServlet(new ServletHolder("entourage-health", new SimpleServlets.Health(errors)), "/healthz");
         List<String> gated = new ArrayList<>(List.of(API_PREFIX + "/*"));
+        extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
         extras.forEach((pathSpec, servlet) -> {
             ServletHolder holder = new ServletHolder(servlet);
             holder.setAsyncSupported(true);

@@ -30,6 +30,8 @@ public final class LedgerServices {
     private final SettingsService settings;
     private final ReportService reports;
     private final AlertService alerts;
+    private final CaptureService capture;
+    private final HookService hooks;
 
     public LedgerServices(LedgerStore store, PriceTable prices, Clock clock) {
         this(store, prices, clock, DEFAULT_HOLD_TTL);
@@ -44,6 +46,8 @@ public final class LedgerServices {
         this.settings = new SettingsService(ctx);
         this.reports = new ReportService(ctx);
         this.alerts = new AlertService(ctx);
+        this.capture = new CaptureService(ctx);
+        this.hooks = new HookService(ctx);
     }
 
     public SessionService sessions() {
@@ -68,6 +72,16 @@ public final class LedgerServices {
 
     public AlertService alerts() {
         return alerts;
+    }
+
+    /** Usage captured from coding agents' telemetry. */
+    public CaptureService capture() {
+        return capture;
+    }
+
+    /** Decisions for coding agents' hooks. */
+    public HookService hooks() {
+        return hooks;
     }
 
     /** The bus on which the services publish what they committed (usage, sessions, kills, alerts, pauses). */

@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.capture.CaptureOrigin;
 import dev.entourage.ledger.events.LedgerEvent;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,18 @@ public final class SessionService {
         });
         ctx.events.publish(new LedgerEvent.SessionChanged(started.session()));
         return started;
+    }
+
+    /**
+     * Finds or creates the session of a coding agent's own session id (by agent, source and external id), without
+     * a budget refusal: the work happens whether or not Entourage likes it, and hooks stop it. Used by the stdio
+     * sidecar binding and {@code entourage run}.
+     *
+     * @param cwd       stored when given and none is stored yet (first non-null wins); may be null
+     * @param gitBranch likewise
+     */
+    public Session openExternal(Actor actor, CaptureOrigin origin, String cwd, String gitBranch) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.entourage.ledger;
 
-/** Checks for caller-supplied text. */
-final class Text {
+/** Checks for caller-supplied text; failures are {@code invalid_request} naming the field. */
+public final class Text {
     private Text() {
     }
 
     /** Trims {@code value}; null or blank becomes null; too long or control characters are refused. */
-    static String optional(String field, String value, int maxLength) {
+    public static String optional(String field, String value, int maxLength) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -14,7 +14,7 @@ final class Text {
     }
 
     /** Trims {@code value}; blank, too long or control characters are refused naming {@code field}. */
-    static String required(String field, String value, int maxLength) {
+    public static String required(String field, String value, int maxLength) {
         if (value == null || value.isBlank()) {
             throw LedgerException.invalid(field, "is required");
         }
