@@ -25,6 +25,15 @@ public interface LedgerReader {
 
     List<Session> sessions(long agentId, SessionQuery query);
 
+    /** The agent's session opened for a coding agent's own session id ({@code source} is its wire name). */
+    Optional<Session> sessionByExternalId(long agentId, String source, String externalId);
+
+    /** What the session remembers between hook calls; {@link HookState#NONE} when nothing yet. */
+    HookState hookState(long sessionId);
+
+    /** The oldest of the team's tasks titled exactly {@code title}. */
+    Optional<Task> taskByTitle(long teamId, String title);
+
     /** Micro-dollars counted on one scope in one window; 0 when nothing was spent. */
     long spent(SpendKey key);
 

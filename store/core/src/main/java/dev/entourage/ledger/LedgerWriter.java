@@ -16,6 +16,29 @@ public interface LedgerWriter extends LedgerReader {
 
     Session insertSession(Agent agent, Long taskId, String model, Instant startedAt);
 
+    /** Inserts an active session of a coding agent's own session id ({@code source} is its wire name). */
+    Session insertExternalSession(Agent agent, Long taskId, String source, String externalId, Instant startedAt);
+
+    /** Makes an ended session active again (a resumed coding agent session); a killed one is left as it is. */
+    void reopenSession(long sessionId);
+
+    /** Stores where the session runs: each of {@code cwd} and {@code gitBranch} only when given and none is stored. */
+    void placeSession(long sessionId, String cwd, String gitBranch);
+
+    /** Marks the session's usage as captured from telemetry. */
+    void markCaptured(long sessionId);
+
+    /** Counts {@code count} more API errors on the session. */
+    void addApiErrors(long sessionId, int count);
+
+    /**
+     * Adds {@code micros} to one metric series of the session ({@code cumulative}: replaces its value instead), and
+     * keeps the session's metric total the sum of its series.
+     */
+    void addMetric(long sessionId, String seriesKey, long micros, boolean cumulative);
+
+    void saveHookState(long sessionId, HookState state);
+
     /**
      * Closes a session. A stop reason recorded before is kept (the first reason wins for the session's life); else
      * {@code stopReason} is recorded. {@code stopDetail} is what a person wrote when killing it, or null.

@@ -11,15 +11,24 @@ import java.util.Objects;
  * @param stopReason the first reason the session was told to stop (a {@link Scope} wire name), kept for the
  *                   session's life; null while it was never stopped
  * @param stopDetail what the person who killed it wrote, or null
+ * @param capture    the coding agent behind it, for captured sessions ({@link SessionCapture#NONE} otherwise)
  */
 public record Session(long id, long agentId, String agentName, long teamId, Long taskId, String model,
                       SessionStatus status, Instant startedAt, Instant endedAt, UsageTotals totals,
-                      String stopReason, String stopDetail) {
+                      String stopReason, String stopDetail, SessionCapture capture) {
     public Session {
         Objects.requireNonNull(agentName, "agentName");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(totals, "totals");
+        capture = capture == null ? SessionCapture.NONE : capture;
+    }
+
+    public Session(long id, long agentId, String agentName, long teamId, Long taskId, String model,
+                   SessionStatus status, Instant startedAt, Instant endedAt, UsageTotals totals, String stopReason,
+                   String stopDetail) {
+        this(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, totals, stopReason, stopDetail,
+                SessionCapture.NONE);
     }
 
     public Session(long id, long agentId, String agentName, long teamId, Long taskId, String model,
@@ -33,13 +42,18 @@ public record Session(long id, long agentId, String agentName, long teamId, Long
                 totals.cacheCreationInputTokens() + tokens.cacheCreation(),
                 totals.cacheReadInputTokens() + tokens.cacheRead(), totals.costMicros() + costMicros);
         return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, sum, stopReason,
-                stopDetail);
+                stopDetail, capture);
     }
 
     /** This session with {@code reason} recorded as why it was told to stop. */
     public Session stoppedFor(String reason) {
         return new Session(id, agentId, agentName, teamId, taskId, model, status, startedAt, endedAt, totals, reason,
-                stopDetail);
+                stopDetail, capture);
+    }
+
+    /** Whether the agent's cost metric exceeds this session's events by more than a cent. */
+    public boolean metricMismatch() {
+        return capture.metricMismatch(totals.costMicros());
     }
 
     public boolean isActive() {

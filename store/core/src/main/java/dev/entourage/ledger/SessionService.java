@@ -52,11 +52,28 @@ public final class SessionService {
      * a budget refusal: the work happens whether or not Entourage likes it, and hooks stop it. Used by the stdio
      * sidecar binding and {@code entourage run}.
      *
+     * <p>Calling it again for the same origin returns the same session; an ended one is made active again (the
+     * coding agent resumed it), a killed one stays killed. A new session goes on the origin's task: found by title in
+     * the agent's team, else created there, except for an agent key, which may not create tasks (the session then
+     * goes on no task).
+     *
      * @param cwd       stored when given and none is stored yet (first non-null wins); may be null
      * @param gitBranch likewise
+     * @throws LedgerException {@code invalid_request} ({@code entourage.agent}) when no agent is named for an admin
+     *                         or the local owner, {@code not_found} for an agent the actor cannot see,
+     *                         {@code forbidden} for another agent than an agent key's own
      */
     public Session openExternal(Actor actor, CaptureOrigin origin, String cwd, String gitBranch) {
-        throw new UnsupportedOperationException("not yet");
+        actor.mayWrite();
+        java.util.Objects.requireNonNull(origin, "origin");
+        String place = Text.optional("cwd", cwd, 4096);
+        String branch = Text.optional("git_branch", gitBranch, 500);
+        ExternalSessions.Opened opened = ctx.store.write(w -> ExternalSessions.open(w, actor, origin, place, branch,
+                ctx.clock.instant(), true));
+        if (opened.changed()) {
+            ctx.events.publish(new LedgerEvent.SessionChanged(opened.session()));
+        }
+        return opened.session();
     }
 
     /**

@@ -31,6 +31,11 @@ final class SettingsChecks {
         limit("default_agent_daily_limit_usd", settings.defaultAgentDailyMicros());
         limit("default_agent_weekly_limit_usd", settings.defaultAgentWeeklyMicros());
         limit("default_agent_monthly_limit_usd", settings.defaultAgentMonthlyMicros());
+        Change<Integer> repeats = settings.maxRepeatedToolCalls();
+        if (repeats.present() && repeats.value() != null && (repeats.value() < 2 || repeats.value() > 1000)) {
+            throw LedgerException.invalid("max_repeated_tool_calls", "must be a whole number from 2 to 1000, or null "
+                    + "to turn the loop guard off");
+        }
         byType("task_type_budgets_usd", settings.taskTypeBudgets());
         byType("task_type_max_session_cost_usd", settings.taskTypeSessionBudgets());
         Change<List<Integer>> thresholds = settings.alertThresholds().present()

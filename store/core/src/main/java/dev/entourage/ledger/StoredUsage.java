@@ -10,10 +10,13 @@ import java.util.Objects;
  *
  * @param price      the price used; null when the cost was reported by the caller
  * @param stopReason null when the action was continue
+ * @param labels     what a captured event says beside tokens and dollars ({@link UsageLabels#NONE} for a report)
+ * @param claim      a usage report on a captured session: kept and shown, never charged nor counted in totals
  */
 public record StoredUsage(String eventId, long sessionId, long agentId, long teamId, Long taskId, String model,
                           TokenCounts tokens, long costMicros, CostSource costSource, ModelPrice price,
-                          String fingerprint, Action action, String stopReason, Instant reportedAt) {
+                          String fingerprint, Action action, String stopReason, Instant reportedAt,
+                          UsageLabels labels, boolean claim) {
     public StoredUsage {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(tokens, "tokens");
@@ -21,5 +24,14 @@ public record StoredUsage(String eventId, long sessionId, long agentId, long tea
         Objects.requireNonNull(fingerprint, "fingerprint");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(reportedAt, "reportedAt");
+        labels = labels == null ? UsageLabels.NONE : labels;
+    }
+
+    /** A charged usage report's event, without labels. */
+    public StoredUsage(String eventId, long sessionId, long agentId, long teamId, Long taskId, String model,
+                       TokenCounts tokens, long costMicros, CostSource costSource, ModelPrice price,
+                       String fingerprint, Action action, String stopReason, Instant reportedAt) {
+        this(eventId, sessionId, agentId, teamId, taskId, model, tokens, costMicros, costSource, price, fingerprint,
+                action, stopReason, reportedAt, UsageLabels.NONE, false);
     }
 }

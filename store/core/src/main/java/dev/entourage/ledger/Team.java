@@ -22,12 +22,14 @@ import java.util.Optional;
  * @param maxSessionCostMicros  the cap of every session of the team; null means no limit
  * @param taskTypeSessionBudgets session caps by task type, which win over {@code maxSessionCostMicros}
  * @param agentDefaults         the limits of agents the team creates, and whether unknown agents are refused
+ * @param maxRepeatedToolCalls  the loop guard: a session's N-th call in a row of the same tool with the same input
+ *                              is refused (N ≥ 2); null for no guard
  */
 public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                    Map<String, Long> taskTypeBudgets, Instant createdAt, List<Integer> alertThresholds,
                    String alertWebhookUrl, Long maxSessionRateMicros, Long weeklyLimitMicros,
                    Long monthlyLimitMicros, Long maxSessionCostMicros, Map<String, Long> taskTypeSessionBudgets,
-                   AgentDefaults agentDefaults) {
+                   AgentDefaults agentDefaults, Integer maxRepeatedToolCalls) {
     /** The team that exists from the start. */
     public static final String DEFAULT_NAME = "default";
     /** Alert thresholds of a team that set none. */
@@ -49,7 +51,7 @@ public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boo
     public Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                 Map<String, Long> taskTypeBudgets, Instant createdAt) {
         this(id, name, dailyLimitMicros, zone, paused, taskTypeBudgets, createdAt, DEFAULT_ALERT_THRESHOLDS, null,
-                null, null, null, null, Map.of(), AgentDefaults.NONE);
+                null, null, null, null, Map.of(), AgentDefaults.NONE, null);
     }
 
     public Optional<Long> taskTypeBudget(String taskType) {

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param defaultAgentWeeklyMicros  their weekly cap, or null for none
  * @param defaultAgentMonthlyMicros their monthly cap, or null for none
  * @param strictAgents              refuse unknown agents instead of creating them on first use
+ * @param maxRepeatedToolCalls      the loop guard's N (at least 2), or null to turn it off
  */
 public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                            Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
@@ -26,13 +27,14 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                            Change<Long> weeklyLimitMicros, Change<Long> monthlyLimitMicros,
                            Change<Long> maxSessionCostMicros, Change<Map<String, Long>> taskTypeSessionBudgets,
                            Change<Long> defaultAgentDailyMicros, Change<Long> defaultAgentWeeklyMicros,
-                           Change<Long> defaultAgentMonthlyMicros, Change<Boolean> strictAgents) {
+                           Change<Long> defaultAgentMonthlyMicros, Change<Boolean> strictAgents,
+                           Change<Integer> maxRepeatedToolCalls) {
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                         Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
                         Change<String> alertWebhookUrl, Change<Long> maxSessionRateMicros) {
         this(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl, maxSessionRateMicros,
                 Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(),
-                Change.keep(), Change.keep());
+                Change.keep(), Change.keep(), Change.keep());
     }
 
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
@@ -48,14 +50,14 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
     public TeamSettings withWindows(Change<Long> weekly, Change<Long> monthly) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weekly, monthly, maxSessionCostMicros, taskTypeSessionBudgets,
-                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents);
+                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents, maxRepeatedToolCalls);
     }
 
     /** This patch, also setting the session caps. */
     public TeamSettings withSessionCaps(Change<Long> maxSessionCost, Change<Map<String, Long>> byTaskType) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCost, byTaskType,
-                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents);
+                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents, maxRepeatedToolCalls);
     }
 
     /** This patch, also setting what new agents get and whether unknown agents are refused. */
@@ -63,7 +65,15 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                                           Change<Boolean> strict) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
-                taskTypeSessionBudgets, daily, weekly, monthly, strict);
+                taskTypeSessionBudgets, daily, weekly, monthly, strict, maxRepeatedToolCalls);
+    }
+
+    /** This patch, also setting the loop guard ({@code max_repeated_tool_calls}). */
+    public TeamSettings withMaxRepeatedToolCalls(Change<Integer> max) {
+        return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
+                maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
+                taskTypeSessionBudgets, defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros,
+                strictAgents, max);
     }
 
     /** The team with this patch applied; {@code thresholds} and {@code webhook} are the checked forms. */
@@ -75,7 +85,7 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                 maxSessionRateMicros.or(team.maxSessionRateMicros()), weeklyLimitMicros.or(team.weeklyLimitMicros()),
                 monthlyLimitMicros.or(team.monthlyLimitMicros()), maxSessionCostMicros.or(team.maxSessionCostMicros()),
                 Objects.requireNonNullElse(taskTypeSessionBudgets.or(team.taskTypeSessionBudgets()), Map.of()),
-                agentDefaults(team.agentDefaults()));
+                agentDefaults(team.agentDefaults()), maxRepeatedToolCalls.or(team.maxRepeatedToolCalls()));
     }
 
     private AgentDefaults agentDefaults(AgentDefaults old) {

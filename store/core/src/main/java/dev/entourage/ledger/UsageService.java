@@ -1,22 +1,19 @@
 package dev.entourage.ledger;
 
-import dev.entourage.ledger.events.LedgerEvent;
-import dev.entourage.ledger.pricing.ModelPrice;
-import dev.entourage.ledger.pricing.PricedCost;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Usage reports: each is recorded, charged to every scope that applies, and answered with the decision, all in one
  * write transaction; a report that names a hold settles it first.
+ *
+ * <p>Claims: once captured usage (a coding agent's telemetry, {@link CaptureService}) has landed on a session, the
+ * reports on it are kept as claims: stored and shown, answered with {@code claim} and a {@code note}, never charged
+ * nor counted in totals and reports, so nothing counts twice. Reports made before the first captured call stay
+ * counted: they were the best figure there was, and the captured calls that follow cover only the time after.
  */
 public final class UsageService {
-    private static final Logger LOG = LoggerFactory.getLogger(UsageService.class);
     private final LedgerContext ctx;
 
     UsageService(LedgerContext ctx) {
@@ -46,11 +43,7 @@ public final class UsageService {
                     .map(first -> replay(w, actor, first, report))
                     .orElseGet(() -> record(w, actor, report, eventId)));
         }
-        receipt.alerts().forEach(alert -> LOG.info("Alert {}: {}", alert.id(), alert.text()));
-        if (!receipt.duplicate() && ctx.events.hasListeners()) {
-            ctx.events.publish(new LedgerEvent.UsageRecorded(receipt, ctx.clock.instant()));
-            receipt.alerts().forEach(alert -> ctx.events.publish(new LedgerEvent.AlertFired(alert)));
-        }
+        UsageCharge.published(ctx.events, ctx.clock, receipt);
         return receipt;
     }
 
@@ -62,53 +55,37 @@ public final class UsageService {
         String model = report.model() != null ? report.model() : session.model();
         HoldStatus holdStatus = Holds.settle(w, report.holdId(), agent, eventId, now);
         w.expireHolds(team.id(), now);
-
-        long cost;
-        CostSource source;
-        ModelPrice price = null;
-        if (report.costMicros() != null) {
-            cost = report.costMicros();
-            source = CostSource.REPORTED;
-        } else {
-            PricedCost priced = ctx.prices.price(model, report.tokens());
-            cost = priced.costMicros();
-            source = priced.estimated() ? CostSource.ESTIMATED : CostSource.PRICED;
-            price = priced.price();
-        }
-
+        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, report.tokens(), report.costMicros());
         Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
-        List<Alert> alerts = new ArrayList<>(BudgetRules.charge(w, new Subjects(team, agent, task, session), cost, now));
-        w.addToSession(session.id(), report.tokens(), cost);
-        Session updated = session.plus(report.tokens(), cost);
-        Budget budget = runawayGuard(w, team, session, cost, now,
-                BudgetRules.evaluate(w, new Subjects(team, agent, task, updated), now));
-        Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
-        String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
-        if (action == Action.STOP && updated.stopReason() == null && !Scope.ENDED.wireName().equals(stopReason)) {
-            w.recordStop(session.id(), stopReason);
-            updated = updated.stoppedFor(stopReason);
+        Subjects subjects = new Subjects(team, agent, task, session);
+        if (session.capture().captured()) {
+            Budget budget = UsageCharge.runawayGuard(w, team, session, 0, now, BudgetRules.evaluate(w, subjects, now));
+            Action action = budget.overBudget() ? Action.STOP : Action.CONTINUE;
+            String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
+            w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
+                    report.tokens(), cost.micros(), cost.source(), cost.price(), report.fingerprint(), action,
+                    stopReason, now, UsageLabels.NONE, true));
+            return new UsageReceipt(session.id(), eventId, false, cost.micros(), cost.source(), session, budget,
+                    action, stopReason, report.holdId(), holdStatus, List.of(), true, claimNote(session));
         }
+        UsageCharge.Charged charged = UsageCharge.charge(w, subjects, report.tokens(), cost.micros(), now);
         w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
-                report.tokens(), cost, source, price, report.fingerprint(), action, stopReason, now));
-        return new UsageReceipt(session.id(), eventId, false, cost, source, updated, budget, action, stopReason,
-                report.holdId(), holdStatus, alerts);
+                report.tokens(), cost.micros(), cost.source(), cost.price(), report.fingerprint(), charged.action(),
+                charged.stopReason(), now));
+        return new UsageReceipt(session.id(), eventId, false, cost.micros(), cost.source(), charged.session(),
+                charged.budget(), charged.action(), charged.stopReason(), report.holdId(), holdStatus,
+                charged.alerts());
     }
 
-    private static Budget runawayGuard(LedgerReader r, Team team, Session session, long cost, Instant now,
-                                       Budget budget) {
-        if (team.maxSessionRateMicros() == null) {
-            return budget;
-        }
-        long windowLimit = team.maxSessionRateMicros() * Team.RUNAWAY_WINDOW_MINUTES;
-        long recent = r.sessionSpentSince(session.id(), now.minus(Duration.ofMinutes(Team.RUNAWAY_WINDOW_MINUTES)))
-                + cost;
-        return recent > windowLimit ? budget.withViolation(new Violation(Scope.RUNAWAY, windowLimit, recent, null))
-                : budget;
+    /** Why a report on a captured session is a claim. */
+    static String claimNote(Session session) {
+        return "this session's usage is captured from " + session.capture().source()
+                + " telemetry; this report is kept as a claim and not added";
     }
 
     private UsageReceipt replay(LedgerWriter w, Actor actor, StoredUsage first, UsageReport report) {
         Session session = LedgerContext.session(w, actor, first.sessionId());
-        if (!first.fingerprint().equals(report.fingerprint())) {
+        if (!first.fingerprint().equals(report.fingerprint()) && !CaptureService.isCaptured(first)) {
             throw new LedgerException(ErrorCode.IDEMPOTENCY_MISMATCH, "event_id: '" + first.eventId()
                     + "' was already recorded with a different report; use a new event_id for new usage",
                     Map.of("field", "event_id"), null);
@@ -120,6 +97,7 @@ public final class UsageService {
         HoldStatus holdStatus = report.holdId() == null ? null
                 : w.hold(report.holdId()).map(h -> h.statusAt(now)).orElse(null);
         return new UsageReceipt(first.sessionId(), first.eventId(), true, first.costMicros(), first.costSource(),
-                session, budget, first.action(), first.stopReason(), report.holdId(), holdStatus);
+                session, budget, first.action(), first.stopReason(), report.holdId(), holdStatus, List.of(),
+                first.claim(), first.claim() ? claimNote(session) : null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.Agent;
+import dev.entourage.ledger.HookState;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.Session;
 import java.time.Instant;
@@ -9,8 +10,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The part of the ledger's reads and writes that {@link JdbiLedgerAccess} hands on unchanged: the dashboard and
- * report queries ({@link JdbiReportQueries}) and the access tables ({@link JdbiAccessQueries}), over the same handle
+ * The part of the ledger's reads and writes that {@link JdbiLedgerAccess} hands on unchanged: captured sessions and
+ * hook state ({@link JdbiCaptureQueries}), the dashboard and report queries ({@link JdbiReportQueries}) and the
+ * access tables ({@link JdbiAccessQueries}), over the same handle
  * and statement cache as the rest of the transaction.
  */
 abstract class JdbiDelegatedQueries implements LedgerWriter {
@@ -19,6 +21,58 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
 
     /** The transaction's cache of compiled hot-path statements. */
     abstract PreparedCache sql();
+
+    // captured sessions and hook state, in JdbiCaptureQueries
+
+    private JdbiCaptureQueries capture() {
+        return new JdbiCaptureQueries(sql());
+    }
+
+    @Override
+    public Optional<Session> sessionByExternalId(long agentId, String source, String externalId) {
+        return capture().sessionByExternalId(agentId, source, externalId);
+    }
+
+    @Override
+    public Session insertExternalSession(Agent agent, Long taskId, String source, String externalId,
+                                         Instant startedAt) {
+        return session(capture().insertExternalSession(agent, taskId, source, externalId, startedAt)).orElseThrow();
+    }
+
+    @Override
+    public void reopenSession(long sessionId) {
+        capture().reopenSession(sessionId);
+    }
+
+    @Override
+    public void placeSession(long sessionId, String cwd, String gitBranch) {
+        capture().placeSession(sessionId, cwd, gitBranch);
+    }
+
+    @Override
+    public void markCaptured(long sessionId) {
+        capture().markCaptured(sessionId);
+    }
+
+    @Override
+    public void addApiErrors(long sessionId, int count) {
+        capture().addApiErrors(sessionId, count);
+    }
+
+    @Override
+    public void addMetric(long sessionId, String seriesKey, long micros, boolean cumulative) {
+        capture().addMetric(sessionId, seriesKey, micros, cumulative);
+    }
+
+    @Override
+    public HookState hookState(long sessionId) {
+        return capture().hookState(sessionId);
+    }
+
+    @Override
+    public void saveHookState(long sessionId, HookState state) {
+        capture().saveHookState(sessionId, state);
+    }
 
     // dashboard and reports, in JdbiReportQueries
 

@@ -8,6 +8,8 @@ import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.HoldStatus;
 import dev.entourage.ledger.NewTask;
 import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionCapture;
+import dev.entourage.ledger.UsageLabels;
 import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.SessionStatus;
 import dev.entourage.ledger.SpendKey;
@@ -33,7 +35,8 @@ import org.jdbi.v3.core.statement.Query;
 final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
-            + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason, s.stop_detail "
+            + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason, s.stop_detail, "
+            + "s.source, s.external_id, s.cwd, s.git_branch, s.api_errors, s.captured, s.metric_cost_micros "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
 
     private final Supplier<Handle> handles;
@@ -128,6 +131,11 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     @Override
+    public Optional<Task> taskByTitle(long teamId, String title) {
+        return settings().taskByTitle(teamId, title);
+    }
+
+    @Override
     public List<Task> tasks(long teamId) {
         return settings().tasks(teamId);
     }
@@ -137,7 +145,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
         return handle().createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
                         + "SUM(output_tokens) AS output, SUM(cache_creation_input_tokens) AS cache_creation, "
                         + "SUM(cache_read_input_tokens) AS cache_read, SUM(cost_micros) AS cost FROM usage_events "
-                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to "
+                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to AND claim = 0 "
                         + "GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
                 .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
                 .map((rs, ctx) -> new UsageLine(rs.getLong("session_id"), rs.getLong("agent_id"),
@@ -185,7 +193,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 rs.getString(6), SessionStatus.fromWire(rs.getString(7)), Instant.ofEpochMilli(rs.getLong(8)),
                 ended ? Instant.ofEpochMilli(endedAt) : null,
                 new UsageTotals(rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14)),
-                rs.getString(15), rs.getString(16));
+                rs.getString(15), rs.getString(16), new SessionCapture(rs.getString(17), rs.getString(18),
+                rs.getString(19), rs.getString(20), rs.getLong(21), rs.getInt(22) != 0, Columns.nullableLong(rs, 23)));
     }
 
     @Override
@@ -261,7 +270,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 rs.getLong("team_id"), Columns.nullableLong(rs, "task_id"), rs.getString("model"), tokens,
                 rs.getLong("cost_micros"), CostSource.fromWire(rs.getString("cost_source")), price,
                 rs.getString("fingerprint"), Action.fromWire(rs.getString("action")), rs.getString("stop_reason"),
-                Instant.ofEpochMilli(rs.getLong("reported_at")));
+                Instant.ofEpochMilli(rs.getLong("reported_at")), new UsageLabels(rs.getString("speed"),
+                rs.getString("query_source"), rs.getString("subagent"), Columns.nullableLong(rs, "priced_cost_micros")),
+                rs.getInt("claim") != 0);
     }
 
     @Override
@@ -272,8 +283,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                         + "input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
                         + "cache_read_input_tokens, cost_micros, cost_source, price_id, price_prefix, price_input, "
                         + "price_output, price_cache_write_5m, price_cache_write_1h, price_cache_read, fingerprint, "
-                        + "action, stop_reason, reported_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "action, stop_reason, reported_at, speed, query_source, subagent, priced_cost_micros, claim) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 usage.eventId(), usage.sessionId(), usage.agentId(), usage.teamId(), usage.taskId(), usage.model(),
                 tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(), tokens.cacheRead(),
                 usage.costMicros(), usage.costSource().wireName(),
@@ -281,7 +292,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 price == null ? null : price.inputPerMtok(), price == null ? null : price.outputPerMtok(),
                 price == null ? null : price.cacheWrite5mPerMtok(), price == null ? null : price.cacheWrite1hPerMtok(),
                 price == null ? null : price.cacheReadPerMtok(),
-                usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli());
+                usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli(),
+                usage.labels().speed(), usage.labels().querySource(), usage.labels().subagent(),
+                usage.labels().pricedCostMicros(), usage.claim() ? 1 : 0);
     }
 
     // holds, in JdbiHoldQueries (one per transaction: it remembers whether any hold is open)
@@ -326,7 +339,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public long spentBetween(long teamId, Long agentId, Instant from, Instant to) {
         String sum = "SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events WHERE team_id = ? "
-                + "AND reported_at >= ? AND reported_at < ?";
+                + "AND reported_at >= ? AND reported_at < ? AND claim = 0";
         return agentId == null ? sql.number(sum, 0, teamId, from.toEpochMilli(), to.toEpochMilli())
                 : sql.number(sum + " AND agent_id = ?", 0, teamId, from.toEpochMilli(), to.toEpochMilli(), agentId);
     }
@@ -334,7 +347,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public long sessionSpentSince(long sessionId, Instant since) {
         return sql.number("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_events "
-                + "WHERE session_id = ? AND reported_at > ?", 0, sessionId, since.toEpochMilli());
+                + "WHERE session_id = ? AND reported_at > ? AND claim = 0", 0, sessionId, since.toEpochMilli());
     }
 
     // alerts, in JdbiAlertQueries

@@ -49,7 +49,7 @@ final class JdbiReportQueries {
         return handle.createQuery("SELECT u.reported_at / :slot AS slot, u.session_id, a.name AS agent_name, u.model, "
                         + "SUM(u.cost_micros) AS cost, SUM(u.input_tokens) AS input, SUM(u.output_tokens) AS output "
                         + "FROM usage_events u JOIN agents a ON a.id = u.agent_id "
-                        + "WHERE u.team_id = :team_id AND u.reported_at >= :from AND u.reported_at < :to "
+                        + "WHERE u.team_id = :team_id AND u.reported_at >= :from AND u.reported_at < :to AND u.claim = 0 "
                         + "GROUP BY slot, u.session_id, a.name, u.model ORDER BY slot, u.session_id, u.model")
                 .bind("slot", SLOT_MILLIS).bind("team_id", teamId)
                 .bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
