@@ -22,14 +22,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** OTLP messages for tests, in the documented shapes of each agent's events. */
-final class Otlp {
-    static final Instant AT = Instant.parse("2026-12-02T02:05:24.338Z");
+public final class Otlp {
+    public static final Instant AT = Instant.parse("2026-12-02T02:05:24.338Z");
 
     private Otlp() {
     }
 
     /** Attributes from key, value pairs: a value is a String, Long, Integer, Double or Boolean. */
-    static List<KeyValue> attributes(Object... pairs) {
+    public static List<KeyValue> attributes(Object... pairs) {
         List<KeyValue> out = new java.util.ArrayList<>();
         for (int i = 0; i < pairs.length; i += 2) {
             out.add(KeyValue.newBuilder().setKey((String) pairs[i]).setValue(value(pairs[i + 1])).build());
@@ -37,7 +37,7 @@ final class Otlp {
         return out;
     }
 
-    static AnyValue value(Object v) {
+    public static AnyValue value(Object v) {
         AnyValue.Builder b = AnyValue.newBuilder();
         if (v instanceof String s) {
             b.setStringValue(s);
@@ -55,14 +55,14 @@ final class Otlp {
         return b.build();
     }
 
-    static LogRecord record(String body, Object... attributes) {
+    public static LogRecord record(String body, Object... attributes) {
         long nanos = AT.getEpochSecond() * 1_000_000_000L + AT.getNano();
         return LogRecord.newBuilder().setTimeUnixNano(nanos).setObservedTimeUnixNano(nanos)
                 .setBody(AnyValue.newBuilder().setStringValue(body)).addAllAttributes(attributes(attributes)).build();
     }
 
     /** A Claude Code {@code api_request} as 2.1.332 sends it (the stand-in's usage: $0.0318). */
-    static LogRecord apiRequest(String session, String requestId) {
+    public static LogRecord apiRequest(String session, String requestId) {
         return record("claude_code.api_request", "session.id", session, "event.name", "api_request",
                 "event.timestamp", "2026-12-02T02:05:24.338Z", "event.sequence", 18, "model", "claude-opus-5-5",
                 "input_tokens", 1200, "output_tokens", 400, "cache_read_tokens", 20000, "cache_creation_tokens", 3000,
@@ -70,7 +70,7 @@ final class Otlp {
                 "cost_usd_micros", 31800, "request_id", requestId, "speed", "normal", "query_source", "sdk");
     }
 
-    static ExportLogsServiceRequest logs(List<KeyValue> resource, LogRecord... records) {
+    public static ExportLogsServiceRequest logs(List<KeyValue> resource, LogRecord... records) {
         return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
                 .setResource(Resource.newBuilder().addAllAttributes(resource))
                 .addScopeLogs(ScopeLogs.newBuilder()
@@ -78,12 +78,12 @@ final class Otlp {
                         .addAllLogRecords(List.of(records)))).build();
     }
 
-    static List<KeyValue> claudeCode(String agent) {
+    public static List<KeyValue> claudeCode(String agent) {
         return agent == null ? attributes("service.name", "claude-code", "service.version", "2.1.332")
                 : attributes("service.name", "claude-code", "service.version", "2.1.332", "entourage.agent", agent);
     }
 
-    static NumberDataPoint costPoint(String session, double dollars, long start, long end, Object... more) {
+    public static NumberDataPoint costPoint(String session, double dollars, long start, long end, Object... more) {
         List<KeyValue> attributes = new java.util.ArrayList<>(attributes("session.id", session, "model",
                 "claude-opus-5-5", "query_source", "main"));
         attributes.addAll(attributes(more));
@@ -91,7 +91,7 @@ final class Otlp {
                 .addAllAttributes(attributes).build();
     }
 
-    static ExportMetricsServiceRequest metrics(List<KeyValue> resource, AggregationTemporality temporality,
+    public static ExportMetricsServiceRequest metrics(List<KeyValue> resource, AggregationTemporality temporality,
                                                String name, NumberDataPoint... points) {
         return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
                 .setResource(Resource.newBuilder().addAllAttributes(resource))
@@ -103,7 +103,7 @@ final class Otlp {
     }
 
     /** A recorded payload under {@code src/test/resources/otlp/}. */
-    static byte[] recorded(String name) {
+    public static byte[] recorded(String name) {
         try (InputStream in = Otlp.class.getResourceAsStream("/otlp/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);

@@ -1,0 +1,289 @@
+package dev.entourage.http;
+
+import static dev.entourage.http.OtlpClient.JSON;
+import static dev.entourage.http.OtlpClient.PROTOBUF;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.CodedInputStream;
+import dev.entourage.http.otlp.Otlp;
+import dev.entourage.ledger.access.Role;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /v1/logs} and {@code /v1/metrics} on a real bridge over a real SQLite file: real Claude Code batches
+ * recorded with exact tokens and dollars, once however often they are sent, in protobuf, JSON and gzip; partial
+ * success for a record the ledger refuses; hostile bodies refused whole with nothing written.
+ */
+class OtlpRoutesTest {
+    @TempDir
+    Path dir;
+
+    private Harness h;
+    private OtlpClient otlp;
+
+    @BeforeEach
+    void start() {
+        h = Harness.start(dir);
+        otlp = new OtlpClient(h);
+        h.admin("POST", "/api/v1/teams/default/agents", "{\"name\": \"runaway\"}");
+        h.admin("POST", "/api/v1/teams/default/agents", "{\"name\": \"eng-1\"}");
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    private OtlpClient.Answer logs(byte[] body, String contentType, String... more) {
+        String[] headers = new String[4 + more.length];
+        headers[0] = "X-API-Key";
+        headers[1] = h.adminKey;
+        headers[2] = "Content-Type";
+        headers[3] = contentType;
+        System.arraycopy(more, 0, headers, 4, more.length);
+        return otlp.post("/v1/logs", body, headers);
+    }
+
+    private JsonNode sessions(String agent) {
+        Harness.Answer answer = h.admin("GET", "/api/v1/agents/" + agent + "/sessions", null);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer.json().get("sessions");
+    }
+
+    private void assertNothingWritten() {
+        assertThat(sessions("runaway")).isEmpty();
+        assertThat(sessions("eng-1")).isEmpty();
+    }
+
+    private void assertFiveRecordedCalls() {
+        JsonNode sessions = sessions("runaway");
+        assertThat(sessions).hasSize(1);
+        JsonNode session = sessions.get(0);
+        assertThat(session.get("input_tokens").asLong()).isEqualTo(5 * 1200);
+        assertThat(session.get("output_tokens").asLong()).isEqualTo(5 * 400);
+        assertThat(session.get("cache_creation_input_tokens").asLong()).isEqualTo(5 * 3000);
+        assertThat(session.get("cache_read_input_tokens").asLong()).isEqualTo(5 * 20000);
+        assertThat(session.get("cost_usd").decimalValue()).isEqualByComparingTo("0.159");
+    }
+
+    private static String statusMessage(OtlpClient.Answer answer) {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(answer.body());
+            String message = null;
+            for (int tag; (tag = in.readTag()) != 0; ) {
+                if (tag == ((2 << 3) | 2)) {
+                    message = in.readString();
+                } else {
+                    in.skipField(tag);
+                }
+            }
+            return message;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void recordsARealClaudeCodeSessionWithItsExactTokensAndDollars() throws Exception {
+        for (String batch : new String[] {"claude-code-2.1.332-logs-1.bin", "claude-code-2.1.332-logs-2.bin"}) {
+            OtlpClient.Answer answer = logs(Otlp.recorded(batch), PROTOBUF);
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            assertThat(answer.contentType()).startsWith(PROTOBUF);
+            assertThat(ExportLogsServiceResponse.parseFrom(answer.body()).hasPartialSuccess()).isFalse();
+        }
+
+        assertFiveRecordedCalls();
+    }
+
+    @Test
+    void aResentBatchCountsOnce() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(logs(Otlp.recorded("claude-code-2.1.332-logs-1.bin"), PROTOBUF).status()).isEqualTo(200);
+            assertThat(logs(Otlp.recorded("claude-code-2.1.332-logs-2.bin"), PROTOBUF).status()).isEqualTo(200);
+        }
+
+        assertFiveRecordedCalls();
+    }
+
+    @Test
+    void takesGzipBodies() {
+        for (String batch : new String[] {"claude-code-2.1.332-logs-1.bin", "claude-code-2.1.332-logs-2.bin"}) {
+            OtlpClient.Answer answer = logs(OtlpClient.gzip(Otlp.recorded(batch)), PROTOBUF,
+                    "Content-Encoding", "gzip");
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        }
+
+        assertFiveRecordedCalls();
+    }
+
+    @Test
+    void takesJsonAndAnswersInJson() {
+        OtlpClient.Answer answer = logs(Otlp.recorded("claude-code-2.1.332-api-error-logs.json"), JSON);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.contentType()).startsWith(JSON);
+        assertThat(answer.text()).isEqualTo("{}");
+        JsonNode session = sessions("runaway").get(0);
+        assertThat(session.get("input_tokens").asLong()).isEqualTo(1200);
+        assertThat(session.get("cost_usd").decimalValue()).isEqualByComparingTo("0.0318");
+    }
+
+    @Test
+    void aRecordForAnotherAgentThanTheKeysIsRejectedAndTheRestRecorded() throws Exception {
+        String key = h.key(Role.AGENT, "eng-1");
+        ExportLogsServiceRequest request = ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(Otlp.logs(Otlp.claudeCode("eng-1"), Otlp.apiRequest("s-1", "mine"))
+                        .getResourceLogs(0))
+                .addResourceLogs(Otlp.logs(Otlp.claudeCode("runaway"), Otlp.apiRequest("s-2", "not-mine"))
+                        .getResourceLogs(0))
+                .build();
+
+        OtlpClient.Answer answer = otlp.post("/v1/logs", request.toByteArray(), "Authorization", "Bearer " + key,
+                "Content-Type", PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        ExportLogsServiceResponse response = ExportLogsServiceResponse.parseFrom(answer.body());
+        assertThat(response.getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
+        assertThat(response.getPartialSuccess().getErrorMessage()).startsWith("Entourage rejected 1 record: ");
+        assertThat(sessions("eng-1")).hasSize(1);
+        assertThat(sessions("eng-1").get(0).get("input_tokens").asLong()).isEqualTo(1200);
+        assertThat(sessions("runaway")).isEmpty();
+    }
+
+    @Test
+    void aRecordWithoutTheAgentForAnAdminKeyIsRejectedWithTheReason() throws Exception {
+        OtlpClient.Answer answer = logs(Otlp.logs(Otlp.claudeCode(null), Otlp.apiRequest("s", "r")).toByteArray(),
+                PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        ExportLogsServiceResponse response = ExportLogsServiceResponse.parseFrom(answer.body());
+        assertThat(response.getPartialSuccess().getRejectedLogRecords()).isEqualTo(1);
+        assertNothingWritten();
+    }
+
+    @Test
+    void theAgentMayComeFromAHeader() {
+        OtlpClient.Answer answer = logs(Otlp.logs(Otlp.claudeCode(null), Otlp.apiRequest("s", "r")).toByteArray(),
+                PROTOBUF, "X-Entourage-Agent", "eng-1");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.body()).isEmpty();
+        assertThat(sessions("eng-1")).hasSize(1);
+    }
+
+    @Test
+    void aTruncatedProtobufIs400WithAStatusAndNothingWritten() {
+        byte[] real = Otlp.recorded("claude-code-2.1.332-logs-1.bin");
+
+        OtlpClient.Answer answer = logs(Arrays.copyOf(real, real.length / 2), PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith(PROTOBUF);
+        assertThat(statusMessage(answer)).contains("not a valid protobuf-encoded OTLP export request");
+        assertNothingWritten();
+    }
+
+    @Test
+    void wrongTypesInJsonAre400WithAJsonStatus() {
+        for (String body : new String[] {"{\"resourceLogs\": \"nope\"}",
+                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}",
+                "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"attributes\":[{\"key\":\"input_tokens\","
+                        + "\"value\":{\"intValue\":{\"no\":1}}}]}]}]}]}",
+                "[1, 2", "\u00ff\u00fe"}) {
+            OtlpClient.Answer answer = logs(body.getBytes(StandardCharsets.ISO_8859_1), JSON);
+
+            assertThat(answer.status()).as(body + " → " + answer).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith(JSON);
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).startsWith("{\"code\":3,\"message\":");
+        }
+        assertNothingWritten();
+    }
+
+    @Test
+    void anotherContentTypeIs415() {
+        OtlpClient.Answer answer = logs(Otlp.recorded("claude-code-2.1.332-logs-1.bin"), "text/plain");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(415);
+        assertThat(logs(new byte[] {1}, PROTOBUF, "Content-Encoding", "br").status()).isEqualTo(415);
+        assertNothingWritten();
+    }
+
+    @Test
+    void aHugeRepeatedFieldIsRefusedWhole() {
+        ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+        scope.addLogRecords(Otlp.apiRequest("s", "r").toBuilder().addAllAttributes(Otlp.attributes(
+                "entourage.agent", "runaway")));
+        for (int i = 0; i < 20_000; i++) {
+            scope.addLogRecords(LogRecord.getDefaultInstance());
+        }
+        byte[] body = ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope)).build().toByteArray();
+
+        OtlpClient.Answer answer = logs(body, PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(statusMessage(answer)).contains("more than 10000 log records");
+        assertNothingWritten();
+    }
+
+    @Test
+    void aGzipBombStopsAtTheDecodedCapWith413() {
+        byte[] bomb = OtlpClient.gzip(new byte[5 << 20]);
+        assertThat(bomb.length).isLessThan(HttpBridge.MAX_BODY_BYTES);
+
+        OtlpClient.Answer answer = logs(bomb, PROTOBUF, "Content-Encoding", "gzip");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(413);
+        assertThat(statusMessage(answer)).contains("once gunzipped");
+        assertThat(logs("not gzip".getBytes(StandardCharsets.UTF_8), PROTOBUF, "Content-Encoding", "gzip").status())
+                .isEqualTo(400);
+        assertNothingWritten();
+    }
+
+    @Test
+    void aBodyOverTheWireCapIs413() {
+        OtlpClient.Answer answer = logs(new byte[HttpBridge.MAX_BODY_BYTES + 1], PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(413);
+        assertNothingWritten();
+    }
+
+    @Test
+    void credentialsAreCheckedLikeEveryRoute() {
+        byte[] body = Otlp.recorded("claude-code-2.1.332-logs-1.bin");
+
+        assertThat(otlp.post("/v1/logs", body, "Content-Type", PROTOBUF).status()).isEqualTo(401);
+        assertThat(otlp.post("/v1/logs", body, "Content-Type", PROTOBUF, "X-API-Key", h.key(Role.VIEWER, null))
+                .status()).isEqualTo(403);
+        assertThat(h.admin("GET", "/v1/logs", null).status()).isEqualTo(405);
+        assertNothingWritten();
+    }
+
+    @Test
+    void metricsAreAcceptedInBothEncodings() {
+        OtlpClient.Answer json = otlp.post("/v1/metrics", Otlp.recorded("claude-code-2.1.332-metrics.json"),
+                "X-API-Key", h.adminKey, "Content-Type", JSON);
+        OtlpClient.Answer proto = otlp.post("/v1/metrics", Otlp.recorded("claude-code-2.1.332-metrics-1.bin"),
+                "X-API-Key", h.adminKey, "Content-Type", PROTOBUF);
+
+        assertThat(json.status()).as(json.toString()).isEqualTo(200);
+        assertThat(json.text()).isEqualTo("{}");
+        assertThat(proto.status()).as(proto.toString()).isEqualTo(200);
+        assertThat(proto.body()).isEmpty();
+    }
+}
