@@ -1,5 +1,6 @@
 package dev.entourage.http;
 
+import dev.entourage.http.hooks.ClaudeCodeHookDoor;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.ReportJson;
 import dev.entourage.ledger.LedgerServices;
@@ -132,6 +133,9 @@ public final class HttpBridge implements AutoCloseable {
         context.addServlet(new ServletHolder("entourage-health", new SimpleServlets.Health(errors)), "/healthz");
         List<String> gated = new ArrayList<>(List.of(API_PREFIX + "/*"));
         extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
+        context.addServlet(new ServletHolder("entourage-hooks",
+                new HookServlet(new ClaudeCodeHookDoor(ledger), errors)), HookServlet.PATH);
+        gated.add(HookServlet.PATH);
         extras.forEach((pathSpec, servlet) -> {
             ServletHolder holder = new ServletHolder(servlet);
             holder.setAsyncSupported(true);

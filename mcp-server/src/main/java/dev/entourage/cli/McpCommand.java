@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code entourage mcp}: the stdio MCP sidecar, bound to one agent. */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = {"Run the MCP server on stdio for one agent. Your MCP client (Claude Code, Claude Desktop, ...)"
-                + " starts it; it exposes start_session, report_usage, check_budget and end_session.",
+                + " starts it; it exposes start_session, report_usage, check_budget, end_session and claude_code_hook.",
                 "stdout carries only MCP messages; logs go to stderr. It exits when stdin closes."})
 final class McpCommand implements Callable<Integer> {
     @Mixin
@@ -44,6 +44,12 @@ final class McpCommand implements Callable<Integer> {
             description = "Default model for start_session, used for pricing (env ENTOURAGE_MODEL).")
     String model;
 
+    @Option(names = "--claude-code-session", paramLabel = "ID", defaultValue = "${env:CLAUDE_CODE_SESSION_ID}",
+            description = "Claude Code's session id (env CLAUDE_CODE_SESSION_ID, which Claude Code sets for the MCP "
+                    + "servers it starts): start_session then joins that session, so the tools, the hooks and the "
+                    + "captured telemetry land in one Entourage session.")
+    String claudeCodeSession;
+
     @Option(names = "--create", description = "Create the ledger if it does not exist (without it, only the "
             + "default path is created on first use; a missing --db or ENTOURAGE_DB is refused).")
     boolean create;
@@ -66,8 +72,14 @@ final class McpCommand implements Callable<Integer> {
             if (task != null) {
                 ledger.services().settings().task(Actor.local(), task);
             }
-            StdioSidecar.serve(ledger.services(), new Caller(bound, task, model), System.in, stdout,
-                    Version.VERSION);
+            String projectDir = System.getenv("CLAUDE_PROJECT_DIR");
+            Caller caller = new Caller(bound, task, model).boundTo(claudeCodeSession,
+                    projectDir != null ? projectDir : System.getProperty("user.dir"));
+            if (caller.claudeCodeSessionId() != null) {
+                LoggerFactory.getLogger(McpCommand.class).info("Bound to Claude Code session {}",
+                        caller.claudeCodeSessionId());
+            }
+            StdioSidecar.serve(ledger.services(), caller, System.in, stdout, Version.VERSION);
         }
         return 0;
     }

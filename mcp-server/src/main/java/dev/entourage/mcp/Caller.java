@@ -16,24 +16,51 @@ public final class Caller {
     private final String agentName;
     private final Long defaultTaskId;
     private final String defaultModel;
+    private final String claudeCodeSessionId;
+    private final String cwd;
     private volatile Long openSessionId;
 
     /** A caller that acts as {@code agent}: an agent key, an admin naming the agent, or a sidecar bound to it. */
     public Caller(Agent agent, Long defaultTaskId, String defaultModel) {
-        this(Actor.agent(agent.teamId(), agent.id()), agent, defaultTaskId, defaultModel);
+        this(Actor.agent(agent.teamId(), agent.id()), agent.id(), agent.name(), defaultTaskId, defaultModel, null,
+                null);
     }
 
-    private Caller(Actor actor, Agent agent, Long defaultTaskId, String defaultModel) {
+    private Caller(Actor actor, long agentId, String agentName, Long defaultTaskId, String defaultModel,
+                   String claudeCodeSessionId, String cwd) {
         this.actor = Objects.requireNonNull(actor, "actor");
-        this.agentId = agent.id();
-        this.agentName = agent.name();
+        this.agentId = agentId;
+        this.agentName = agentName;
         this.defaultTaskId = defaultTaskId;
         this.defaultModel = defaultModel;
+        this.claudeCodeSessionId = claudeCodeSessionId;
+        this.cwd = cwd;
     }
 
     /** A viewer looking at {@code agent}'s budget: only {@code check_budget} without an estimate. */
     public static Caller viewer(Agent agent) {
-        return new Caller(Actor.viewer(agent.teamId()), agent, null, null);
+        return new Caller(Actor.viewer(agent.teamId()), agent.id(), agent.name(), null, null, null, null);
+    }
+
+    /**
+     * This caller, bound to the Claude Code session that started the sidecar ({@code CLAUDE_CODE_SESSION_ID}):
+     * {@code start_session} then joins that session instead of opening a new one.
+     *
+     * @param sessionId Claude Code's session id, or null for no binding
+     * @param cwd       the project's directory (stored on the session), or null
+     */
+    public Caller boundTo(String sessionId, String cwd) {
+        return new Caller(actor, agentId, agentName, defaultTaskId, defaultModel,
+                sessionId == null || sessionId.isBlank() ? null : sessionId.strip(), cwd);
+    }
+
+    /** The Claude Code session this sidecar is bound to, or null. */
+    public String claudeCodeSessionId() {
+        return claudeCodeSessionId;
+    }
+
+    String cwd() {
+        return cwd;
     }
 
     Actor actor() {

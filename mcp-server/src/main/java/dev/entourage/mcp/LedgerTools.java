@@ -3,6 +3,7 @@ package dev.entourage.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.http.hooks.GitHead;
 import dev.entourage.http.json.Json;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
@@ -16,6 +17,8 @@ import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.SessionStart;
 import dev.entourage.ledger.UsageReceipt;
+import dev.entourage.ledger.capture.CaptureOrigin;
+import dev.entourage.ledger.capture.CaptureSource;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -139,10 +142,28 @@ public final class LedgerTools {
         LedgerRequests.StartSession request = LedgerRequests.startSession(arguments);
         Long taskId = request.taskId() != null ? request.taskId() : caller.defaultTaskId();
         String model = request.model() != null ? request.model() : caller.defaultModel();
+        if (caller.claudeCodeSessionId() != null) {
+            return joinClaudeCodeSession(caller);
+        }
         SessionStart start = ledger.sessions().start(caller.actor(), caller.agent(), taskId, model);
         caller.opened(start.session().id());
         return success(json.sessionStart(start), "Session " + start.session().id() + " started for "
                 + caller.agentName() + (taskId == null ? "" : " on task " + taskId) + "; " + summary(start.budget()));
+    }
+
+    /**
+     * A sidecar started by Claude Code joins Claude Code's own session (found or opened, never refused: the hooks
+     * stop the work), so what the tools and the telemetry record lands in one session.
+     */
+    private CallToolResult joinClaudeCodeSession(Caller caller) {
+        Session session = ledger.sessions().openExternal(caller.actor(),
+                new CaptureOrigin(CaptureSource.CLAUDE_CODE, caller.claudeCodeSessionId(), null, null), caller.cwd(),
+                GitHead.branch(caller.cwd()));
+        Budget budget = ledger.budgets().check(caller.actor(), caller.agent(), session.taskId(), session.id());
+        caller.opened(session.id());
+        return success(json.sessionStart(new SessionStart(session, budget)), "Session " + session.id() + " of "
+                + caller.agentName() + " is Claude Code session " + caller.claudeCodeSessionId() + "; "
+                + summary(budget));
     }
 
     private CallToolResult reportUsage(Caller caller, JsonNode arguments, McpSyncServerExchange exchange) {

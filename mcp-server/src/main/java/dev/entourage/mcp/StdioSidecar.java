@@ -4,12 +4,15 @@ import dev.entourage.http.json.Json;
 import dev.entourage.ledger.LedgerServices;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,10 +34,14 @@ public final class StdioSidecar {
     private StdioSidecar() {
     }
 
-    /** The client is gone, and with it the block of work: end the session this sidecar opened, if any. */
+    /**
+     * The client is gone, and with it the block of work: end the session this sidecar opened, if any. A Claude Code
+     * session this sidecar joined is left open: Claude Code's SessionEnd hook ends it (a restarted MCP server must
+     * not end a session that goes on).
+     */
     private static void endOpenSession(LedgerServices ledger, Caller caller) {
         Long open = caller.openSessionId();
-        if (open == null) {
+        if (open == null || caller.claudeCodeSessionId() != null) {
             return;
         }
         try {
@@ -42,6 +49,13 @@ public final class StdioSidecar {
         } catch (RuntimeException e) {
             LOG.warn("Could not end session {} after the client left: {}", open, e.getMessage());
         }
+    }
+
+    /** The four ledger tools and {@code claude_code_hook}, which only the stdio sidecar serves. */
+    private static List<SyncToolSpecification> tools(LedgerServices ledger, Caller caller) {
+        List<SyncToolSpecification> tools = new ArrayList<>(new LedgerTools(ledger).specifications(exchange -> caller));
+        tools.add(new ClaudeCodeHookTool(ledger).specification(caller));
+        return tools;
     }
 
     /**
@@ -62,7 +76,7 @@ public final class StdioSidecar {
                 .capabilities(ServerCapabilities.builder().tools(false).logging().build())
                 .validateToolInputs(false)
                 .immediateExecution(true)
-                .tools(new LedgerTools(ledger).specifications(exchange -> caller))
+                .tools(tools(ledger, caller))
                 .build();
         ended.await();
         ExecutorService closer = Executors.newSingleThreadExecutor(runnable -> {

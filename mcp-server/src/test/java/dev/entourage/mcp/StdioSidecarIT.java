@@ -24,11 +24,12 @@ class StdioSidecarIT {
     Path dir;
 
     @Test
-    void listsExactlyTheFourToolsAndEveryAnswerMatchesItsOutputSchema() {
+    void listsTheFourToolsAndTheHookToolAndEveryAnswerMatchesItsOutputSchema() {
         try (Sidecar sidecar = new Sidecar(dir.resolve("ledger.db"), "eng-1", "--model", LedgerContract.MODEL)) {
-            List<McpSchema.Tool> tools = sidecar.client().listTools().tools();
-            assertThat(tools).extracting(McpSchema.Tool::name)
-                    .containsExactlyInAnyOrder("start_session", "report_usage", "check_budget", "end_session");
+            List<McpSchema.Tool> all = sidecar.client().listTools().tools();
+            assertThat(all).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("start_session",
+                    "report_usage", "check_budget", "end_session", ClaudeCodeHookTool.NAME);
+            List<McpSchema.Tool> tools = all.stream().filter(t -> !t.name().equals(ClaudeCodeHookTool.NAME)).toList();
             assertThat(tools).allSatisfy(tool -> {
                 assertThat(tool.outputSchema()).isNotEmpty();
                 assertThat(tool.inputSchema().get("additionalProperties")).isEqualTo(false);
