@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code --create} or on the default path; elsewhere a missing ledger is refused, so a typo in a path never opens
  * an empty, unlimited ledger.
  */
-final class StoreOptions {
+public final class StoreOptions {
     /** The database file's name inside {@code ENTOURAGE_HOME} and {@code ~/.entourage}. */
     static final String FILE = "entourage.db";
 
@@ -42,11 +42,11 @@ final class StoreOptions {
     }
 
     /** A resolved ledger location: what to hand the store, where it came from, and whether it is the default. */
-    record Location(String db, String source, boolean isDefault) {
+    public record Location(String db, String source, boolean isDefault) {
     }
 
     /** Resolves the ledger's location from the option and the environment, without touching the file. */
-    Location location() {
+    public Location location() {
         String home = home();
         if (db != null) {
             return new Location(expand(required(db, "--db"), home), "--db", false);
@@ -64,7 +64,7 @@ final class StoreOptions {
     }
 
     /** Opens an existing ledger; a missing one is refused (exit 1) naming the path and {@code entourage init}. */
-    Ledger open() {
+    public Ledger open() {
         return open(false, false);
     }
 
@@ -109,7 +109,13 @@ final class StoreOptions {
         }
     }
 
-    private String home() {
+    /** The environment the command runs in ({@code HOME}, {@code ENTOURAGE_KEY}, …). */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** {@code $HOME}, else Java's {@code user.home}: the home every default path is under. */
+    public String home() {
         String home = env.get("HOME");
         return home == null || home.isBlank() ? System.getProperty("user.home") : home;
     }
