@@ -15,7 +15,7 @@ set -euo pipefail
 CLAUDE_CODE_VERSION=2.1.332
 CAP_USD=0.10          # the team's daily limit: the runaway crosses it on its 4th call ($0.0318 a call)
 DELAY_MS=1500         # the stand-in's latency per model call (a real call takes seconds)
-MAX_TURNS=30          # Claude Code's own bound, far above where the cap must stop it
+MAX_TURNS=12          # Claude Code's own bound, far above where the cap must stop it
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$root/mcp-server/target/entourage.jar"
@@ -113,19 +113,21 @@ if entourage --help | grep -q "^  install "; then
 else
   # FALLBACK until `entourage install` (branch setup) is merged: the settings it is specified to write, by hand.
   echo "note: no 'entourage install' in this build: FALLBACK, settings written by hand" >&2
-  python3 - "$proj/.claude/settings.json" "$proxy" "$key" <<'EOF'
-import json, sys
-path, url, key = sys.argv[1:4]
+  # Claude Code ignores telemetry keys in project settings ("project-scoped settings can't set this key"), so the
+  # env block goes to the user's settings (the temporary HOME) and the hooks to the project's.
+  python3 - "$proj/.claude/settings.json" "$home/.claude/settings.json" "$proxy" "$key" <<'EOF'
+import json, os, sys
+project, user, url, key = sys.argv[1:5]
 hook = {"type": "http", "url": url + "/hooks/claude-code", "headers": {"X-API-Key": key}}
-json.dump({
-    "env": {
-        "CLAUDE_CODE_ENABLE_TELEMETRY": "1", "OTEL_LOGS_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp",
-        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": url,
-        "OTEL_EXPORTER_OTLP_HEADERS": "X-API-Key=" + key, "OTEL_LOGS_EXPORT_INTERVAL": "1000",
-    },
-    "hooks": {event: [dict({"hooks": [hook]}, **({"matcher": "*"} if event == "PreToolUse" else {}))]
-              for event in ("SessionEnd", "PreToolUse", "PostToolBatch", "UserPromptSubmit")},
-}, open(path, "w"), indent=2)
+os.makedirs(os.path.dirname(user), exist_ok=True)
+json.dump({"env": {
+    "CLAUDE_CODE_ENABLE_TELEMETRY": "1", "OTEL_LOGS_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp",
+    "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": url,
+    "OTEL_EXPORTER_OTLP_HEADERS": "X-API-Key=" + key, "OTEL_LOGS_EXPORT_INTERVAL": "1000",
+}}, open(user, "w"), indent=2)
+json.dump({"hooks": {event: [dict({"hooks": [hook]}, **({"matcher": "*"} if event == "PreToolUse" else {}))]
+                     for event in ("SessionEnd", "PreToolUse", "PostToolBatch", "UserPromptSubmit")}},
+          open(project, "w"), indent=2)
 EOF
 fi
 

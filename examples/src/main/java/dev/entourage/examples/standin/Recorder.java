@@ -115,6 +115,7 @@ public final class Recorder {
             int n = next(kind);
             String name = prefix + kind + "-" + n;
             String ext = json || kind.startsWith("hook-") ? ".json" : ".bin";
+            Files.createDirectories(dir);
             Files.write(dir.resolve(name + (gzip ? ext + ".gz" : ext)), body);
             if (gzip) {
                 Files.write(dir.resolve(name + ext), plain);
