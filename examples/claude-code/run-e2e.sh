@@ -115,19 +115,23 @@ else
   echo "note: no 'entourage install' in this build: FALLBACK, settings written by hand" >&2
   # Claude Code ignores telemetry keys in project settings ("project-scoped settings can't set this key"), so the
   # env block goes to the user's settings (the temporary HOME) and the hooks to the project's.
-  python3 - "$proj/.claude/settings.json" "$home/.claude/settings.json" "$proxy" "$key" <<'EOF'
-import json, os, sys
-project, user, url, key = sys.argv[1:5]
+  # http hooks do not fire for SessionStart: there a command hook (`entourage hook`) asks the bridge.
+  python3 - "$proj/.claude/settings.json" "$home/.claude/settings.json" "$proxy" "$key" "$jar" <<'EOF'
+import json, os, shlex, sys
+project, user, url, key, jar = sys.argv[1:6]
 hook = {"type": "http", "url": url + "/hooks/claude-code", "headers": {"X-API-Key": key}}
+start = {"type": "command", "command": " ".join(shlex.quote(w) for w in
+                                                ("java", "-jar", jar, "hook", "--url", url, "--key", key))}
 os.makedirs(os.path.dirname(user), exist_ok=True)
 json.dump({"env": {
     "CLAUDE_CODE_ENABLE_TELEMETRY": "1", "OTEL_LOGS_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp",
     "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": url,
     "OTEL_EXPORTER_OTLP_HEADERS": "X-API-Key=" + key, "OTEL_LOGS_EXPORT_INTERVAL": "1000",
 }}, open(user, "w"), indent=2)
-json.dump({"hooks": {event: [dict({"hooks": [hook]}, **({"matcher": "*"} if event == "PreToolUse" else {}))]
-                     for event in ("SessionEnd", "PreToolUse", "PostToolBatch", "UserPromptSubmit")}},
-          open(project, "w"), indent=2)
+hooks = {event: [dict({"hooks": [hook]}, **({"matcher": "*"} if event == "PreToolUse" else {}))]
+         for event in ("SessionEnd", "PreToolUse", "PostToolBatch", "UserPromptSubmit")}
+hooks["SessionStart"] = [{"hooks": [start]}]
+json.dump({"hooks": hooks}, open(project, "w"), indent=2)
 EOF
 fi
 
