@@ -53,10 +53,10 @@ public final class AnthropicStandIn {
     private final List<String> calls = new ArrayList<>();
 
     /** Token counts of one answer, the Anthropic way: {@code input} excludes cached tokens. */
-    record Usage(long input, long output, long cacheWrite, long cacheRead) { }
+    public record Usage(long input, long output, long cacheWrite, long cacheRead) { }
 
     /** What the stand-in answers: the usage of a tool turn, and the options of {@link #main}. */
-    record Script(Usage toolTurn, int endAfter, int errorOn, int errorCount, long delayMillis) { }
+    public record Script(Usage toolTurn, int endAfter, int errorOn, int errorCount, long delayMillis) { }
 
     AnthropicStandIn(Script script, PrintStream log) {
         this.script = script;
@@ -89,14 +89,20 @@ public final class AnthropicStandIn {
         }
         PrintStream log = logFile == null ? System.err : new PrintStream(Files.newOutputStream(logFile,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
-        AnthropicStandIn standIn = new AnthropicStandIn(new Script(new Usage(usage[0], usage[1], usage[2],
-                usage[3]), endAfter, errorOn, errorCount, delay), log);
+        HttpServer server = start(new Script(new Usage(usage[0], usage[1], usage[2], usage[3]), endAfter, errorOn,
+                errorCount, delay), port, log);
+        System.out.println("listening on " + server.getAddress().getPort());
+        System.out.flush();
+    }
+
+    /** Starts a stand-in on {@code 127.0.0.1:port} (0: any free port); stop it with {@code server.stop(0)}. */
+    public static HttpServer start(Script script, int port, PrintStream log) throws IOException {
+        AnthropicStandIn standIn = new AnthropicStandIn(script, log);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", standIn::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
-        System.out.println("listening on " + server.getAddress().getPort());
-        System.out.flush();
+        return server;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
