@@ -15,6 +15,7 @@ import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.ScopeBudget;
 import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionCapture;
 import dev.entourage.ledger.SessionStart;
 import dev.entourage.ledger.UsageReceipt;
 import dev.entourage.ledger.UsageTotals;
@@ -37,7 +38,10 @@ public final class LedgerJson {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A session with its usage totals, status and why it stopped. */
+    /**
+     * A session with its usage totals, status and why it stopped, and for a coding agent's session what was captured:
+     * its source and own id, where it ran, API errors, and the cost metric's cross-check.
+     */
     public ObjectNode session(Session s) {
         ObjectNode node = NODES.objectNode();
         node.put("id", s.id());
@@ -53,6 +57,15 @@ public final class LedgerJson {
         node.put("duration_minutes", s.durationMinutes(clock.instant()));
         node.put("stop_reason", s.stopReason());
         node.put("stop_detail", s.stopDetail());
+        SessionCapture c = s.capture();
+        node.put("source", c.source());
+        node.put("external_id", c.externalId());
+        node.put("cwd", c.cwd());
+        node.put("git_branch", c.gitBranch());
+        node.put("api_errors", c.apiErrors());
+        node.put("captured", c.captured());
+        node.put("metric_cost_usd", dollars(c.metricCostMicros()));
+        node.put("metric_mismatch", s.metricMismatch());
         return node;
     }
 
@@ -94,7 +107,10 @@ public final class LedgerJson {
         return node;
     }
 
-    /** The answer to a usage report, over REST and MCP alike: its cost, the session, the budget and the action. */
+    /**
+     * The answer to a usage report, over REST and MCP alike: its cost, the session, the budget and the action;
+     * {@code claim} and {@code note} say when the report was kept as a claim on a captured session.
+     */
     public ObjectNode usage(UsageReceipt r) {
         ObjectNode node = NODES.objectNode();
         node.put("session_id", r.sessionId());
@@ -109,6 +125,8 @@ public final class LedgerJson {
         node.put("stop_reason", r.stopReason());
         node.put("hold_id", r.holdId());
         node.put("hold_status", r.holdStatus() == null ? null : r.holdStatus().wireName());
+        node.put("claim", r.claim());
+        node.put("note", r.note());
         return node;
     }
 

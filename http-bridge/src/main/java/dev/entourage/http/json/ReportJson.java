@@ -145,6 +145,11 @@ public final class ReportJson {
             row.put("cost_source", e.costSource().wireName());
             row.put("action", e.action().wireName());
             row.put("stop_reason", e.stopReason());
+            row.put("claim", e.claim());
+            row.put("priced_cost_usd", dollars(e.labels().pricedCostMicros()));
+            row.put("speed", e.labels().speed());
+            row.put("query_source", e.labels().querySource());
+            row.put("subagent", e.labels().subagent());
         }
         node.put("next_before", page.nextBefore());
         return node;
@@ -191,6 +196,7 @@ public final class ReportJson {
             node.set("session", ledgerJson.session(r.session()));
             node.put("action", r.action().wireName());
             node.put("stop_reason", r.stopReason());
+            node.put("claim", r.claim());
             node.put("recorded_at", time(u.recordedAt()));
         } else if (event instanceof LedgerEvent.SessionChanged c) {
             name = "session";

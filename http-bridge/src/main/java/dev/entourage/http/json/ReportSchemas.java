@@ -129,6 +129,11 @@ public final class ReportSchemas {
                 .field("cost_source", enumOf(CostSource.values(), CostSource::wireName))
                 .field("action", action())
                 .field("stop_reason", stopReason())
+                .field("claim", bool())
+                .field("priced_cost_usd", nullable(dollars()))
+                .field("speed", nullable(string()))
+                .field("query_source", nullable(string()))
+                .field("subagent", nullable(string()))
                 .build();
         return object()
                 .field("session", SessionSchemas.session())
@@ -175,6 +180,7 @@ public final class ReportSchemas {
                 .field("session", SessionSchemas.session())
                 .field("action", action())
                 .field("stop_reason", stopReason())
+                .field("claim", bool())
                 .field("recorded_at", time())
                 .build());
         events.put("session", object().field("session", SessionSchemas.session()).build());

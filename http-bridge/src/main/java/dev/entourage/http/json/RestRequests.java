@@ -35,14 +35,15 @@ public final class RestRequests {
      * max_session_cost_per_minute_usd (null: no runaway guard), weekly_limit_usd, monthly_limit_usd,
      * max_session_cost_usd, task_type_max_session_cost_usd, default_agent_daily_limit_usd,
      * default_agent_weekly_limit_usd, default_agent_monthly_limit_usd (what agents the team creates get; null: none),
-     * strict_agents (refuse unknown agents instead of creating them).
+     * strict_agents (refuse unknown agents instead of creating them), max_repeated_tool_calls (the loop guard's N,
+     * 2 to 1000; null: off).
      */
     public static TeamSettings teamSettings(JsonNode body) {
         Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd",
                 "alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd", "weekly_limit_usd",
                 "monthly_limit_usd", "max_session_cost_usd", "task_type_max_session_cost_usd",
                 "default_agent_daily_limit_usd", "default_agent_weekly_limit_usd", "default_agent_monthly_limit_usd",
-                "strict_agents");
+                "strict_agents", "max_repeated_tool_calls");
         Fields fields = Fields.of(body, allowed);
         Change<Long> limit = limit(body, fields, "daily_cost_limit_usd");
         Change<ZoneId> zone = Change.keep();
@@ -61,7 +62,14 @@ public final class RestRequests {
                         byTaskType(body, "task_type_max_session_cost_usd"))
                 .withAgentDefaults(limit(body, fields, "default_agent_daily_limit_usd"),
                         limit(body, fields, "default_agent_weekly_limit_usd"),
-                        limit(body, fields, "default_agent_monthly_limit_usd"), flag(body, fields, "strict_agents"));
+                        limit(body, fields, "default_agent_monthly_limit_usd"), flag(body, fields, "strict_agents"))
+                .withMaxRepeatedToolCalls(has(body, "max_repeated_tool_calls") ? Change.to(repeats(fields))
+                        : Change.keep());
+    }
+
+    private static Integer repeats(Fields fields) {
+        Long n = fields.optionalLong("max_repeated_tool_calls", 2, 1000);
+        return n == null ? null : n.intValue();
     }
 
     private static Change<List<Integer>> thresholds(JsonNode body) {

@@ -22,6 +22,7 @@ import dev.entourage.ledger.CostSource;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.SessionStatus;
+import dev.entourage.ledger.capture.CaptureSource;
 
 /**
  * The JSON Schema (draft 2020-12) of every shape {@link LedgerJson} encodes, field for field: sessions, usage
@@ -50,6 +51,14 @@ public final class SessionSchemas {
                 .field("duration_minutes", count())
                 .field("stop_reason", stopReason())
                 .field("stop_detail", nullable(string()))
+                .field("source", nullable(enumOf(CaptureSource.values(), CaptureSource::wireName)))
+                .field("external_id", nullable(string()))
+                .field("cwd", nullable(string()))
+                .field("git_branch", nullable(string()))
+                .field("api_errors", count())
+                .field("captured", bool())
+                .field("metric_cost_usd", nullable(dollars()))
+                .field("metric_mismatch", bool())
                 .build();
     }
 
@@ -133,6 +142,8 @@ public final class SessionSchemas {
                 .field("stop_reason", stopReason())
                 .field("hold_id", nullable(string()))
                 .field("hold_status", nullable(holdStatus()))
+                .field("claim", bool())
+                .field("note", nullable(string()))
                 .build();
     }
 

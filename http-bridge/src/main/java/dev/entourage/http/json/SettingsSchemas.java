@@ -46,6 +46,7 @@ public final class SettingsSchemas {
                 .field("default_agent_weekly_limit_usd", nullable(dollars()))
                 .field("default_agent_monthly_limit_usd", nullable(dollars()))
                 .field("strict_agents", bool())
+                .field("max_repeated_tool_calls", nullable(integer().put("minimum", 2).put("maximum", 1000)))
                 .field("created_at", time())
                 .build();
     }

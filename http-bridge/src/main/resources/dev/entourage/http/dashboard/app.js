@@ -701,7 +701,7 @@
 
   function applyUsage(d) {
     state.usageEvents++;
-    const cost = micros(d.cost_usd) || 0;
+    const cost = d.claim ? 0 : micros(d.cost_usd) || 0;
     if (d.session && d.session.id !== undefined) {
       const old = state.active.get(d.session.id) || state.recent.find((r) => r.id === d.session.id);
       const merged = { ...(old || {}), ...d.session };

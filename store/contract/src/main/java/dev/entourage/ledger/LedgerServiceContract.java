@@ -902,4 +902,27 @@ public abstract class LedgerServiceContract extends StoreContract {
         reopen();
         assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME))).isEqualTo(team);
     }
+
+    @Test
+    void maxRepeatedToolCallsIsAtLeastTwoOrOffAndKeptAcrossReopen() {
+        service.settings().ensureDefaultTeam();
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).maxRepeatedToolCalls())
+                .as("off by default").isNull();
+        for (int bad : new int[] {1, 0, -3, 1001}) {
+            assertInvalid(() -> service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME,
+                    TeamSettings.none().withMaxRepeatedToolCalls(Change.to(bad))), "max_repeated_tool_calls");
+        }
+        Team guarded = service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME,
+                TeamSettings.none().withMaxRepeatedToolCalls(Change.to(2)));
+        assertThat(guarded.maxRepeatedToolCalls()).isEqualTo(2);
+        Team kept = service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME, new TeamSettings(Change.to(5L),
+                Change.keep(), Change.keep(), Change.keep()));
+        assertThat(kept.maxRepeatedToolCalls()).as("a patch that does not name it keeps it").isEqualTo(2);
+        reopen();
+        assertThat(service.settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME)).maxRepeatedToolCalls())
+                .isEqualTo(2);
+        Team off = service.settings().setTeam(Actor.local(), Team.DEFAULT_NAME,
+                TeamSettings.none().withMaxRepeatedToolCalls(Change.to(null)));
+        assertThat(off.maxRepeatedToolCalls()).isNull();
+    }
 }

@@ -28,9 +28,14 @@ final class Migrations {
 
     /** Brings the schema to the newest version; returns that version. */
     static int apply(Handle handle, Clock clock) {
+        return apply(handle, clock, SQLITE.size());
+    }
+
+    /** Brings the schema to version {@code upTo} (tests build older ledgers with it); returns that version. */
+    static int apply(Handle handle, Clock clock, int upTo) {
         handle.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                 + "applied_at BIGINT NOT NULL)");
-        for (int version = 1; version <= SQLITE.size(); version++) {
+        for (int version = 1; version <= upTo; version++) {
             int v = version;
             handle.useTransaction(tx -> {
                 boolean applied = tx.createQuery("SELECT COUNT(*) FROM schema_migrations WHERE version = :v")
@@ -44,7 +49,7 @@ final class Migrations {
                 }
             });
         }
-        return SQLITE.size();
+        return upTo;
     }
 
     private static String read(String resource) {
