@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code entourage serve}: the HTTP bridge until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the HTTP bridge: REST under /api/v1, MCP over Streamable HTTP at /mcp (legacy SSE at "
-                + "/sse), GET /healthz, and the live dashboard at / (open it in a browser and sign in with an "
-                + "admin or viewer key). Every route but /healthz, /api/v1/auth/login and the dashboard's static "
+                + "/sse), OTLP/HTTP telemetry at /v1/logs and /v1/metrics, GET /healthz, and the live dashboard "
+                + "at / (open it in a browser and sign in with an admin or viewer key). Every route but /healthz, /api/v1/auth/login and the dashboard's static "
                 + "files needs X-API-Key or a bearer token (see `entourage init` and `entourage keys`).",
                 "Stops gracefully on SIGTERM or Ctrl-C: requests in flight finish, then it exits with 0."})
 final class ServeCommand implements Callable<Integer> {
