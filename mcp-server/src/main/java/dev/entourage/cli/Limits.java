@@ -22,6 +22,21 @@ final class Limits {
         return Change.to(Money.parseDollars(value, option, Money.MAX_REPORTED_MICROS * 100));
     }
 
+    /** {@code N} (2 to 1000) or {@code off}/{@code none}; absent leaves it as it is. */
+    static Change<Integer> repeats(String option, String value) {
+        if (value == null) {
+            return Change.keep();
+        }
+        String v = value.strip();
+        if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("none")) {
+            return Change.to(null);
+        }
+        if (v.matches("[0-9]{1,4}") && Integer.parseInt(v) >= 2 && Integer.parseInt(v) <= 1000) {
+            return Change.to(Integer.parseInt(v));
+        }
+        throw LedgerException.invalid(option, "must be a whole number from 2 to 1000, or 'off'");
+    }
+
     static Change<Boolean> flag(Boolean value) {
         return value == null ? Change.keep() : Change.to(value);
     }

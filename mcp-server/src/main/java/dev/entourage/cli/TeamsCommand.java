@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 final class TeamsCommand {
     private static final List<String> HEADER = List.of("id", "team", "daily limit", "weekly limit", "monthly limit",
             "session cap", "timezone", "paused", "runaway $/min", "alerts at", "alert webhook", "new agent daily",
-            "new agent weekly", "new agent monthly", "strict agents");
+            "new agent weekly", "new agent monthly", "strict agents", "max repeated calls");
 
     private static List<String> row(Team team, boolean csv) {
         java.util.function.Function<Long, String> money = micros -> Output.money(micros, csv);
@@ -37,7 +37,8 @@ final class TeamsCommand {
                 money.apply(team.agentDefaults().dailyLimitMicros()),
                 money.apply(team.agentDefaults().weeklyLimitMicros()),
                 money.apply(team.agentDefaults().monthlyLimitMicros()),
-                Boolean.toString(team.agentDefaults().strict()));
+                Boolean.toString(team.agentDefaults().strict()),
+                team.maxRepeatedToolCalls() == null ? "off" : Integer.toString(team.maxRepeatedToolCalls()));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the teams and their settings.")
@@ -135,6 +136,11 @@ final class TeamsCommand {
                 description = "Refuse agents nobody created (true) instead of creating them on first use.")
         Boolean strictAgents;
 
+        @Option(names = "--max-repeated-tool-calls", paramLabel = "N|off",
+                description = "Loop guard for Claude Code hooks: the N-th call in a row of the same tool with the "
+                        + "same input in a session is denied (N from 2 to 1000); 'off' removes it (the default).")
+        String maxRepeatedToolCalls;
+
         @Option(names = "--json", description = "Print the team as JSON.")
         boolean json;
 
@@ -171,7 +177,8 @@ final class TeamsCommand {
                     .withAgentDefaults(Limits.limit("--default-agent-daily-limit", defaultAgentDailyLimit),
                             Limits.limit("--default-agent-weekly-limit", defaultAgentWeeklyLimit),
                             Limits.limit("--default-agent-monthly-limit", defaultAgentMonthlyLimit),
-                            Limits.flag(strictAgents));
+                            Limits.flag(strictAgents))
+                    .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls));
             try (Ledger ledger = store.open()) {
                 Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
                 if (json) {

@@ -9,15 +9,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A real {@code entourage mcp} process driven by the MCP SDK's stdio client; restarting starts a new process. */
 final class Sidecar extends McpClientDoor {
     private final List<String> args;
+    private final Map<String, String> env;
 
     Sidecar(Path db, String agent, String... extraArgs) {
+        this(db, agent, Map.of(), extraArgs);
+    }
+
+    /** @param env variables added to the process's environment (e.g. {@code CLAUDE_CODE_SESSION_ID}) */
+    Sidecar(Path db, String agent, Map<String, String> env, String... extraArgs) {
         this.args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar(), "mcp",
                 "--agent", agent, "--db", db.toString(), "--create"));
         this.args.addAll(List.of(extraArgs));
+        this.env = Map.copyOf(env);
         start();
     }
 
@@ -32,7 +40,7 @@ final class Sidecar extends McpClientDoor {
     @Override
     McpSyncClient connect() {
         StdioClientTransport transport = new StdioClientTransport(
-                ServerParameters.builder("java").args(args).build(), new JacksonMcpJsonMapper(MAPPER));
+                ServerParameters.builder("java").args(args).env(env).build(), new JacksonMcpJsonMapper(MAPPER));
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
                 .loggingConsumer(this::logged)
                 .initializationTimeout(Duration.ofSeconds(30)).build();
