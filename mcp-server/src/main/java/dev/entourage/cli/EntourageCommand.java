@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TasksCommand.class, BudgetCommand.class, SessionsCommand.class, CostsCommand.class, PricesCommand.class,
                 KeysCommand.class, UsersCommand.class, KillCommand.class, DoctorCommand.class, BackupCommand.class,
                 HookCommand.class,
+                dev.entourage.cli.install.InstallCommand.class, dev.entourage.cli.install.UninstallCommand.class, dev.entourage.cli.install.RunCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Every command takes --db PATH (env ENTOURAGE_DB; default $ENTOURAGE_HOME/entourage.db, else",
                 "~/.entourage/entourage.db). Only init (and serve or mcp with --create) creates a ledger.",

@@ -1,0 +1,35 @@
+package dev.entourage.cli.install;
+
+import dev.entourage.cli.StoreOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code entourage uninstall codex}: takes Entourage's {@code [otel]} section out of Codex's config. */
+@Command(name = "codex", mixinStandardHelpOptions = true,
+        description = "Take the [otel] section `entourage install codex` wrote out of $CODEX_HOME/config.toml "
+                + "(default ~/.codex/config.toml); every other line stays as it is.")
+final class CodexUninstall implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--dry-run", description = "Print the changes as a unified diff and write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Path file = CodexInstall.config(store);
+        ConfigFile config = ConfigFile.read(file, file.toString());
+        if (!config.exists()) {
+            System.out.println(file + ": not there, nothing to change.");
+            return 0;
+        }
+        config.apply(CodexConfig.uninstall(config.before()), dryRun, System.out);
+        if (dryRun) {
+            System.out.println("Dry run: nothing was written.");
+        }
+        return 0;
+    }
+}
