@@ -108,8 +108,9 @@ mkdir -p "$proj/.claude"
 printf '{"permissions":{"allow":["Bash(echo hi)"]}}\n' >"$proj/.claude/settings.local.json"
 if entourage --help | grep -q "^  install "; then
   (cd "$proj" && HOME="$home" java -jar "$jar" install claude-code --scope project --agent runaway --key "$key" \
-    --url "$proxy" >"$work/install.out" 2>&1) || fail "entourage install claude-code failed"
-  echo "ok: entourage install claude-code wrote $(cd "$proj" && ls .claude/settings.json .mcp.json 2>/dev/null | xargs)"
+    --url "$proxy" --db "$db" >"$work/install.out" 2>&1) || fail "entourage install claude-code failed"
+  echo "ok: entourage install claude-code --scope project wrote" \
+    "$(cd "$proj" && ls .claude/settings.json .mcp.json "$home/.claude/settings.json" 2>/dev/null | xargs)"
 else
   # FALLBACK until `entourage install` (branch setup) is merged: the settings it is specified to write, by hand.
   echo "note: no 'entourage install' in this build: FALLBACK, settings written by hand" >&2
