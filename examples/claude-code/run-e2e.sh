@@ -14,7 +14,7 @@ set -euo pipefail
 
 CLAUDE_CODE_VERSION=2.1.332
 CAP_USD=0.10          # the team's daily limit: the runaway crosses it on its 4th call ($0.0318 a call)
-DELAY_MS=1500         # the stand-in's latency per model call (a real call takes seconds)
+DELAY_MS=2500         # the stand-in's latency per model call (a real call takes seconds)
 MAX_TURNS=12          # Claude Code's own bound, far above where the cap must stop it
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,21 +31,14 @@ cleanup() {
 trap cleanup EXIT
 fail() {
   echo "claude-code e2e: FAILED: $*" >&2
-  for f in serve.log standin.log proxy.out claude.err install.out; do
+  for f in serve.log standin.log AnthropicStandIn.err Recorder.err claude.err install.out; do
     [ -s "$work/$f" ] && { echo "--- $f (tail)" >&2; tail -n 30 "$work/$f" >&2; }
   done
   exit 1
 }
 
 entourage() { java -jar "$jar" "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  fail "the bridge on port $1 did not come up"
-}
+. "$root/examples/lib.sh"
 # start_tool NAME ARGS...: a single-file Java tool of examples/.../standin; prints its port once it listens.
 start_tool() {
   local name="$1"; shift
@@ -89,7 +82,7 @@ key="$(entourage keys create --role agent --agent runaway --json --db "$db" \
 port="$(free_port)"
 java -jar "$jar" serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
 pids+=($!)
-wait_up "$port"
+wait_up "$port" || fail "the bridge did not start"
 bridge="http://127.0.0.1:$port"
 standin_port="$(start_tool AnthropicStandIn --delay-ms "$DELAY_MS" --log "$work/standin.log")"
 # Everything Claude Code sends to Entourage (hooks, OTLP) goes through this proxy, which keeps the raw bodies.
