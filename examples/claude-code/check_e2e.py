@@ -73,6 +73,10 @@ def stop_reasons(lines):
     return reasons
 
 
+def spent_at(events, count):
+    return sum(micros(e["cost_usd"]) for e in events[:count])
+
+
 def session_state(bridge, key, agent, external_id):
     sessions = get_json(f"{bridge}/api/v1/agents/{agent}/sessions?limit=100", key)["sessions"]
     found = [s for s in sessions if s.get("external_id") == external_id]
@@ -149,6 +153,8 @@ def main():
             crossing = index
     check(crossing is not None, f"the runaway crossed the ${a.cap} cap", f"spent {spent} micros")
     if crossing is not None:
+        print(f"info: call {crossing} crossed the cap (${Decimal(spent_at(ordered, crossing)) / MICROS} spent), "
+              f"{n - crossing} call(s) served after it")
         check(n - crossing <= 1, "the overshoot is at most one model call",
               f"call {crossing} crossed the cap, {n - crossing} served after it")
     check(n < int(a.max_turns), f"the loop stopped before --max-turns {a.max_turns}", f"{n} calls")
