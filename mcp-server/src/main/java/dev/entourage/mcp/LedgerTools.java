@@ -172,7 +172,9 @@ public final class LedgerTools {
         for (Alert alert : receipt.alerts()) {
             notifyAlert(exchange, alert);
         }
-        String line = (receipt.duplicate() ? "Already recorded" : "Recorded") + " $"
+        String line = receipt.claim() ? "Kept $" + Money.format(receipt.costMicros()) + " as a claim in session "
+                + receipt.sessionId() + ", not added: " + receipt.note() + "; " + summary(receipt.budget())
+                : (receipt.duplicate() ? "Already recorded" : "Recorded") + " $"
                 + Money.format(receipt.costMicros()) + " (" + receipt.costSource().wireName() + ") in session "
                 + receipt.sessionId() + "; " + summary(receipt.budget());
         return success(json.usage(receipt), line);

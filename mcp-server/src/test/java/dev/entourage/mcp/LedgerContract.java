@@ -68,6 +68,37 @@ abstract class LedgerContract {
     }
 
     @Test
+    void aReportOnACapturedSessionIsKeptAsAClaimAndNotAdded() {
+        cli.ok("agents", "set", "eng-1");
+        long sessionId;
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        try (dev.entourage.store.SqliteLedgerStore store = dev.entourage.store.SqliteLedgerStore.open(db,
+                dev.entourage.store.SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock)) {
+            dev.entourage.ledger.LedgerServices ledger = new dev.entourage.ledger.LedgerServices(store,
+                    dev.entourage.ledger.pricing.PriceTable.bundled(), clock);
+            dev.entourage.ledger.capture.CaptureOrigin origin = new dev.entourage.ledger.capture.CaptureOrigin(
+                    dev.entourage.ledger.capture.CaptureSource.CLAUDE_CODE, "cc-1",
+                    dev.entourage.ledger.Ref.name("eng-1"), null);
+            sessionId = ledger.sessions().openExternal(dev.entourage.ledger.Actor.local(), origin, null, null).id();
+            ledger.capture().record(dev.entourage.ledger.Actor.local(), List.of(
+                    new dev.entourage.ledger.capture.CapturedCall(origin, "req_1", java.time.Instant.now(), MODEL,
+                            new dev.entourage.ledger.TokenCounts(10_000, 1_000, 0, 0, 0), 45_000L, null, null,
+                            null)));
+        }
+        Door agent = door("eng-1");
+
+        ToolAnswer claim = agent.call("report_usage", args("session_id", sessionId, "input_tokens", 10_000,
+                "output_tokens", 1_000, "cost_usd", 0.5));
+
+        assertThat(claim.isError()).as(claim.text()).isFalse();
+        assertThat(claim.structured().path("claim").asBoolean()).isTrue();
+        assertThat(claim.structured().path("note").asText()).isEqualTo("this session's usage is captured from "
+                + "claude_code telemetry; this report is kept as a claim and not added");
+        assertThat(dollars(claim.structured().at("/session/cost_usd"))).isEqualByComparingTo(CALL_COST);
+        assertThat(claim.structured().at("/session/captured").asBoolean()).isTrue();
+    }
+
+    @Test
     void agentDailyLimitStopsTheAgentAndTheStopSurvivesARestart() {
         cli.ok("agents", "set", "eng-1", "--daily-limit", "0.05");
         Door agent = door("eng-1");
