@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.CodedInputStream;
 import dev.entourage.http.otlp.Otlp;
+import dev.entourage.ledger.Actor;
+import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.access.Role;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -18,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,19 @@ class OtlpRoutesTest {
         Harness.Answer answer = h.admin("GET", "/api/v1/agents/" + agent + "/sessions", null);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         return answer.json().get("sessions");
+    }
+
+    /** The agent's one session as the ledger holds it (the wire does not carry the capture fields yet). */
+    private Session session(String agent) {
+        List<Session> sessions = h.ledger.sessions().list(Actor.local(), Ref.name(agent),
+                new SessionQuery(null, null, 10));
+        assertThat(sessions).hasSize(1);
+        return sessions.get(0);
+    }
+
+    private OtlpClient.Answer metrics(String fixture) {
+        return otlp.post("/v1/metrics", Otlp.recorded(fixture), "X-API-Key", h.adminKey, "Content-Type",
+                fixture.endsWith(".json") ? JSON : PROTOBUF);
     }
 
     private void assertNothingWritten() {
@@ -111,6 +129,21 @@ class OtlpRoutesTest {
     }
 
     @Test
+    void theSessionIsClaudeCodesOwnAndItsEventsAreChargedAtClaudeCodesDollars() {
+        logs(Otlp.recorded("claude-code-2.1.332-logs-1.bin"), PROTOBUF);
+
+        Session session = session("runaway");
+        assertThat(session.capture().source()).isEqualTo("claude_code");
+        assertThat(session.capture().externalId()).matches("[0-9a-f-]{36}");
+        assertThat(session.capture().captured()).isTrue();
+        Harness.Answer events = h.admin("GET", "/api/v1/sessions/" + session.id() + "/usage", null);
+        assertThat(events.json().get("events")).isNotEmpty().allSatisfy(event -> {
+            assertThat(event.get("cost_source").asText()).isEqualTo("reported");
+            assertThat(event.get("cost_usd").decimalValue()).isEqualByComparingTo("0.0318");
+        });
+    }
+
+    @Test
     void aResentBatchCountsOnce() {
         for (int i = 0; i < 3; i++) {
             assertThat(logs(Otlp.recorded("claude-code-2.1.332-logs-1.bin"), PROTOBUF).status()).isEqualTo(200);
@@ -141,6 +174,45 @@ class OtlpRoutesTest {
         JsonNode session = sessions("runaway").get(0);
         assertThat(session.get("input_tokens").asLong()).isEqualTo(1200);
         assertThat(session.get("cost_usd").decimalValue()).isEqualByComparingTo("0.0318");
+    }
+
+    @Test
+    void anApiErrorIsCountedOnTheSession() {
+        logs(Otlp.recorded("claude-code-2.1.332-api-error-logs.json"), JSON);
+
+        Session session = session("runaway");
+        assertThat(session.capture().apiErrors()).isEqualTo(1);
+        assertThat(session.capture().externalId()).isEqualTo("951394ff-d2a2-40d1-bd2a-b453780d05df");
+    }
+
+    @Test
+    void theCostMetricFeedsTheCrossCheckOnceHoweverOftenItIsResent() {
+        logs(Otlp.recorded("claude-code-2.1.332-api-error-logs.json"), JSON);
+        for (int i = 0; i < 3; i++) {
+            OtlpClient.Answer answer = metrics("claude-code-2.1.332-metrics.json");
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            assertThat(answer.text()).isEqualTo("{}");
+        }
+
+        Session session = session("runaway");
+        assertThat(session.capture().metricCostMicros()).isEqualTo(31_800L);
+        assertThat(session.metricMismatch()).isFalse();
+    }
+
+    @Test
+    void aWarningForAnAcceptedRecordIsAPartialSuccessRejectingNothing() throws Exception {
+        String key = h.key(Role.AGENT, "eng-1");
+        LogRecord call = Otlp.apiRequest("s-1", "r-1").toBuilder()
+                .addAllAttributes(Otlp.attributes("entourage.task", "a task nobody created")).build();
+
+        OtlpClient.Answer answer = otlp.post("/v1/logs", Otlp.logs(Otlp.claudeCode(null), call).toByteArray(),
+                "X-API-Key", key, "Content-Type", PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        ExportLogsServiceResponse response = ExportLogsServiceResponse.parseFrom(answer.body());
+        assertThat(response.getPartialSuccess().getRejectedLogRecords()).isZero();
+        assertThat(response.getPartialSuccess().getErrorMessage()).startsWith("Entourage took every record, with warnings: ");
+        assertThat(sessions("eng-1")).hasSize(1);
     }
 
     @Test
@@ -275,11 +347,25 @@ class OtlpRoutesTest {
     }
 
     @Test
+    void exportsCountAgainstTheRateLimitLikeRestWrites(@TempDir Path other) {
+        try (Harness limited = Harness.start(other, new BridgeConfig("127.0.0.1", 0, 2, false), java.util.Map.of())) {
+            OtlpClient client = new OtlpClient(limited);
+            byte[] body = Otlp.logs(Otlp.claudeCode(null)).toByteArray();
+            OtlpClient.Answer first = client.post("/v1/logs", body, "X-API-Key", limited.adminKey,
+                    "Content-Type", PROTOBUF);
+            client.post("/v1/metrics", body, "X-API-Key", limited.adminKey, "Content-Type", PROTOBUF);
+            OtlpClient.Answer third = client.post("/v1/logs", body, "X-API-Key", limited.adminKey,
+                    "Content-Type", PROTOBUF);
+
+            assertThat(first.status()).as(first.toString()).isEqualTo(200);
+            assertThat(third.status()).as(third.toString()).isEqualTo(429);
+        }
+    }
+
+    @Test
     void metricsAreAcceptedInBothEncodings() {
-        OtlpClient.Answer json = otlp.post("/v1/metrics", Otlp.recorded("claude-code-2.1.332-metrics.json"),
-                "X-API-Key", h.adminKey, "Content-Type", JSON);
-        OtlpClient.Answer proto = otlp.post("/v1/metrics", Otlp.recorded("claude-code-2.1.332-metrics-1.bin"),
-                "X-API-Key", h.adminKey, "Content-Type", PROTOBUF);
+        OtlpClient.Answer json = metrics("claude-code-2.1.332-metrics.json");
+        OtlpClient.Answer proto = metrics("claude-code-2.1.332-metrics-1.bin");
 
         assertThat(json.status()).as(json.toString()).isEqualTo(200);
         assertThat(json.text()).isEqualTo("{}");

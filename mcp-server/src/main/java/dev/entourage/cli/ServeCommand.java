@@ -127,8 +127,8 @@ final class ServeCommand implements Callable<Integer> {
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
         String browse = "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
                 : host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port();
-        LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse", Version.VERSION,
-                ledger.admin().location(), base, base, base, base);
+        LOG.info("Entourage {} serving {} on {}: REST {}/api/v1, MCP {}/mcp, SSE {}/sse, OTLP {} (/v1/logs, "
+                + "/v1/metrics)", Version.VERSION, ledger.admin().location(), base, base, base, base, base);
         LOG.info("Dashboard: {}/ (sign in with an admin or viewer key)", browse);
         if (!noAuth && ledger.access().keys(ledger.services().settings().ensureDefaultTeam().id()).isEmpty()) {
             LOG.warn("No API key exists yet, so every route but /healthz answers 401: run `entourage init` "

@@ -98,6 +98,37 @@ class ServeProcessIT {
     }
 
     @Test
+    void realClaudeCodeTelemetryPostedToServeIsRecordedOnceWithItsOwnDollars() throws Exception {
+        Path db = dir.resolve("ledger.db");
+        Cli cli = new Cli(db);
+        String key = LedgerContract.parse(cli.output("init", "--json")).path("admin_key").asText();
+        cli.ok("agents", "set", "runaway", "--daily-limit", "5");
+        int port = startServe(db, Map.of());
+
+        for (String batch : List.of("logs-1", "logs-2", "logs-1", "logs-2")) {
+            byte[] body;
+            try (java.io.InputStream in = getClass().getResourceAsStream("/otlp/claude-code-2.1.332-" + batch
+                    + ".bin")) {
+                body = in.readAllBytes();
+            }
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/logs"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-protobuf")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
+            assertThat(answer.body()).as("an empty ExportLogsServiceResponse: nothing rejected").isEmpty();
+        }
+
+        JsonNode session = LedgerContract.parse(get(port, "/api/v1/agents/runaway/sessions", key).body())
+                .path("sessions").get(0);
+        assertThat(session.path("input_tokens").asLong()).isEqualTo(5 * 1200);
+        assertThat(LedgerContract.dollars(session.path("cost_usd"))).isEqualByComparingTo("0.159");
+        assertThat(java.nio.file.Files.readString(dir.resolve("serve-" + port + ".log")))
+                .contains("OTLP http://127.0.0.1:" + port + " (/v1/logs, /v1/metrics)");
+    }
+
+    @Test
     void theRateLimitComesFromTheEnvironmentAndSigtermStopsGracefully() throws Exception {
         Path db = dir.resolve("ledger.db");
         String key = LedgerContract.parse(new Cli(db).output("init", "--json")).path("admin_key").asText();

@@ -86,6 +86,18 @@ final class Attributes {
         return number;
     }
 
+    /**
+     * A token count that is a part of {@code whole} (the count under {@code wholeKey}): cached tokens of the input,
+     * the 1-hour part of a cache write.
+     */
+    long part(String key, long whole, String wholeKey) {
+        long part = count(key);
+        if (part > whole) {
+            throw new Rejected(key + ": must not exceed " + wholeKey + ", of which it is a part");
+        }
+        return part;
+    }
+
     /** Dollars (a decimal, exactly as sent) as micro-dollars rounded half up, or null when absent. */
     Long dollarsAsMicros(String key) {
         BigDecimal dollars = decimal(key);

@@ -34,10 +34,7 @@ final class ClaudeCodeEvents {
             id = event.derivedId(CaptureSource.CLAUDE_CODE);
         }
         long cacheWrite = a.count("cache_creation_tokens");
-        long cacheWrite1h = a.count("cache_creation_1h_tokens");
-        if (cacheWrite1h > cacheWrite) {
-            throw new Rejected("cache_creation_1h_tokens: must not exceed cache_creation_tokens, of which it is a part");
-        }
+        long cacheWrite1h = a.part("cache_creation_1h_tokens", cacheWrite, "cache_creation_tokens");
         TokenCounts tokens = new TokenCounts(a.count("input_tokens"), a.count("output_tokens"), cacheWrite,
                 cacheWrite1h, a.count("cache_read_tokens"));
         Long micros = a.wholeNumber("cost_usd_micros");

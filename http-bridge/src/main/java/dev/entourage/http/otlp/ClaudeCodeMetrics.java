@@ -1,6 +1,7 @@
 package dev.entourage.http.otlp;
 
 import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.capture.CaptureOrigin;
 import dev.entourage.ledger.capture.CaptureSource;
 import dev.entourage.ledger.capture.MetricPoint;
@@ -95,7 +96,7 @@ final class ClaudeCodeMetrics {
             String agent = firstText(resource, own, LogEvent.AGENT_ATTRIBUTE, context.agentHeader());
             String task = firstText(resource, own, LogEvent.TASK_ATTRIBUTE, context.taskHeader());
             CaptureOrigin origin = new CaptureOrigin(CaptureSource.CLAUDE_CODE, session,
-                    agent == null ? null : dev.entourage.ledger.Ref.parse(agent), task);
+                    agent == null ? null : Ref.parse(agent), task);
             boolean cumulative = temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
             String series = own.key(NOT_SERIES) + "@" + point.getStartTimeUnixNano()
                     + (cumulative ? "" : "-" + point.getTimeUnixNano());

@@ -30,10 +30,7 @@ final class CodexEvents {
     static CapturedCall call(LogEvent event) {
         Attributes a = event.attributes();
         long input = a.count("input_token_count");
-        long cached = a.count("cached_token_count");
-        if (cached > input) {
-            throw new Rejected("cached_token_count: must not exceed input_token_count, of which it is a part");
-        }
+        long cached = a.part("cached_token_count", input, "input_token_count");
         TokenCounts tokens = new TokenCounts(input - cached, a.count("output_token_count"), 0, 0, cached);
         return new CapturedCall(event.origin(CaptureSource.CODEX, SESSION), event.derivedId(CaptureSource.CODEX),
                 event.occurredAt(), event.text("model"), tokens, null, null, null, null);

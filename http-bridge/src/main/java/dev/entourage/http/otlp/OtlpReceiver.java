@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +40,9 @@ public final class OtlpReceiver {
 
     private static final class Logs extends OtlpServlet {
         private static final long serialVersionUID = 1L;
-        private final transient CaptureService capture;
 
         Logs(CaptureService capture, Clock clock) {
-            super(clock);
-            this.capture = capture;
+            super(capture, clock);
         }
 
         @Override
@@ -51,17 +50,17 @@ public final class OtlpReceiver {
             ExportLogsServiceRequest request = OtlpCodec.decode(body, ExportLogsServiceRequest.newBuilder());
             LogsMapper.Result mapped = LogsMapper.map(request, context);
             CaptureReceipt calls = mapped.calls().records().isEmpty() ? empty()
-                    : capture.record(actor, mapped.calls().records());
+                    : capture().record(actor, mapped.calls().records());
             CaptureReceipt errors = mapped.errors().records().isEmpty() ? empty()
-                    : capture.recordErrors(actor, mapped.errors().records());
-            List<String> rejected = new java.util.ArrayList<>(mapped.calls().rejections());
+                    : capture().recordErrors(actor, mapped.errors().records());
+            List<String> rejected = new ArrayList<>(mapped.calls().rejections());
             rejected.addAll(mapped.errors().rejections());
             return outcome(rejected, calls, errors);
         }
 
         @Override
         Message response(Outcome outcome, String errorMessage) {
-            if (outcome.rejected() == 0) {
+            if (errorMessage.isEmpty()) {
                 return ExportLogsServiceResponse.getDefaultInstance();
             }
             return ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
@@ -71,11 +70,9 @@ public final class OtlpReceiver {
 
     private static final class Metrics extends OtlpServlet {
         private static final long serialVersionUID = 1L;
-        private final transient CaptureService capture;
 
         Metrics(CaptureService capture, Clock clock) {
-            super(clock);
-            this.capture = capture;
+            super(capture, clock);
         }
 
         @Override
@@ -83,13 +80,13 @@ public final class OtlpReceiver {
             ExportMetricsServiceRequest request = OtlpCodec.decode(body, ExportMetricsServiceRequest.newBuilder());
             ClaudeCodeMetrics.Result mapped = ClaudeCodeMetrics.map(request, context);
             CaptureReceipt points = mapped.cost().records().isEmpty() ? empty()
-                    : capture.recordMetrics(actor, mapped.cost().records());
+                    : capture().recordMetrics(actor, mapped.cost().records());
             return outcome(mapped.cost().rejections(), points);
         }
 
         @Override
         Message response(Outcome outcome, String errorMessage) {
-            if (outcome.rejected() == 0) {
+            if (errorMessage.isEmpty()) {
                 return ExportMetricsServiceResponse.getDefaultInstance();
             }
             return ExportMetricsServiceResponse.newBuilder().setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()

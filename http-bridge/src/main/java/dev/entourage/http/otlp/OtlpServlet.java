@@ -3,6 +3,7 @@ package dev.entourage.http.otlp;
 import com.google.protobuf.Message;
 import dev.entourage.http.HttpBridge;
 import dev.entourage.ledger.Actor;
+import dev.entourage.ledger.CaptureService;
 import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.access.Principal;
@@ -28,10 +29,16 @@ abstract class OtlpServlet extends HttpServlet {
     /** How many rejection reasons the partial success's {@code error_message} quotes. */
     static final int QUOTED_REJECTIONS = 5;
 
+    private final transient CaptureService capture;
     private final transient Clock clock;
 
-    OtlpServlet(Clock clock) {
+    OtlpServlet(CaptureService capture, Clock clock) {
+        this.capture = capture;
         this.clock = clock;
+    }
+
+    CaptureService capture() {
+        return capture;
     }
 
     /** What the route made of one export: how many records it rejected and why, in the route's signal. */
@@ -41,7 +48,10 @@ abstract class OtlpServlet extends HttpServlet {
     /** Decodes, maps and records the body; throws {@link OtlpFailure} for a request refused whole. */
     abstract Outcome export(Actor actor, OtlpBody body, ExportContext context);
 
-    /** The route's export response: empty, or a partial success. */
+    /**
+     * The route's export response: empty when nothing was rejected and nothing is to be said, else a partial success
+     * (with a rejected count of 0 for warnings only, as OTLP allows).
+     */
     abstract Message response(Outcome outcome, String errorMessage);
 
     @Override
@@ -57,7 +67,7 @@ abstract class OtlpServlet extends HttpServlet {
             ExportContext context = new ExportContext(request.getHeader(ExportContext.AGENT_HEADER),
                     request.getHeader(ExportContext.TASK_HEADER), clock.instant());
             Outcome outcome = export(actor, body, context);
-            String message = outcome.rejected() == 0 ? "" : errorMessage(outcome);
+            String message = outcome.rejections().isEmpty() ? "" : errorMessage(outcome);
             send(response, 200, body.encoding().mediaType(), OtlpCodec.encode(response(outcome, message),
                     body.encoding()));
         } catch (OtlpFailure e) {
@@ -102,8 +112,8 @@ abstract class OtlpServlet extends HttpServlet {
 
     private static String errorMessage(Outcome outcome) {
         List<String> reasons = outcome.rejections();
-        StringBuilder out = new StringBuilder("Entourage rejected " + outcome.rejected() + " record"
-                + (outcome.rejected() == 1 ? "" : "s"));
+        StringBuilder out = new StringBuilder(outcome.rejected() == 0 ? "Entourage took every record, with warnings"
+                : "Entourage rejected " + outcome.rejected() + " record" + (outcome.rejected() == 1 ? "" : "s"));
         for (int i = 0; i < Math.min(QUOTED_REJECTIONS, reasons.size()); i++) {
             out.append(i == 0 ? ": " : "; ").append(reasons.get(i));
         }

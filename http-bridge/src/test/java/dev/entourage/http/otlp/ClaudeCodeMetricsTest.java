@@ -24,8 +24,7 @@ class ClaudeCodeMetricsTest {
     }
 
     private static ExportMetricsServiceRequest decode(String name) {
-        OtlpEncoding encoding = name.endsWith(".json") ? OtlpEncoding.JSON : OtlpEncoding.PROTOBUF;
-        return OtlpCodec.decode(new OtlpBody(encoding, Otlp.recorded(name)), ExportMetricsServiceRequest.newBuilder());
+        return Otlp.decodeRecorded(name, ExportMetricsServiceRequest.newBuilder());
     }
 
     @Test

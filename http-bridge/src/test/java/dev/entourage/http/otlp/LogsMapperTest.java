@@ -29,8 +29,7 @@ class LogsMapperTest {
     }
 
     private static ExportLogsServiceRequest decode(String name) {
-        OtlpEncoding encoding = name.endsWith(".json") ? OtlpEncoding.JSON : OtlpEncoding.PROTOBUF;
-        return OtlpCodec.decode(new OtlpBody(encoding, Otlp.recorded(name)), ExportLogsServiceRequest.newBuilder());
+        return Otlp.decodeRecorded(name, ExportLogsServiceRequest.newBuilder());
     }
 
     @Test

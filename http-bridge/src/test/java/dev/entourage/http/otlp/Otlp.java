@@ -102,6 +102,13 @@ public final class Otlp {
                                 .addAllDataPoints(List.of(points)))))).build();
     }
 
+    /** A recorded payload decoded as {@code builder}'s message (its encoding told by the name's ending). */
+    static <M extends com.google.protobuf.Message> M decodeRecorded(String name,
+                                                                     com.google.protobuf.Message.Builder builder) {
+        OtlpEncoding encoding = name.endsWith(".json") ? OtlpEncoding.JSON : OtlpEncoding.PROTOBUF;
+        return OtlpCodec.decode(new OtlpBody(encoding, recorded(name)), builder);
+    }
+
     /** A recorded payload under {@code src/test/resources/otlp/}. */
     public static byte[] recorded(String name) {
         try (InputStream in = Otlp.class.getResourceAsStream("/otlp/" + name)) {
