@@ -41,6 +41,10 @@ final class ClaudeCodeInstall implements Callable<Integer> {
             + "the step when the bridge cannot be reached, instead of HTTP hooks, which Claude Code skips then.")
     boolean failClosed;
 
+    @Option(names = "--entourage", paramLabel = "PATH", description = "The entourage executable the hooks and the "
+            + "MCP server start (default: the one running this command).")
+    String entourage;
+
     @Option(names = "--mcp", paramLabel = "stdio|http|none", description = "The MCP server entry: the stdio "
             + "sidecar on --db, MCP over HTTP at the bridge, or none (default: stdio for a bridge on this "
             + "machine, else http).")
@@ -51,7 +55,7 @@ final class ClaudeCodeInstall implements Callable<Integer> {
         Connection target = connection.resolve(store);
         PrintStream out = System.out;
         ClaudeCodeFiles files = install.files(store);
-        List<String> launcher = Launcher.command(install.entourage, store.env());
+        List<String> launcher = Launcher.command(entourage, store.env());
         Map<String, String> env = ClaudeCodeSettings.telemetry(target);
         Map<String, ObjectNode> hooks = ClaudeCodeSettings.hooks(target, launcher, failClosed);
         ObjectNode server = server(target, launcher);
@@ -74,7 +78,7 @@ final class ClaudeCodeInstall implements Callable<Integer> {
             ConfigFile.editJson(mcpFile, c -> McpServers.put(c, mcpFile, server), dry, out);
         }
         if (dry) {
-            out.println("Dry run: nothing was written.");
+            install.done();
             return 0;
         }
         out.println("Claude Code reports to " + target.url() + " as agent " + target.agent()

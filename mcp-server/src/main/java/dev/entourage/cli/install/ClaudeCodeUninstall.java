@@ -36,9 +36,7 @@ final class ClaudeCodeUninstall implements Callable<Integer> {
             ConfigFile.editJson(files.projectMcp(), McpServers::remove, dry, out);
             ConfigFile.editJson(files.userSettings(), s -> userTelemetry(s, files.userSettings(), out), dry, out);
         }
-        if (dry) {
-            out.println("Dry run: nothing was written.");
-        }
+        where.done();
         return 0;
     }
 

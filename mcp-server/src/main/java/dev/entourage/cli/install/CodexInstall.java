@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code entourage install codex}: the {@code [otel]} section of Codex's {@code config.toml}. */
 @Command(name = "codex", mixinStandardHelpOptions = true,
@@ -23,17 +22,21 @@ final class CodexInstall implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--dry-run", description = "Print the changes as a unified diff and write nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRun dry;
 
     @Override
     public Integer call() {
         Connection target = connection.resolve(store);
         Path file = config(store);
         ConfigFile config = ConfigFile.read(file, file.toString());
-        config.apply(CodexConfig.install(config.before(), file, target), dryRun, System.out);
-        System.out.println(dryRun ? "Dry run: nothing was written." : "Codex reports to " + target.url()
-                + "/v1/logs; with an admin key the bridge cannot tell which agent it is: use an agent key.");
+        config.apply(CodexConfig.install(config.before(), file, target), dry.dryRun, System.out);
+        if (dry.dryRun) {
+            dry.done();
+        } else {
+            System.out.println("Codex reports to " + target.url() + "/v1/logs; with an admin key the bridge cannot "
+                    + "tell which agent it is: use an agent key.");
+        }
         return 0;
     }
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code entourage uninstall codex}: takes Entourage's {@code [otel]} section out of Codex's config. */
 @Command(name = "codex", mixinStandardHelpOptions = true,
@@ -15,8 +14,8 @@ final class CodexUninstall implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--dry-run", description = "Print the changes as a unified diff and write nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRun dry;
 
     @Override
     public Integer call() {
@@ -26,10 +25,8 @@ final class CodexUninstall implements Callable<Integer> {
             System.out.println(file + ": not there, nothing to change.");
             return 0;
         }
-        config.apply(CodexConfig.uninstall(config.before()), dryRun, System.out);
-        if (dryRun) {
-            System.out.println("Dry run: nothing was written.");
-        }
+        config.apply(CodexConfig.uninstall(config.before()), dry.dryRun, System.out);
+        dry.done();
         return 0;
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code entourage install gemini}: the {@code telemetry} block of Gemini CLI's settings. */
 @Command(name = "gemini", mixinStandardHelpOptions = true,
@@ -25,20 +24,15 @@ final class GeminiInstall implements Callable<Integer> {
     ConnectionOptions connection;
 
     @Mixin
-    UninstallOptions where;
-
-    @Option(names = "--force", description = "Replace telemetry settings someone else made (the backup keeps them).")
-    boolean force;
+    InstallOptions where;
 
     @Override
     public Integer call() {
         Connection target = connection.resolve(store);
         Path file = where.dir(store, ".gemini").resolve("settings.json");
-        ConfigFile.editJson(file, s -> GeminiSettings.install(s, file, target.url(), force), where.dryRun,
+        ConfigFile.editJson(file, s -> GeminiSettings.install(s, file, target.url(), where.force), where.dryRun,
                 System.out);
-        if (where.dryRun) {
-            System.out.println("Dry run: nothing was written.");
-        }
+        where.done();
         System.out.println("Gemini reads the key and the agent from its environment only; add to the shell that "
                 + "runs gemini (e.g. ~/.profile):");
         System.out.println("export OTEL_EXPORTER_OTLP_HEADERS=" + Shell.join(java.util.List.of("X-API-Key="

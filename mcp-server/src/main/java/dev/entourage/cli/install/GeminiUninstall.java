@@ -21,9 +21,7 @@ final class GeminiUninstall implements Callable<Integer> {
     public Integer call() {
         Path file = where.dir(store, ".gemini").resolve("settings.json");
         ConfigFile.editJson(file, GeminiSettings::uninstall, where.dryRun, System.out);
-        if (where.dryRun) {
-            System.out.println("Dry run: nothing was written.");
-        }
+        where.done();
         return 0;
     }
 }

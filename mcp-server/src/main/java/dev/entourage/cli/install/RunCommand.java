@@ -95,6 +95,11 @@ public final class RunCommand implements Callable<Integer> {
                 argv.addAll(command.subList(1, command.size()));
                 Map<String, String> env = new HashMap<>(store.env());
                 env.putAll(telemetry);
+                if (!Bridge.answers(target.url())) {
+                    System.err.println("entourage: the bridge at " + target.url() + " does not answer (start it with "
+                            + "`entourage serve`): Claude Code's usage is not captured meanwhile, so only "
+                            + "--max-budget-usd and a kill stop it");
+                }
                 System.err.println("entourage: session " + session.id() + " (" + id + ") for " + agent.name()
                         + (left == null ? "" : ", " + BudgetText.dollarsDown(left) + " USD left"));
                 Supervisor.Outcome outcome = new Supervisor(argv, env, Duration.ofSeconds(1),

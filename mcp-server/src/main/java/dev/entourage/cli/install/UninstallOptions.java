@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where an install or uninstall works: the scope, the project, and whether it only shows the diff. */
-class UninstallOptions {
+class UninstallOptions extends DryRun {
     @Option(names = "--scope", paramLabel = "user|project", defaultValue = "user",
             description = "user: every project of yours (default); project: the project in --project.")
     Scope scope;
@@ -13,9 +13,6 @@ class UninstallOptions {
     @Option(names = "--project", paramLabel = "DIR", defaultValue = ".",
             description = "The project for --scope project (default: the current directory).")
     Path project;
-
-    @Option(names = "--dry-run", description = "Print the changes as a unified diff and write nothing.")
-    boolean dryRun;
 
     ClaudeCodeFiles files(StoreOptions store) {
         return ClaudeCodeFiles.of(store.env(), store.home(), project);
