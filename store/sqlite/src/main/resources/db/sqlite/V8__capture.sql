@@ -6,6 +6,8 @@ ALTER TABLE sessions ADD COLUMN cwd TEXT;
 ALTER TABLE sessions ADD COLUMN git_branch TEXT;
 ALTER TABLE sessions ADD COLUMN api_errors BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN captured INTEGER NOT NULL DEFAULT 0;
+-- what the captured calls alone cost (the metric cross-check compares with it)
+ALTER TABLE sessions ADD COLUMN captured_cost_micros BIGINT NOT NULL DEFAULT 0;
 -- the sum of the session's metric series (claude_code.cost.usage), null before any point
 ALTER TABLE sessions ADD COLUMN metric_cost_micros BIGINT;
 -- hook state: the last tool call's key (tool name and input hash), how many times in a row, the threshold noted

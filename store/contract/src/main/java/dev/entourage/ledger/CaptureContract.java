@@ -197,6 +197,19 @@ public abstract class CaptureContract extends StoreContract {
     }
 
     @Test
+    void theCrossCheckLeavesOutSelfReportsMadeBeforeCapture() {
+        Session s = session("cc-1");
+        ledger.usage().report(LOCAL, new UsageReport(s.id(), TOKENS, 50_000L, null, "self-1"));
+        ledger.capture().record(LOCAL, List.of(call(origin("cc-1"), "req_1", 100_000L)));
+        ledger.capture().recordMetrics(LOCAL, List.of(new MetricPoint(origin("cc-1"), "", 110_001L, false, START)));
+
+        Session flagged = session("cc-1");
+        assertThat(flagged.totals().costMicros()).isEqualTo(150_000L);
+        assertThat(flagged.capture().capturedCostMicros()).isEqualTo(100_000L);
+        assertThat(flagged.metricMismatch()).as("the metric is compared with the captured calls").isTrue();
+    }
+
+    @Test
     void aSessionWithoutMetricsIsNotFlagged() {
         ledger.capture().record(LOCAL, List.of(call(origin("cc-1"), "req_1", 100_000L)));
         assertThat(session("cc-1").capture().metricCostMicros()).isNull();

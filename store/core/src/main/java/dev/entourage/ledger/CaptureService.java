@@ -65,7 +65,8 @@ public final class CaptureService {
     /**
      * Adds metric points to their sessions' metric totals, for the cross-check only: never charged to budgets. A
      * session whose metric total exceeds its events' total by more than one cent is flagged
-     * ({@link Session#metricMismatch()}). A re-sent batch of delta points counts again.
+     * ({@link Session#metricMismatch()}); self-reports made before capture began are left out of that total. A
+     * re-sent batch of delta points counts again.
      */
     public CaptureReceipt recordMetrics(Actor actor, List<MetricPoint> points) {
         actor.mayWrite();
@@ -93,11 +94,9 @@ public final class CaptureService {
         w.expireHolds(team.id(), now);
         String model = call.model() != null ? call.model() : session.model();
         UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, call.tokens(), call.reportedCostMicros());
-        if (!session.capture().captured()) {
-            w.markCaptured(session.id());
-        }
         UsageCharge.Charged charged = UsageCharge.charge(w, new Subjects(team, agent, task, session), call.tokens(),
                 cost.micros(), now);
+        w.addCapturedCost(session.id(), cost.micros());
         UsageLabels labels = new UsageLabels(call.speed(), call.querySource(), call.subagent(),
                 cost.source() == CostSource.REPORTED ? cost.pricedMicros() : null);
         String fingerprint = CAPTURED + call.origin().source().wireName() + "|" + call.origin().externalSessionId();

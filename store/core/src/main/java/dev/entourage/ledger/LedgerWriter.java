@@ -25,8 +25,8 @@ public interface LedgerWriter extends LedgerReader {
     /** Stores where the session runs: each of {@code cwd} and {@code gitBranch} only when given and none is stored. */
     void placeSession(long sessionId, String cwd, String gitBranch);
 
-    /** Marks the session's usage as captured from telemetry. */
-    void markCaptured(long sessionId);
+    /** Marks the session's usage as captured from telemetry and adds one captured call's cost to its tally. */
+    void addCapturedCost(long sessionId, long costMicros);
 
     /** Counts {@code count} more API errors on the session. */
     void addApiErrors(long sessionId, int count);

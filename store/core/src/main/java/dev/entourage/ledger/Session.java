@@ -51,9 +51,9 @@ public record Session(long id, long agentId, String agentName, long teamId, Long
                 stopDetail, capture);
     }
 
-    /** Whether the agent's cost metric exceeds this session's events by more than a cent. */
+    /** Whether the agent's cost metric exceeds this session's captured calls by more than a cent. */
     public boolean metricMismatch() {
-        return capture.metricMismatch(totals.costMicros());
+        return capture.metricMismatch();
     }
 
     public boolean isActive() {

@@ -13,17 +13,18 @@ package dev.entourage.ledger;
  *                         on it are claims (kept, not charged)
  * @param metricCostMicros the session's total in the agent's cost metric (the cross-check); null when no metric
  *                         point was seen
+ * @param capturedCostMicros what the captured calls alone cost (self-reports made before capture left out)
  */
 public record SessionCapture(String source, String externalId, String cwd, String gitBranch, long apiErrors,
-                             boolean captured, Long metricCostMicros) {
+                             boolean captured, Long metricCostMicros, long capturedCostMicros) {
     /** The gap between metric and events above which a session is flagged: one cent. */
     public static final long METRIC_TOLERANCE_MICROS = 10_000;
 
     /** A self-reported session's. */
-    public static final SessionCapture NONE = new SessionCapture(null, null, null, null, 0, false, null);
+    public static final SessionCapture NONE = new SessionCapture(null, null, null, null, 0, false, null, 0);
 
-    /** Whether the metric total exceeds {@code eventsMicros} (the events' total) by more than one cent. */
-    public boolean metricMismatch(long eventsMicros) {
-        return metricCostMicros != null && metricCostMicros - eventsMicros > METRIC_TOLERANCE_MICROS;
+    /** Whether the metric total exceeds the captured calls' total by more than one cent. */
+    public boolean metricMismatch() {
+        return metricCostMicros != null && metricCostMicros - capturedCostMicros > METRIC_TOLERANCE_MICROS;
     }
 }

@@ -39,8 +39,9 @@ final class JdbiCaptureQueries {
                 cwd, gitBranch, sessionId);
     }
 
-    void markCaptured(long sessionId) {
-        sql.update("UPDATE sessions SET captured = 1 WHERE id = ? AND captured = 0", sessionId);
+    void addCapturedCost(long sessionId, long costMicros) {
+        sql.update("UPDATE sessions SET captured = 1, captured_cost_micros = captured_cost_micros + ? WHERE id = ?",
+                costMicros, sessionId);
     }
 
     void addApiErrors(long sessionId, int count) {

@@ -50,8 +50,8 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public void markCaptured(long sessionId) {
-        capture().markCaptured(sessionId);
+    public void addCapturedCost(long sessionId, long costMicros) {
+        capture().addCapturedCost(sessionId, costMicros);
     }
 
     @Override

@@ -36,7 +36,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
             + "s.cache_creation_input_tokens, s.cache_read_input_tokens, s.cost_micros, s.stop_reason, s.stop_detail, "
-            + "s.source, s.external_id, s.cwd, s.git_branch, s.api_errors, s.captured, s.metric_cost_micros "
+            + "s.source, s.external_id, s.cwd, s.git_branch, s.api_errors, s.captured, s.metric_cost_micros, "
+            + "s.captured_cost_micros "
             + "FROM sessions s JOIN agents a ON a.id = s.agent_id ";
 
     private final Supplier<Handle> handles;
@@ -194,7 +195,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 ended ? Instant.ofEpochMilli(endedAt) : null,
                 new UsageTotals(rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14)),
                 rs.getString(15), rs.getString(16), new SessionCapture(rs.getString(17), rs.getString(18),
-                rs.getString(19), rs.getString(20), rs.getLong(21), rs.getInt(22) != 0, Columns.nullableLong(rs, 23)));
+                rs.getString(19), rs.getString(20), rs.getLong(21), rs.getInt(22) != 0, Columns.nullableLong(rs, 23),
+                rs.getLong(24)));
     }
 
     @Override
