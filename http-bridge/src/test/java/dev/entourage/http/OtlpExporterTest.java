@@ -3,10 +3,6 @@ package dev.entourage.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entourage.ledger.Actor;
-import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.Session;
-import dev.entourage.ledger.SessionQuery;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
@@ -149,8 +145,7 @@ class OtlpExporterTest {
 
         assertThat(flushed.isSuccess()).isTrue();
         provider.shutdown().join(30, TimeUnit.SECONDS);
-        Session session = h.ledger.sessions().list(Actor.local(), Ref.name("runaway"), new SessionQuery(null, null, 1))
-                .get(0);
-        assertThat(session.capture().metricCostMicros()).isEqualTo(31_800L);
+        JsonNode session = h.admin("GET", "/api/v1/agents/runaway/sessions", null).json().get("sessions").get(0);
+        assertThat(session.get("metric_cost_usd").decimalValue()).isEqualByComparingTo("0.0318");
     }
 }

@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.CodedInputStream;
 import dev.entourage.http.otlp.Otlp;
-import dev.entourage.ledger.Actor;
-import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.Session;
-import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.access.Role;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -22,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,10 +64,9 @@ class OtlpRoutesTest {
         return answer.json().get("sessions");
     }
 
-    /** The agent's one session as the ledger holds it (the wire does not carry the capture fields yet). */
-    private Session session(String agent) {
-        List<Session> sessions = h.ledger.sessions().list(Actor.local(), Ref.name(agent),
-                new SessionQuery(null, null, 10));
+    /** The agent's one session, as {@code GET /agents/{agent}/sessions} shows it. */
+    private JsonNode session(String agent) {
+        JsonNode sessions = sessions(agent);
         assertThat(sessions).hasSize(1);
         return sessions.get(0);
     }
@@ -132,14 +126,17 @@ class OtlpRoutesTest {
     void theSessionIsClaudeCodesOwnAndItsEventsAreChargedAtClaudeCodesDollars() {
         logs(Otlp.recorded("claude-code-2.1.332-logs-1.bin"), PROTOBUF);
 
-        Session session = session("runaway");
-        assertThat(session.capture().source()).isEqualTo("claude_code");
-        assertThat(session.capture().externalId()).matches("[0-9a-f-]{36}");
-        assertThat(session.capture().captured()).isTrue();
-        Harness.Answer events = h.admin("GET", "/api/v1/sessions/" + session.id() + "/usage", null);
+        JsonNode session = session("runaway");
+        assertThat(session.get("source").asText()).isEqualTo("claude_code");
+        assertThat(session.get("external_id").asText()).matches("[0-9a-f-]{36}");
+        assertThat(session.get("captured").asBoolean()).isTrue();
+        Harness.Answer events = h.admin("GET", "/api/v1/sessions/" + session.get("id").asLong() + "/usage", null);
         assertThat(events.json().get("events")).isNotEmpty().allSatisfy(event -> {
             assertThat(event.get("cost_source").asText()).isEqualTo("reported");
             assertThat(event.get("cost_usd").decimalValue()).isEqualByComparingTo("0.0318");
+            assertThat(event.get("priced_cost_usd").isNumber()).isTrue();
+            assertThat(event.get("speed").asText()).isEqualTo("normal");
+            assertThat(event.get("query_source").asText()).isEqualTo("sdk");
         });
     }
 
@@ -180,9 +177,9 @@ class OtlpRoutesTest {
     void anApiErrorIsCountedOnTheSession() {
         logs(Otlp.recorded("claude-code-2.1.332-api-error-logs.json"), JSON);
 
-        Session session = session("runaway");
-        assertThat(session.capture().apiErrors()).isEqualTo(1);
-        assertThat(session.capture().externalId()).isEqualTo("951394ff-d2a2-40d1-bd2a-b453780d05df");
+        JsonNode session = session("runaway");
+        assertThat(session.get("api_errors").asLong()).isEqualTo(1);
+        assertThat(session.get("external_id").asText()).isEqualTo("951394ff-d2a2-40d1-bd2a-b453780d05df");
     }
 
     @Test
@@ -194,9 +191,9 @@ class OtlpRoutesTest {
             assertThat(answer.text()).isEqualTo("{}");
         }
 
-        Session session = session("runaway");
-        assertThat(session.capture().metricCostMicros()).isEqualTo(31_800L);
-        assertThat(session.metricMismatch()).isFalse();
+        JsonNode session = session("runaway");
+        assertThat(session.get("metric_cost_usd").decimalValue()).isEqualByComparingTo("0.0318");
+        assertThat(session.get("metric_mismatch").asBoolean()).isFalse();
     }
 
     @Test
@@ -283,7 +280,42 @@ class OtlpRoutesTest {
             assertThat(answer.contentType()).startsWith(JSON);
             assertThat(new String(answer.body(), StandardCharsets.UTF_8)).startsWith("{\"code\":3,\"message\":");
         }
+        assertThat(logs(new byte[] {(byte) 0xff, (byte) 0xfe}, JSON).text()).contains("is not valid UTF-8");
         assertNothingWritten();
+    }
+
+    @Test
+    void deeplyNestedBodiesAre400NotACrash() {
+        String deepJson = "{\"resourceLogs\":[{\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}]}";
+        OtlpClient.Answer json = logs(deepJson.getBytes(StandardCharsets.UTF_8), JSON);
+        String deepAnyValue = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":"
+                + "{\"arrayValue\":{\"values\":[".repeat(5_000) + "]}}".repeat(5_000) + "}]}]}]}";
+        OtlpClient.Answer any = logs(deepAnyValue.getBytes(StandardCharsets.UTF_8), JSON);
+        assertThat(any.status()).as(any.toString()).isEqualTo(400);
+        io.opentelemetry.proto.common.v1.AnyValue value = Otlp.value("leaf");
+        for (int i = 0; i < 200; i++) {
+            value = io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setKvlistValue(
+                    io.opentelemetry.proto.common.v1.KeyValueList.newBuilder().addValues(
+                            io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("k").setValue(value))).build();
+        }
+        LogRecord deep = Otlp.apiRequest("s", "r").toBuilder().addAttributes(
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("nested").setValue(value)).build();
+        OtlpClient.Answer proto = logs(Otlp.logs(Otlp.claudeCode("runaway"), deep).toByteArray(), PROTOBUF);
+
+        assertThat(json.status()).as(json.toString()).isEqualTo(400);
+        assertThat(proto.status()).as(proto.toString()).isEqualTo(400);
+        assertNothingWritten();
+    }
+
+    @Test
+    void anAbsurdTimestampFallsBackOnTheRecordsTime() {
+        LogRecord call = Otlp.apiRequest("s", "r").toBuilder()
+                .addAllAttributes(Otlp.attributes("event.timestamp", "+999999999-12-31T23:59:59Z")).build();
+
+        OtlpClient.Answer answer = logs(Otlp.logs(Otlp.claudeCode("runaway"), call).toByteArray(), PROTOBUF);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(sessions("runaway")).hasSize(1);
     }
 
     @Test

@@ -40,6 +40,8 @@ final class OtlpCodec {
             throw OtlpFailure.badRequest(body.encoding() == OtlpEncoding.PROTOBUF
                     ? "the body is not a valid protobuf-encoded OTLP export request"
                     : "the body is not a valid OTLP/JSON export request (or a field has the wrong type)");
+        } catch (OtlpFailure e) {
+            throw e;
         } catch (RuntimeException e) {
             // JsonFormat reports some malformed input (bad numbers, deep nesting) with unchecked exceptions
             throw OtlpFailure.badRequest("the body is not a valid OTLP export request");
