@@ -10,11 +10,33 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fills a ledger for bench/hook_latency.py: {@code java -cp entourage.jar bench/HookBenchFill.java DB AGENT EVENTS
- * SESSIONS THREADS} opens SESSIONS sessions of AGENT and records EVENTS usage reports over them through the ledger's
+ * SESSIONS THREADS [CALLS]} opens SESSIONS sessions of AGENT and records EVENTS usage reports over them through the ledger's
  * own services (the same code path as report_usage, committed in groups by the store's writer), from THREADS
- * threads. Prints one line: events, seconds.
+ * threads. Prints one line: events, seconds, and with CALLS the p50 and p99 (ms) of that many PreToolUse decisions
+ * made in process right after ({@code HookService.decide} on a session of AGENT, no HTTP).
  */
 public final class HookBenchFill {
+    /**
+     * p50 and p99 (ms) of {@code calls} PreToolUse decisions made in process ({@code HookService.decide}, no HTTP),
+     * after as many untimed ones.
+     */
+    static String decideTimings(dev.entourage.ledger.LedgerServices services, String agent, int calls) {
+        var origin = new dev.entourage.ledger.capture.CaptureOrigin(
+                dev.entourage.ledger.capture.CaptureSource.CLAUDE_CODE, "bench-in-process", Ref.name(agent), null);
+        var request = new dev.entourage.ledger.capture.HookRequest(origin,
+                dev.entourage.ledger.capture.HookEvent.PRE_TOOL_USE, "Bash", "0".repeat(64), null, null);
+        long[] timings = new long[calls];
+        for (int i = 0; i < 2 * calls; i++) {
+            long t0 = System.nanoTime();
+            services.hooks().decide(Actor.local(), request);
+            if (i >= calls) {
+                timings[i - calls] = System.nanoTime() - t0;
+            }
+        }
+        java.util.Arrays.sort(timings);
+        return timings[calls / 2] / 1e6 + " " + timings[Math.min(calls - 1, (int) Math.ceil(calls * 0.99) - 1)] / 1e6;
+    }
+
     public static void main(String[] args) throws Exception {
         String db = args[0];
         String agent = args[1];
@@ -47,7 +69,10 @@ public final class HookBenchFill {
             for (Thread thread : pool) {
                 thread.join();
             }
-            System.out.println(events + " " + (System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int calls = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+            String inProcess = calls == 0 ? "" : " " + decideTimings(services, agent, calls);
+            System.out.println(events + " " + seconds + inProcess);
         }
     }
 }

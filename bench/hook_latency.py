@@ -24,7 +24,8 @@ body, in three phases:
                             saves the session's hook state (one durable write)
   post_tool_batch           the same session, loop guard off
 
-Before the phases, 3 x --warmup untimed calls alternate the three kinds (JIT). Each answer must be 200 with `{}` (within budget, no threshold crossed). It prints p50, p90, p99 and max (nearest
+The fill program also times --calls PreToolUse decisions in process (HookService.decide on the fill copy, no
+HTTP, after as many untimed): the service's own share. Before the HTTP phases, 3 x --warmup untimed calls alternate the three kinds (JIT). Each answer must be 200 with `{}` (within budget, no threshold crossed). It prints p50, p90, p99 and max (nearest
 rank, milliseconds, client round trip including Python's own overhead) and one JSON line with every figure.
 Exit 1 when an answer is wrong or the server fails.
 """
@@ -129,11 +130,14 @@ def main():
         fill_db = os.path.join(args.fill_dir, os.path.basename(tmp) + ".fill.db")
         run(jar, "backup", fill_db, db=db)
         filled = subprocess.run(["java", "-cp", jar, os.path.join(ROOT, "bench", "HookBenchFill.java"), fill_db,
-                                 "bench", str(args.events), "100", str(args.threads)],
+                                 "bench", str(args.events), "100", str(args.threads), str(args.calls)],
                                 check=True, capture_output=True, text=True).stdout.split()
         fill_seconds = float(filled[1])
+        in_process = {"p50_ms": round(float(filled[2]), 3), "p99_ms": round(float(filled[3]), 3), "calls": args.calls}
         print(f"filled: {args.events} usage events in {fill_seconds:.1f} s ({args.events / fill_seconds:.0f}/s from "
               f"{args.threads} threads, in process)")
+        print(f"in process (HookService.decide, no HTTP): p50 {in_process['p50_ms']} ms, "
+              f"p99 {in_process['p99_ms']} ms over {args.calls} PreToolUse decisions")
         os.remove(db)
         run(jar, "backup", db, db=fill_db)
         for suffix in ("", "-wal", "-shm"):
@@ -143,7 +147,7 @@ def main():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
         results = {"label": args.label, "events": args.events, "fill_seconds": round(fill_seconds, 1),
-                   "load_average": os.getloadavg()[0], "cores": os.cpu_count()}
+                   "load_average": os.getloadavg()[0], "cores": os.cpu_count(), "in_process_decide": in_process}
 
         def varied(i):
             body = dict(PRE_TOOL_USE)
