@@ -246,6 +246,20 @@ class OtlpRoutesTest {
     }
 
     @Test
+    void aPartialSuccessInJsonIsOtlpJson() throws Exception {
+        String json = com.google.protobuf.util.JsonFormat.printer().print(
+                Otlp.logs(Otlp.claudeCode(null), Otlp.apiRequest("s", "r")));
+
+        OtlpClient.Answer answer = logs(json.getBytes(StandardCharsets.UTF_8), JSON);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.contentType()).startsWith(JSON);
+        JsonNode partial = dev.entourage.http.json.Json.mapper().readTree(answer.body()).get("partialSuccess");
+        assertThat(partial.get("rejectedLogRecords").asLong()).isEqualTo(1);
+        assertThat(partial.get("errorMessage").asText()).contains("entourage.agent: is required");
+    }
+
+    @Test
     void theAgentMayComeFromAHeader() {
         OtlpClient.Answer answer = logs(Otlp.logs(Otlp.claudeCode(null), Otlp.apiRequest("s", "r")).toByteArray(),
                 PROTOBUF, "X-Entourage-Agent", "eng-1");
