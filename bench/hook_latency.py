@@ -105,7 +105,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=2_000)
-    parser.add_argument("--warmup", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=1500)
     parser.add_argument("--threads", type=int, default=4, help="threads filling the ledger")
     parser.add_argument("--db-dir", default=tempfile.gettempdir(), help="where the measured ledger lives")
     parser.add_argument("--fill-dir", default="/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),

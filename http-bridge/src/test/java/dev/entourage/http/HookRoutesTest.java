@@ -261,6 +261,25 @@ class HookRoutesTest {
     }
 
     @Test
+    void hookCallsAreRateLimitedLikeEveryRoute() {
+        h.close();
+        h = Harness.start(dir.resolve("limited"), new BridgeConfig("127.0.0.1", 0, 3, false), java.util.Map.of());
+        h.admin("POST", "/api/v1/teams/default/agents", "{\"name\": \"eng-1\"}");
+        agentKey = h.key(Role.AGENT, "eng-1");
+
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(hook(agentKey, recorded("PreToolUse", "cc-1")).status());
+        }
+        Harness.Answer limited = hook(agentKey, recorded("PreToolUse", "cc-1"));
+
+        assertThat(statuses.subList(0, 3)).containsOnly(200);
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isNotNull();
+        assertThat(limited.errorCode()).isEqualTo("rate_limited");
+    }
+
+    @Test
     void aLedgerThatCannotBeWrittenRefusesTheBlockingEventsAndAllowsTheRest() throws Exception {
         try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("entourage.db"));
              Statement statement = locker.createStatement()) {
