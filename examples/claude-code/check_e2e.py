@@ -192,6 +192,9 @@ def main():
           f"{session.get('cost_usd')} -> {again and again.get('cost_usd')}")
     check(again is not None and all(again.get(k) == session.get(k) for k in totals),
           "after the re-send the token totals are unchanged")
+    check(again is not None and again.get("metric_cost_usd") == session.get("metric_cost_usd")
+          and again.get("metric_mismatch") is False, "after the re-send the metric total is unchanged",
+          f"{session.get('metric_cost_usd')} -> {again and again.get('metric_cost_usd')}")
 
     print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0
