@@ -99,35 +99,10 @@ git -C "$proj" init -q -b runaway-branch
 printf '{"projects":{"%s":{"hasTrustDialogAccepted":true}}}\n' "$proj" >"$home/.claude.json"
 mkdir -p "$proj/.claude"
 printf '{"permissions":{"allow":["Bash(echo hi)"]}}\n' >"$proj/.claude/settings.local.json"
-if entourage --help | grep -q "^  install "; then
-  (cd "$proj" && HOME="$home" java -jar "$jar" install claude-code --scope project --agent runaway --key "$key" \
-    --url "$proxy" --db "$db" >"$work/install.out" 2>&1) || fail "entourage install claude-code failed"
-  echo "ok: entourage install claude-code --scope project wrote" \
-    "$(cd "$proj" && ls .claude/settings.json .mcp.json "$home/.claude/settings.json" 2>/dev/null | xargs)"
-else
-  # FALLBACK until `entourage install` (branch setup) is merged: the settings it is specified to write, by hand.
-  echo "note: no 'entourage install' in this build: FALLBACK, settings written by hand" >&2
-  # Claude Code ignores telemetry keys in project settings ("project-scoped settings can't set this key"), so the
-  # env block goes to the user's settings (the temporary HOME) and the hooks to the project's.
-  # http hooks do not fire for SessionStart: there a command hook (`entourage hook`) asks the bridge.
-  python3 - "$proj/.claude/settings.json" "$home/.claude/settings.json" "$proxy" "$key" "$jar" <<'EOF'
-import json, os, shlex, sys
-project, user, url, key, jar = sys.argv[1:6]
-hook = {"type": "http", "url": url + "/hooks/claude-code", "headers": {"X-API-Key": key}}
-start = {"type": "command", "command": " ".join(shlex.quote(w) for w in
-                                                ("java", "-jar", jar, "hook", "--url", url, "--key", key))}
-os.makedirs(os.path.dirname(user), exist_ok=True)
-json.dump({"env": {
-    "CLAUDE_CODE_ENABLE_TELEMETRY": "1", "OTEL_LOGS_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp",
-    "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": url,
-    "OTEL_EXPORTER_OTLP_HEADERS": "X-API-Key=" + key, "OTEL_LOGS_EXPORT_INTERVAL": "1000",
-}}, open(user, "w"), indent=2)
-hooks = {event: [dict({"hooks": [hook]}, **({"matcher": "*"} if event == "PreToolUse" else {}))]
-         for event in ("SessionEnd", "PreToolUse", "PostToolBatch", "UserPromptSubmit")}
-hooks["SessionStart"] = [{"hooks": [start]}]
-json.dump({"hooks": hooks}, open(project, "w"), indent=2)
-EOF
-fi
+(cd "$proj" && HOME="$home" java -jar "$jar" install claude-code --scope project --agent runaway --key "$key" \
+  --url "$proxy" --db "$db" >"$work/install.out" 2>&1) || fail "entourage install claude-code failed"
+echo "ok: entourage install claude-code --scope project wrote" \
+  "$(cd "$proj" && ls .claude/settings.json .mcp.json "$home/.claude/settings.json" 2>/dev/null | xargs)"
 
 echo "== claude -p on the runaway (at most $MAX_TURNS turns, ${DELAY_MS} ms a model call)"
 set +e
