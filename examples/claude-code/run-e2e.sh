@@ -39,14 +39,15 @@ fail() {
 
 entourage() { java -jar "$jar" "$@"; }
 . "$root/examples/lib.sh"
-# start_tool NAME ARGS...: a single-file Java tool of examples/.../standin; prints its port once it listens.
+# start_tool NAME VAR ARGS...: start a single-file Java tool of examples/.../standin (in this shell, so the trap
+# stops it) and set VAR to its port once it listens.
 start_tool() {
-  local name="$1"; shift
+  local name="$1" var="$2"; shift 2
   java "$standin_src/$name.java" --port 0 "$@" >"$work/$name.port" 2>>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 1 150); do
     if grep -q '^listening on ' "$work/$name.port" 2>/dev/null; then
-      sed -n 's/^listening on //p' "$work/$name.port"
+      printf -v "$var" '%s' "$(sed -n 's/^listening on //p' "$work/$name.port")"
       return 0
     fi
     sleep 0.2
@@ -84,9 +85,9 @@ java -jar "$jar" serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
 pids+=($!)
 wait_up "$port" || fail "the bridge did not start"
 bridge="http://127.0.0.1:$port"
-standin_port="$(start_tool AnthropicStandIn --delay-ms "$DELAY_MS" --log "$work/standin.log")"
+start_tool AnthropicStandIn standin_port --delay-ms "$DELAY_MS" --log "$work/standin.log"
 # Everything Claude Code sends to Entourage (hooks, OTLP) goes through this proxy, which keeps the raw bodies.
-proxy_port="$(start_tool Recorder --dir "$work/rec" --forward "$bridge")"
+start_tool Recorder proxy_port --dir "$work/rec" --forward "$bridge"
 proxy="http://127.0.0.1:$proxy_port"
 
 echo "== a project configured by entourage install claude-code --scope project"
