@@ -19,15 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 entourage() { java -jar "$jar" "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "real-clients: the bridge on port $1 did not come up" >&2
-  return 1
-}
+. "$root/examples/lib.sh"
 
 echo "== installing MCP Inspector, the conformance suite and Node 22 (npm)"
 (cd "$work" && npm install --silent --no-audit --no-fund --prefix "$work/npm" \

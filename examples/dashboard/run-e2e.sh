@@ -36,16 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 entourage() { "$root/entourage" "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "run-e2e: the bridge on port $1 did not come up" >&2
-  cat "$work/serve.log" >&2
-  return 1
-}
+. "$root/examples/lib.sh"
 
 echo "== building ./entourage (first use) and installing playwright-core (npm, into a temporary directory)"
 entourage --help >/dev/null
@@ -59,7 +50,7 @@ port="$(free_port)"
 # Not through the function: $! must be the launcher itself, which execs java (so the trap stops the server).
 "$root/entourage" serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
 pids+=($!)
-wait_up "$port"
+wait_up "$port" "$work/serve.log"
 base="http://127.0.0.1:$port"
 
 echo "== an agent over REST"
