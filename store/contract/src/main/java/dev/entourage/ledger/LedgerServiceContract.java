@@ -343,7 +343,7 @@ public abstract class LedgerServiceContract extends StoreContract {
     }
 
     @Test
-    void estimatesUnknownModelAtTheHighestRatesNeverAtZero() {
+    void estimatesUnknownModelAtTheConservativeDefaultNeverAtZero() {
         Agent agent = agent("eng-1");
         Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, "mystery-model-9").session();
         UsageReceipt receipt = report(session.id(), TEN_K_IN_ONE_K_OUT);
