@@ -8,7 +8,7 @@ public enum CostSource {
     REPORTED,
     /** Computed from a known model's prices. */
     PRICED,
-    /** The model was unknown: priced at its family's dearest current row, else at the table's {@code @unknown} default. */
+    /** The model was unknown: priced at its family's dearest current row, else the table's {@code @unknown} row. */
     ESTIMATED;
 
     public String wireName() {
