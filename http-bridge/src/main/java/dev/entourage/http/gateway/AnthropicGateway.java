@@ -121,7 +121,7 @@ public final class AnthropicGateway extends HttpServlet {
             return;
         }
         String holdId = hold.hold().id();
-        UsageTally tally = new UsageTally(true);
+        UsageTally tally = new UsageTally();
         Forwarder.Result result;
         try {
             result = Forwarder.forward(upstream, request, MESSAGES, body, response, tally);

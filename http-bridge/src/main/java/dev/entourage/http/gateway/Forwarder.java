@@ -95,6 +95,9 @@ final class Forwarder {
         }
         String requestId = answer.getHeaders().get("request-id");
         UsageTally counted = answer.getStatus() >= 200 && answer.getStatus() < 300 ? tally : null;
+        if (counted != null) {
+            counted.expect(answer.getHeaders().get("content-type"));
+        }
         return new Result(copy(listener.getInputStream(), answer, response, counted), answer.getStatus(), requestId);
     }
 

@@ -18,7 +18,7 @@ final class UsageTally {
     static final int MAX_MESSAGE_BYTES = Forwarder.MAX_BODY_BYTES;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final boolean stream;
+    private boolean stream;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long input = -1;
     private long output;
@@ -30,8 +30,9 @@ final class UsageTally {
     private boolean complete;
     private boolean overflow;
 
-    UsageTally(boolean stream) {
-        this.stream = stream;
+    /** Reads the answer as SSE when its {@code Content-Type} is {@code text/event-stream}, else as one message. */
+    void expect(String contentType) {
+        stream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
     }
 
     /** Reads the next bytes of the answer. */
