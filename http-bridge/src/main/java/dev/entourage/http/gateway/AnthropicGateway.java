@@ -19,6 +19,7 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code /anthropic/*}: {@code POST /anthropic/v1/messages} metered and held against the budget,
  * {@code POST /anthropic/v1/messages/count_tokens} and {@code GET /anthropic/v1/models[/…]} passed through; any
  * other path is 404 {@code not_found_error}. Every route needs the Entourage key ({@link Payer}). Its own errors
- * are in the Anthropic error shape; the upstream's pass unchanged. Logs name the agent, status and request id, never
+ * are in the Anthropic error shape; the upstream's pass unchanged. When the upstream's connection fails mid-answer, the
+ * client's connection is aborted too (it sees a cut stream, not a clean end). Logs name the agent, status and request id, never
  * a header's value.
  */
 public final class AnthropicGateway extends HttpServlet {
@@ -148,6 +150,9 @@ public final class AnthropicGateway extends HttpServlet {
         } catch (RuntimeException e) {
             LOG.warn("gateway: could not record request {} of session {} ({}); its hold expires by itself", eventId,
                     session.id(), e.getClass().getSimpleName());
+        }
+        if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
+            throw new EofException("the upstream closed the stream before its end");
         }
     }
 

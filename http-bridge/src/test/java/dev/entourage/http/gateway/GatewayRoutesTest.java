@@ -196,6 +196,63 @@ class GatewayRoutesTest {
     }
 
     @Test
+    void chargesAStreamTheUpstreamCutsShortTheFloorAndCutsTheClientsStreamToo() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        upstream.holdAfterFirstEvents = release;
+        HttpResponse<InputStream> answer = client.send(request(message(true), agentKey),
+                HttpResponse.BodyHandlers.ofInputStream());
+        boolean cleanEnd;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).isEqualTo("event: message_start");
+            upstream.close();
+            release.countDown();
+            cleanEnd = drainsCleanly(lines);
+        }
+        awaitOneEvent();
+
+        assertThat(cleanEnd).as("the client saw the stream cut, not a clean end").isFalse();
+        StoredUsage usage = onlyEvent();
+        assertThat(usage.labels().querySource()).isEqualTo("gateway_floor");
+        assertThat(usage.tokens()).isEqualTo(new TokenCounts(StandInUpstream.INPUT, 3, StandInUpstream.CACHE_WRITE,
+                StandInUpstream.CACHE_WRITE_1H, StandInUpstream.CACHE_READ));
+        assertThat(held()).isZero();
+    }
+
+    @Test
+    void anAdminKeyNamesTheAgentAndCallsWithoutASessionHeaderShareTheAgentsGatewaySessionOfTheDay()
+            throws Exception {
+        String adminKey = new AccessService(store, Clock.systemUTC())
+                .createKey(Team.DEFAULT_NAME, Role.ADMIN, null, null).secret();
+        HttpRequest.Builder base = HttpRequest.newBuilder(uri("/anthropic/v1/messages"))
+                .header("content-type", "application/json").header("x-api-key", PROVIDER_KEY)
+                .header("X-Entourage-Key", adminKey).POST(HttpRequest.BodyPublishers.ofString(message(false)));
+
+        HttpResponse<String> unnamed = client.send(base.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> named = client.send(base.header("X-Entourage-Agent", "eng-1").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(unnamed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unnamed.body()).path("error").path("message").asText())
+                .startsWith("X-Entourage-Agent");
+        assertThat(named.statusCode()).isEqualTo(200);
+        Session day = ledger.sessions().openExternal(Actor.local(), new CaptureOrigin(CaptureSource.CLAUDE_CODE,
+                "gateway-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC), Ref.name("eng-1"), null), null, null);
+        assertThat(day.totals().costMicros()).isEqualTo(expectedCost());
+        assertThat(upstream.messages.get()).isEqualTo(1);
+    }
+
+    private static boolean drainsCleanly(BufferedReader lines) {
+        try {
+            while (lines.readLine() != null) {
+                // the rest of what came
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void passesTheProviderKeyThroughStripsItsOwnHeadersAndNeverLogsTheKey() throws Exception {
         PrintStream err = System.err;
         ByteArrayOutputStream logged = new ByteArrayOutputStream();

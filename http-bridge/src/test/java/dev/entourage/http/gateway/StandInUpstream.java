@@ -38,6 +38,7 @@ final class StandInUpstream implements AutoCloseable {
     volatile String fixedRequestId;
     volatile CountDownLatch holdAfterFirstEvents;
     volatile boolean endless;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     final CountDownLatch finished = new CountDownLatch(1);
     private final HttpServer server;
 
@@ -147,8 +148,11 @@ final class StandInUpstream implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
+    /** Closes every connection at once, mid-answer: the upstream goes away. */
     @Override
     public void close() {
-        server.stop(0);
+        if (stopped.compareAndSet(false, true)) {
+            server.stop(0);
+        }
     }
 }
