@@ -19,6 +19,7 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,7 @@ public final class AnthropicGateway extends HttpServlet {
             Replies.ledger(response, e);
             return;
         }
+        patient(request);
         if (messages) {
             metered(request, response, payer, body);
         } else {
@@ -153,6 +155,17 @@ public final class AnthropicGateway extends HttpServlet {
         }
         if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
             throw new EofException("the upstream closed the stream before its end");
+        }
+    }
+
+    /**
+     * Lets the client's connection wait as long as the upstream may be silent: a non-streamed answer can take
+     * minutes, longer than the bridge's idle timeout.
+     */
+    private static void patient(HttpServletRequest request) {
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
+        if (base != null) {
+            base.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(Forwarder.IDLE_TIMEOUT_MILLIS);
         }
     }
 

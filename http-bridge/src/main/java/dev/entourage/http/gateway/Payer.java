@@ -38,7 +38,7 @@ record Payer(Actor actor, CaptureOrigin origin) {
      */
     static Payer of(HttpServletRequest request, Function<String, Optional<Principal>> keys, Clock clock) {
         String key = request.getHeader(KEY_HEADER);
-        Principal principal = (key == null || key.isBlank() ? Optional.<Principal>empty() : keys.apply(key.strip()))
+        Principal principal = keys.apply(key == null || key.isBlank() ? null : key.strip())
                 .orElseThrow(() -> new LedgerException(dev.entourage.ledger.ErrorCode.UNAUTHENTICATED,
                         key == null ? KEY_HEADER + ": is required (an Entourage agent key, oc_...)"
                                 : KEY_HEADER + ": the key is invalid, revoked or expired", java.util.Map.of(), null));

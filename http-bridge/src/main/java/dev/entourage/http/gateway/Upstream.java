@@ -1,7 +1,6 @@
 package dev.entourage.http.gateway;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.Objects;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
@@ -26,18 +25,9 @@ public final class Upstream implements AutoCloseable {
         this.client = client;
     }
 
-    /**
-     * Starts a client for {@code base} ({@code http} or {@code https}, no query).
-     *
-     * @throws IllegalArgumentException for another scheme
-     */
+    /** Starts a client for {@code base}, an {@code http(s)} URL as {@code BridgeConfig.upstream} checks it. */
     public static Upstream start(URI base) {
         Objects.requireNonNull(base, "base");
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null || base.getQuery() != null) {
-            throw new IllegalArgumentException("--anthropic-upstream: must be an http(s) URL without query, like "
-                    + ANTHROPIC);
-        }
         ClientConnector connector = new ClientConnector();
         HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11,
                 new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector))));

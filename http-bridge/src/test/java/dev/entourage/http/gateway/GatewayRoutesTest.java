@@ -91,11 +91,7 @@ class GatewayRoutesTest {
         assertThat(JSON.readTree(answer.body()).path("usage").path("output_tokens").asLong())
                 .isEqualTo(StandInUpstream.OUTPUT);
         assertThat(answer.headers().firstValue("request-id")).contains("req_standin1");
-        StoredUsage usage = onlyEvent();
-        assertThat(usage.eventId()).isEqualTo("req_standin1");
-        assertThat(usage.tokens()).isEqualTo(expectedTokens());
-        assertThat(usage.costMicros()).isEqualTo(expectedCost());
-        assertThat(held()).isZero();
+        assertSettledExactly("req_standin1");
     }
 
     @Test
@@ -117,11 +113,7 @@ class GatewayRoutesTest {
             assertThat(rest.toString()).contains("event: message_delta").endsWith("data: {\"type\":\"message_stop\"}\n\n");
         }
         awaitOneEvent();
-        StoredUsage usage = onlyEvent();
-        assertThat(usage.eventId()).isEqualTo("req_standin1");
-        assertThat(usage.tokens()).isEqualTo(expectedTokens());
-        assertThat(usage.costMicros()).isEqualTo(expectedCost());
-        assertThat(held()).isZero();
+        assertSettledExactly("req_standin1");
     }
 
     @Test
@@ -350,6 +342,15 @@ class GatewayRoutesTest {
     private List<StoredUsage> events() {
         return ledger.reports().sessionUsage(Actor.local(), session().id(), null, 100).events().stream()
                 .map(UsageEntry::usage).toList();
+    }
+
+    private void assertSettledExactly(String requestId) {
+        StoredUsage usage = onlyEvent();
+        assertThat(usage.eventId()).isEqualTo(requestId);
+        assertThat(usage.labels().querySource()).isEqualTo("gateway");
+        assertThat(usage.tokens()).isEqualTo(expectedTokens());
+        assertThat(usage.costMicros()).isEqualTo(expectedCost());
+        assertThat(held()).isZero();
     }
 
     private StoredUsage onlyEvent() {
