@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /anthropic/v1/messages/count_tokens} and {@code GET /anthropic/v1/models[/…]} passed through; any
  * other path is 404 {@code not_found_error}. Every route needs the Entourage key ({@link Payer}). Its own errors
  * are in the Anthropic error shape; the upstream's pass unchanged. When the upstream's connection fails mid-answer, the
- * client's connection is aborted too (it sees a cut stream, not a clean end). Logs name the agent, status and request id, never
- * a header's value.
+ * client's connection is aborted too (it sees a cut stream, not a clean end). Logs name the agent, status and
+ * request id, never a header's value.
  */
 public final class AnthropicGateway extends HttpServlet {
     private static final long serialVersionUID = 1L;

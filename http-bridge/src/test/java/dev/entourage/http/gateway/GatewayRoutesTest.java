@@ -110,7 +110,8 @@ class GatewayRoutesTest {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 rest.append(line).append('\n');
             }
-            assertThat(rest.toString()).contains("event: message_delta").endsWith("data: {\"type\":\"message_stop\"}\n\n");
+            assertThat(rest.toString()).contains("event: message_delta")
+                    .endsWith("data: {\"type\":\"message_stop\"}\n\n");
         }
         awaitOneEvent();
         assertSettledExactly("req_standin1");
@@ -268,7 +269,8 @@ class GatewayRoutesTest {
     void passesCountTokensAndModelsThroughAndRefusesCallsWithoutAnEntourageKey() throws Exception {
         HttpResponse<String> count = client.send(HttpRequest.newBuilder(uri("/anthropic/v1/messages/count_tokens"))
                 .header("x-api-key", PROVIDER_KEY).header("X-Entourage-Key", agentKey)
-                .POST(HttpRequest.BodyPublishers.ofString(message(false))).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(message(false))).build(),
+                HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> models = client.send(HttpRequest.newBuilder(uri("/anthropic/v1/models"))
                 .header("x-api-key", PROVIDER_KEY).header("X-Entourage-Key", agentKey).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
