@@ -297,6 +297,17 @@ class GatewayRoutesTest {
         assertThat(upstream.messages.get()).isZero();
     }
 
+    @Test
+    void refusesABodyOverThirtyTwoMegabytesAndSendsNothing() throws Exception {
+        String padding = "x".repeat(32 * 1024 * 1024);
+        HttpResponse<String> answer = send("{\"model\":\"" + StandInUpstream.MODEL + "\",\"max_tokens\":1,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + padding + "\"}]}", agentKey);
+
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(answer.body()).path("error").path("type").asText()).isEqualTo("request_too_large");
+        assertThat(upstream.messages.get()).isZero();
+    }
+
     private static String header(Map<String, List<String>> headers, String name) {
         return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(e -> e.getValue().get(0)).findFirst().orElse(null);
