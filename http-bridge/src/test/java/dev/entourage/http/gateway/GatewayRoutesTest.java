@@ -97,9 +97,7 @@ class GatewayRoutesTest {
     @Test
     void recordsTheExactUsageOfAStreamedCallWhoseEventsArriveBeforeTheUpstreamFinishes() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        upstream.holdAfterFirstEvents = release;
-        HttpResponse<InputStream> answer = client.send(request(message(true), agentKey),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> answer = streamHeldBy(release);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
@@ -170,10 +168,8 @@ class GatewayRoutesTest {
     @Test
     void chargesAStreamTheClientAbortsTheFloorEstimateOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        upstream.holdAfterFirstEvents = release;
         upstream.endless = true;
-        HttpResponse<InputStream> answer = client.send(request(message(true), agentKey),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> answer = streamHeldBy(release);
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
             assertThat(lines.readLine()).isEqualTo("event: message_start");
         }
@@ -191,9 +187,7 @@ class GatewayRoutesTest {
     @Test
     void chargesAStreamTheUpstreamCutsShortTheFloorAndCutsTheClientsStreamToo() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        upstream.holdAfterFirstEvents = release;
-        HttpResponse<InputStream> answer = client.send(request(message(true), agentKey),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> answer = streamHeldBy(release);
         boolean cleanEnd;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
             assertThat(lines.readLine()).isEqualTo("event: message_start");
@@ -232,6 +226,12 @@ class GatewayRoutesTest {
                 "gateway-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC), Ref.name("eng-1"), null), null, null);
         assertThat(day.totals().costMicros()).isEqualTo(expectedCost());
         assertThat(upstream.messages.get()).isEqualTo(1);
+    }
+
+    /** A streamed call whose upstream waits for {@code release} after its first events. */
+    private HttpResponse<InputStream> streamHeldBy(CountDownLatch release) throws Exception {
+        upstream.holdAfterFirstEvents = release;
+        return client.send(request(message(true), agentKey), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static boolean drainsCleanly(BufferedReader lines) {
