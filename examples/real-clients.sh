@@ -11,24 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/mcp-server/target/entourage.jar"
 [ -f "$jar" ] || { echo "real-clients: build first (mvn -B verify)" >&2; exit 1; }
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-entourage() { java -jar "$jar" "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "real-clients: the bridge on port $1 did not come up" >&2
-  return 1
-}
+# shellcheck source=processes.sh
+. "$root/examples/processes.sh"
 
 echo "== installing MCP Inspector, the conformance suite and Node 22 (npm)"
 (cd "$work" && npm install --silent --no-audit --no-fund --prefix "$work/npm" \

@@ -9,14 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 jar="$root/mcp-server/target/entourage.jar"
 [ -f "$jar" ] || { echo "gateway-sdk: build first (mvn -B package -DskipTests)" >&2; exit 1; }
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=../processes.sh
+. "$root/examples/processes.sh"
 
 (cd "$work" && npm install --silent --no-audit --no-fund @anthropic-ai/sdk >/dev/null)
 echo "@anthropic-ai/sdk $(node -p "require('$work/node_modules/@anthropic-ai/sdk/package.json').version")"
@@ -28,12 +22,12 @@ for _ in $(seq 1 50); do grep -q listening "$work/standin.out" 2>/dev/null && br
 standin_port="$(awk '/listening on/ {print $3}' "$work/standin.out")"
 
 db="$work/ledger.db"
-key="$(java -jar "$jar" init --json --db "$db" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')"
+key="$(entourage init --json --db "$db" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')"
 port="$(free_port)"
 java -jar "$jar" serve --db "$db" --port "$port" --anthropic-upstream "http://127.0.0.1:$standin_port" \
   2> "$work/serve.log" &
 pids+=($!)
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_up "$port"
 curl -fsS -X POST "http://127.0.0.1:$port/api/v1/teams/default/agents" -H "X-API-Key: $key" \
   -H 'Content-Type: application/json' -d '{"name": "sdk-1", "daily_limit_usd": 0.05}' >/dev/null
 
