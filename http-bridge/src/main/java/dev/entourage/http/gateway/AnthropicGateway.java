@@ -16,6 +16,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -102,7 +104,7 @@ public final class AnthropicGateway extends HttpServlet {
     private void metered(HttpServletRequest request, HttpServletResponse response, Payer payer, byte[] body)
             throws IOException {
         HoldSize size;
-        Session session;
+        Session session = null;
         HoldReceipt hold;
         JsonNode json;
         try {
@@ -118,7 +120,7 @@ public final class AnthropicGateway extends HttpServlet {
                     size.micros());
         } catch (BudgetExceededException e) {
             LOG.info("gateway: refused a call of agent {} over budget", payer.origin().agent());
-            Replies.refuse(response, e, ledger.clock().instant());
+            Replies.refuse(response, e, ledger.clock().instant(), teamZone(payer, session));
             return;
         } catch (LedgerException e) {
             Replies.ledger(response, e);
@@ -155,6 +157,18 @@ public final class AnthropicGateway extends HttpServlet {
         }
         if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
             throw new EofException("the upstream closed the stream before its end");
+        }
+    }
+
+    /** The zone the refusal names its reset in: the team's, else UTC. */
+    private ZoneId teamZone(Payer payer, Session session) {
+        if (session == null) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ledger.settings().team(payer.actor(), Ref.id(session.teamId())).zone();
+        } catch (LedgerException e) {
+            return ZoneOffset.UTC;
         }
     }
 

@@ -12,19 +12,24 @@ final class Bodies {
     private Bodies() {
     }
 
+    /** How much of a body over the limit is read and dropped, so the client reads the 413 rather than a reset. */
+    static final long MAX_DRAINED_BYTES = 2L * Forwarder.MAX_BODY_BYTES;
+
     /**
      * The body of {@code request}.
      *
-     * @throws LedgerException {@code payload_too_large} over {@value Forwarder#MAX_BODY_BYTES} bytes,
+     * @throws LedgerException {@code payload_too_large} over {@value Forwarder#MAX_BODY_BYTES} bytes (the rest of
+     *                         the body, up to {@link #MAX_DRAINED_BYTES}, is read and dropped),
      *                         {@code invalid_request} on {@code body} when it cannot be read
      */
     static byte[] read(HttpServletRequest request) {
-        if (request.getContentLengthLong() > Forwarder.MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = request.getInputStream()) {
             byte[] body = in.readNBytes(Forwarder.MAX_BODY_BYTES + 1);
             if (body.length > Forwarder.MAX_BODY_BYTES) {
+                long dropped = body.length;
+                for (long n = in.skip(1 << 16); n > 0 && dropped < MAX_DRAINED_BYTES; n = in.skip(1 << 16)) {
+                    dropped += n;
+                }
                 throw tooLarge();
             }
             return body;

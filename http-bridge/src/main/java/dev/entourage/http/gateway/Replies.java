@@ -12,6 +12,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /** The gateway's own answers, in the Anthropic API's error shape so that clients read them as they read its own. */
 final class Replies {
@@ -22,16 +25,17 @@ final class Replies {
 
     /**
      * The refusal of a call that does not fit the budget: 429 {@code billing_error}, {@code x-should-retry: false}
-     * and, for a scope that resets, {@code retry-after} in seconds to the reset.
+     * and, for a scope that resets, {@code retry-after} in seconds to the reset (named in the team's {@code zone}).
      */
-    static void refuse(HttpServletResponse response, BudgetExceededException e, Instant now) throws IOException {
+    static void refuse(HttpServletResponse response, BudgetExceededException e, Instant now, ZoneId zone)
+            throws IOException {
         Violation first = e.budget().violations().isEmpty() ? null : e.budget().violations().get(0);
         response.setHeader("x-should-retry", "false");
         if (first != null && first.resetsAt() != null) {
             response.setHeader("retry-after",
                     Long.toString(Math.max(1, Duration.between(now, first.resetsAt()).toSeconds())));
         }
-        error(response, 429, "billing_error", "spend limit reached (" + describe(first) + ")");
+        error(response, 429, "billing_error", "spend limit reached (" + describe(first, zone) + ")");
     }
 
     /** A refusal the ledger decided (bad header, unknown agent, another team's): its status, its message. */
@@ -61,7 +65,7 @@ final class Replies {
         response.getOutputStream().write(bytes);
     }
 
-    private static String describe(Violation v) {
+    private static String describe(Violation v, ZoneId zone) {
         if (v == null) {
             return "budget";
         }
@@ -73,7 +77,9 @@ final class Replies {
         }
         String scope = v.scope().wireName().replace('_', ' ');
         String limit = v.limitMicros() == null ? "" : " " + dollars(v.limitMicros());
-        return scope + limit + (v.resetsAt() == null ? "" : "; resets " + v.resetsAt());
+        return scope + limit + (v.resetsAt() == null ? ""
+                : "; resets " + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        v.resetsAt().atZone(zone).toOffsetDateTime().truncatedTo(ChronoUnit.SECONDS)));
     }
 
     private static String dollars(long micros) {

@@ -131,7 +131,7 @@ class GatewayRoutesTest {
         assertThat(body.path("type").asText()).isEqualTo("error");
         assertThat(body.path("error").path("type").asText()).isEqualTo("billing_error");
         assertThat(body.path("error").path("message").asText())
-                .startsWith("spend limit reached (agent daily $0.05; resets ");
+                .startsWith("spend limit reached (agent daily $0.05; resets ").endsWith("T00:00:00Z)");
         assertThat(upstream.messages.get()).isEqualTo(2);
     }
 
