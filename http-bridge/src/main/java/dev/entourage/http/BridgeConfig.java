@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  *                      answers 421); each also allows the origins {@code http(s)://name[:port]}
  * @param allowedOrigins more {@code Origin} values MCP over HTTP accepts, e.g. {@code https://app.example.com}
  *                      (a {@code :*} port suffix allows any port)
+ * @param anthropicUpstream where the gateway at {@code /anthropic} forwards model calls
  */
 public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
-                           List<String> allowedOrigins) {
+                           List<String> allowedOrigins, java.net.URI anthropicUpstream) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_RATE_LIMIT_RPM = 100;
@@ -63,6 +64,7 @@ public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAu
                     + "(127.0.0.1, ::1 or localhost), not '" + host + "': anyone who can reach " + host
                     + " would be an admin. Bind 127.0.0.1, or drop --no-auth and use API keys.");
         }
+        Objects.requireNonNull(anthropicUpstream, "anthropicUpstream");
         allowedHosts = List.copyOf(Objects.requireNonNull(allowedHosts, "allowedHosts"));
         allowedOrigins = List.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
         for (String name : allowedHosts) {
@@ -79,6 +81,13 @@ public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAu
         }
     }
 
+    /** Forwarding the gateway to the Anthropic API itself. */
+    public BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
+                        List<String> allowedOrigins) {
+        this(host, port, rateLimitRpm, noAuth, allowedHosts, allowedOrigins,
+                dev.entourage.http.gateway.Upstream.ANTHROPIC);
+    }
+
     /** Without extra allowed hosts or origins. */
     public BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth) {
         this(host, port, rateLimitRpm, noAuth, List.of(), List.of());
@@ -87,6 +96,24 @@ public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAu
     /** {@code 127.0.0.1:8000}, 100 requests per minute, with authentication. */
     public static BridgeConfig defaults() {
         return new BridgeConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT_RPM, false);
+    }
+
+    /**
+     * The upstream URL {@code text} of {@code option}: {@code http} or {@code https}, a host, no query.
+     *
+     * @throws Invalid otherwise
+     */
+    public static java.net.URI upstream(String option, String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text.strip());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getQuery() == null && uri.getFragment() == null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // answered below
+        }
+        throw new Invalid(option, "'" + printable(text) + "' is not an http(s) URL like https://api.anthropic.com");
     }
 
     private static String printable(String text) {

@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "https://app.example.com (the --allowed-hosts are allowed as origins already).")
     List<String> allowedOrigins = new ArrayList<>();
 
+    @Option(names = "--anthropic-upstream", paramLabel = "URL", description = "Where the gateway at /anthropic "
+            + "forwards model calls (default: ${DEFAULT-VALUE}).")
+    String anthropicUpstream = "https://api.anthropic.com";
+
     @Option(names = "--no-auth", description = "Serve without credentials, as admin of the default team. Only on "
             + "a loopback address, for one developer's own machine.")
     boolean noAuth;
@@ -86,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
             throw LedgerException.invalid("--rate-limit-rpm", "must be at least 1, not " + rpm);
         }
         try {
-            config = new BridgeConfig(host, port, rpm, noAuth, allowedHosts, allowedOrigins);
+            config = new BridgeConfig(host, port, rpm, noAuth, allowedHosts, allowedOrigins,
+                    BridgeConfig.upstream("--anthropic-upstream", anthropicUpstream));
         } catch (BridgeConfig.Invalid e) {
             throw LedgerException.invalid(e.option(), e.getMessage());
         }

@@ -50,4 +50,14 @@ class ServeCommandTest {
         assertThat(run.code()).isNotZero();
         assertThat(run.err()).contains("--allowed-hosts").contains("http://x/");
     }
+
+    @Test
+    void anAnthropicUpstreamThatIsNoHttpUrlBlamesTheOption() {
+        assertThat(cli().run("init").code()).isZero();
+
+        CliRunner.Run run = cli().run("serve", "--port", "0", "--anthropic-upstream", "ftp://api.example.com");
+
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("--anthropic-upstream").contains("ftp://api.example.com");
+    }
 }

@@ -14,6 +14,7 @@ import dev.entourage.ledger.testing.StoreContract;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,25 @@ public abstract class CaptureContract extends StoreContract {
 
     private Session session(String externalId) {
         return ledger.sessions().openExternal(LOCAL, origin(externalId), null, null);
+    }
+
+    @Test
+    void aGatewayCallSettlesItsHoldInTheSameTransactionAndARetriedRequestIdReleasesItsHold() {
+        Session session = session("cc-gw");
+        String first = ledger.budgets().reserve(LOCAL, Ref.id(agent.id()), null, session.id(), 400_000L).hold().id();
+        String second = ledger.budgets().reserve(LOCAL, Ref.id(agent.id()), null, session.id(), 400_000L).hold().id();
+
+        CapturedCall call = call(origin("cc-gw"), "req_gw", 90_000L);
+        Optional<UsageReceipt> recorded = ledger.capture().recordSettling(LOCAL, call, first);
+        Optional<UsageReceipt> retried = ledger.capture().recordSettling(LOCAL, call, second);
+
+        assertThat(recorded).map(UsageReceipt::costMicros).contains(90_000L);
+        assertThat(retried).isEmpty();
+        assertThat(ledger.budgets().hold(LOCAL, first).status()).isEqualTo(HoldStatus.SETTLED);
+        assertThat(ledger.budgets().hold(LOCAL, second).status()).isEqualTo(HoldStatus.RELEASED);
+        Budget budget = ledger.budgets().check(LOCAL, Ref.id(agent.id()), null, null);
+        assertThat(budget.dailySpent()).isEqualTo(90_000L);
+        assertThat(budget.dailyHeld()).isZero();
     }
 
     @Test

@@ -53,6 +53,36 @@ public final class CaptureService {
         return batch.receipt();
     }
 
+    /**
+     * One call a gateway forwarded, recorded and charged as {@link #record} does, and the hold placed before it closed
+     * in the same write transaction: settled by the call, or released when the call's event id is recorded already (a
+     * retried call counts once).
+     *
+     * @param holdId the agent's hold for this call, or null
+     * @return the receipt, or empty for a duplicate
+     * @throws LedgerException as {@link #record} rejects a call, and {@code invalid_request} on {@code hold_id} for
+     *                         another agent's hold or one settled already
+     */
+    public Optional<UsageReceipt> recordSettling(Actor actor, CapturedCall call, String holdId) {
+        actor.mayWrite();
+        Objects.requireNonNull(call, "call");
+        Optional<UsageReceipt> receipt = ctx.store.write(w -> {
+            Batch<UsageReceipt> notes = new Batch<>();
+            Session session = session(w, actor, call.origin(), notes);
+            boolean duplicate = w.usageByEventId(session.agentId(), call.eventId()).isPresent();
+            Instant now = ctx.clock.instant();
+            if (holdId != null && duplicate) {
+                w.hold(holdId).filter(h -> h.agentId() == session.agentId() && h.statusAt(now) == HoldStatus.HELD)
+                        .ifPresent(h -> w.closeHold(h.id(), HoldStatus.RELEASED, now, null));
+            } else if (holdId != null) {
+                Holds.settle(w, holdId, LedgerContext.agent(w, session.agentId()), call.eventId(), now);
+            }
+            return duplicate ? Optional.<UsageReceipt>empty() : Optional.ofNullable(recordCall(w, actor, call, notes));
+        });
+        receipt.ifPresent(r -> UsageCharge.published(ctx.events, ctx.clock, r));
+        return receipt;
+    }
+
     /** Counts each API error on its session. Errors carry no id: a re-sent batch counts its errors again. */
     public CaptureReceipt recordErrors(Actor actor, List<CapturedError> errors) {
         actor.mayWrite();

@@ -1,0 +1,160 @@
+package dev.entourage.http.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entourage.ledger.TokenCounts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What an answer of the Messages API says it used, read as its bytes pass: the SSE events of a stream
+ * ({@code message_start} usage, then {@code message_delta} usage, whose counts are cumulative and win) or the
+ * {@code usage} object of one JSON message, cache fields included; and, for a stream cut short, how many characters
+ * of content were streamed. Not thread-safe: one per answer.
+ */
+final class UsageTally {
+    /** The most of a non-streamed answer kept to read its usage. */
+    static final int MAX_MESSAGE_BYTES = Forwarder.MAX_BODY_BYTES;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private boolean stream;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private long input = -1;
+    private long output;
+    private long cacheWrite;
+    private long cacheWrite1h;
+    private long cacheRead;
+    private long streamedChars;
+    private String model;
+    private boolean complete;
+    private boolean overflow;
+
+    /** Reads the answer as SSE when its {@code Content-Type} is {@code text/event-stream}, else as one message. */
+    void expect(String contentType) {
+        stream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    /** Reads the next bytes of the answer. */
+    void feed(byte[] bytes, int offset, int length) {
+        if (!stream) {
+            if (pending.size() + length > MAX_MESSAGE_BYTES) {
+                overflow = true;
+            } else {
+                pending.write(bytes, offset, length);
+            }
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (bytes[i] == '\n') {
+                line(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
+            } else if (pending.size() < MAX_MESSAGE_BYTES) {
+                pending.write(bytes[i]);
+            }
+        }
+    }
+
+    /** Reads what is left once the answer ended; a JSON message is read here. */
+    void finish() {
+        if (stream) {
+            if (pending.size() > 0) {
+                line(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
+            }
+            return;
+        }
+        if (overflow) {
+            return;
+        }
+        JsonNode message = parse(pending.toString(StandardCharsets.UTF_8));
+        if (message != null && message.path("usage").isObject()) {
+            model = text(message.path("model"), model);
+            usage(message.path("usage"));
+            complete = input >= 0;
+        }
+    }
+
+    private void line(String line) {
+        if (!line.startsWith("data:")) {
+            return;
+        }
+        JsonNode event = parse(line.substring(5).strip());
+        if (event == null) {
+            return;
+        }
+        switch (event.path("type").asText("")) {
+            case "message_start" -> {
+                model = text(event.path("message").path("model"), model);
+                usage(event.path("message").path("usage"));
+            }
+            case "content_block_delta" -> {
+                JsonNode delta = event.path("delta");
+                for (String field : new String[] {"text", "partial_json", "thinking"}) {
+                    streamedChars += delta.path(field).asText("").length();
+                }
+            }
+            case "message_delta" -> usage(event.path("usage"));
+            case "message_stop" -> complete = input >= 0;
+            default -> {
+                // ping, content_block_start/stop, error: nothing to count
+            }
+        }
+    }
+
+    private void usage(JsonNode usage) {
+        if (!usage.isObject()) {
+            return;
+        }
+        input = count(usage, "input_tokens", input);
+        output = count(usage, "output_tokens", output);
+        cacheWrite = count(usage, "cache_creation_input_tokens", cacheWrite);
+        cacheRead = count(usage, "cache_read_input_tokens", cacheRead);
+        cacheWrite1h = count(usage.path("cache_creation"), "ephemeral_1h_input_tokens", cacheWrite1h);
+    }
+
+    private static long count(JsonNode node, String field, long otherwise) {
+        JsonNode value = node.path(field);
+        return value.canConvertToLong() && value.asLong() >= 0
+                ? Math.min(value.asLong(), TokenCounts.MAX_TOKENS) : otherwise;
+    }
+
+    private static String text(JsonNode node, String otherwise) {
+        return node.isTextual() && !node.asText().isBlank() ? node.asText() : otherwise;
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether the answer ended with its final usage ({@code message_stop}, or a JSON message with usage). */
+    boolean complete() {
+        return complete;
+    }
+
+    /** The model the answer names, or null. */
+    String model() {
+        return model;
+    }
+
+    /** The tokens the provider reported; only meaningful when {@link #complete()}. */
+    TokenCounts tokens() {
+        long write = cacheWrite;
+        return new TokenCounts(Math.max(0, input), output, write, Math.min(cacheWrite1h, write), cacheRead);
+    }
+
+    /**
+     * The least a cut-short answer cost: the input the stream reported (else {@code inputEstimate}) and its cache
+     * fields, and output of at least a token per four streamed characters.
+     */
+    TokenCounts floor(long inputEstimate) {
+        long streamedTokens = (streamedChars + 3) / 4;
+        return new TokenCounts(input >= 0 ? input : Math.min(inputEstimate, TokenCounts.MAX_TOKENS),
+                Math.min(Math.max(output, streamedTokens), TokenCounts.MAX_TOKENS), cacheWrite,
+                Math.min(cacheWrite1h, cacheWrite), cacheRead);
+    }
+}
