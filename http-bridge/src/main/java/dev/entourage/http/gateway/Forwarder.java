@@ -19,7 +19,7 @@ import org.eclipse.jetty.http.HttpField;
 
 /**
  * One request forwarded upstream and its answer copied back as it arrives: every chunk is written and flushed to the
- * client the moment it is read, and shown to a {@link UsageTally} on the way. Headers pass unchanged except the
+ * client the moment it is read, and shown to a {@link StreamTally} on the way. Headers pass unchanged except the
  * hop-by-hop ones, {@code Accept-Encoding} (so the answer comes uncompressed and its usage can be read) and the
  * gateway's own {@code X-Entourage-*}.
  */
@@ -59,7 +59,7 @@ final class Forwarder {
      * @param tally shown the body of a 2xx answer, or null
      */
     static Result forward(Upstream upstream, HttpServletRequest request, String path, byte[] body,
-                          HttpServletResponse response, UsageTally tally) throws IOException {
+                          HttpServletResponse response, StreamTally tally) throws IOException {
         Request out = upstream.client().newRequest(upstream.resolve(path, request.getQueryString()))
                 .method(request.getMethod()).idleTimeout(IDLE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         out.headers(headers -> {
@@ -94,14 +94,14 @@ final class Forwarder {
             }
         }
         String requestId = answer.getHeaders().get("request-id");
-        UsageTally counted = answer.getStatus() >= 200 && answer.getStatus() < 300 ? tally : null;
+        StreamTally counted = answer.getStatus() >= 200 && answer.getStatus() < 300 ? tally : null;
         if (counted != null) {
             counted.expect(answer.getHeaders().get("content-type"));
         }
         return new Result(copy(listener.getInputStream(), answer, response, counted), answer.getStatus(), requestId);
     }
 
-    private static Outcome copy(InputStream in, Response answer, HttpServletResponse response, UsageTally tally) {
+    private static Outcome copy(InputStream in, Response answer, HttpServletResponse response, StreamTally tally) {
         byte[] buffer = new byte[16 * 1024];
         try (in) {
             ServletOutputStream client;

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * {@code usage} object of one JSON message, cache fields included; and, for a stream cut short, how many characters
  * of content were streamed. Not thread-safe: one per answer.
  */
-final class UsageTally {
+final class UsageTally implements StreamTally {
     /** The most of a non-streamed answer kept to read its usage. */
     static final int MAX_MESSAGE_BYTES = Forwarder.MAX_BODY_BYTES;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,12 +31,14 @@ final class UsageTally {
     private boolean overflow;
 
     /** Reads the answer as SSE when its {@code Content-Type} is {@code text/event-stream}, else as one message. */
-    void expect(String contentType) {
+    @Override
+    public void expect(String contentType) {
         stream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
     }
 
     /** Reads the next bytes of the answer. */
-    void feed(byte[] bytes, int offset, int length) {
+    @Override
+    public void feed(byte[] bytes, int offset, int length) {
         if (!stream) {
             if (pending.size() + length > MAX_MESSAGE_BYTES) {
                 overflow = true;
@@ -56,7 +58,8 @@ final class UsageTally {
     }
 
     /** Reads what is left once the answer ended; a JSON message is read here. */
-    void finish() {
+    @Override
+    public void finish() {
         if (stream) {
             if (pending.size() > 0) {
                 line(pending.toString(StandardCharsets.UTF_8));
@@ -132,17 +135,20 @@ final class UsageTally {
     }
 
     /** Whether the answer ended with its final usage ({@code message_stop}, or a JSON message with usage). */
-    boolean complete() {
+    @Override
+    public boolean complete() {
         return complete;
     }
 
     /** The model the answer names, or null. */
-    String model() {
+    @Override
+    public String model() {
         return model;
     }
 
     /** The tokens the provider reported; only meaningful when {@link #complete()}. */
-    TokenCounts tokens() {
+    @Override
+    public TokenCounts tokens() {
         long write = cacheWrite;
         return new TokenCounts(Math.max(0, input), output, write, Math.min(cacheWrite1h, write), cacheRead);
     }
@@ -151,7 +157,8 @@ final class UsageTally {
      * The least a cut-short answer cost: the input the stream reported (else {@code inputEstimate}) and its cache
      * fields, and output of at least a token per four streamed characters.
      */
-    TokenCounts floor(long inputEstimate) {
+    @Override
+    public TokenCounts floor(long inputEstimate) {
         long streamedTokens = (streamedChars + 3) / 4;
         return new TokenCounts(input >= 0 ? input : Math.min(inputEstimate, TokenCounts.MAX_TOKENS),
                 Math.min(Math.max(output, streamedTokens), TokenCounts.MAX_TOKENS), cacheWrite,
