@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * @param allowedOrigins more {@code Origin} values MCP over HTTP accepts, e.g. {@code https://app.example.com}
  *                      (a {@code :*} port suffix allows any port)
  * @param anthropicUpstream where the gateway at {@code /anthropic} forwards model calls
+ * @param openaiUpstream    where the gateway at {@code /openai} forwards model calls
  */
 public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
-                           List<String> allowedOrigins, java.net.URI anthropicUpstream) {
+                           List<String> allowedOrigins, java.net.URI anthropicUpstream,
+                           java.net.URI openaiUpstream) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_RATE_LIMIT_RPM = 100;
@@ -65,6 +67,7 @@ public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAu
                     + " would be an admin. Bind 127.0.0.1, or drop --no-auth and use API keys.");
         }
         Objects.requireNonNull(anthropicUpstream, "anthropicUpstream");
+        Objects.requireNonNull(openaiUpstream, "openaiUpstream");
         allowedHosts = List.copyOf(Objects.requireNonNull(allowedHosts, "allowedHosts"));
         allowedOrigins = List.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
         for (String name : allowedHosts) {
@@ -81,7 +84,14 @@ public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAu
         }
     }
 
-    /** Forwarding the gateway to the Anthropic API itself. */
+    /** Forwarding the OpenAI gateway to the OpenAI API itself. */
+    public BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
+                        List<String> allowedOrigins, java.net.URI anthropicUpstream) {
+        this(host, port, rateLimitRpm, noAuth, allowedHosts, allowedOrigins, anthropicUpstream,
+                dev.entourage.http.gateway.OpenAiGateway.DEFAULT_UPSTREAM);
+    }
+
+    /** Forwarding the gateways to the Anthropic and OpenAI APIs themselves. */
     public BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
                         List<String> allowedOrigins) {
         this(host, port, rateLimitRpm, noAuth, allowedHosts, allowedOrigins,

@@ -138,6 +138,9 @@ public final class HttpBridge implements AutoCloseable {
         context.addServlet(new ServletHolder("entourage-gateway", new dev.entourage.http.gateway.AnthropicGateway(
                 ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream())),
                 dev.entourage.http.gateway.AnthropicGateway.PATH);
+        context.addServlet(new ServletHolder("entourage-gateway-openai", new dev.entourage.http.gateway.OpenAiGateway(
+                ledger, key -> authenticator.authenticate(key, null), config.openaiUpstream())),
+                dev.entourage.http.gateway.OpenAiGateway.PATH);
         extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
         extras.forEach((pathSpec, servlet) -> {
             ServletHolder holder = new ServletHolder(servlet);

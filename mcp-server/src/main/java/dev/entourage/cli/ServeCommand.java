@@ -78,6 +78,10 @@ final class ServeCommand implements Callable<Integer> {
             + "forwards model calls (default: ${DEFAULT-VALUE}).")
     String anthropicUpstream = "https://api.anthropic.com";
 
+    @Option(names = "--openai-upstream", paramLabel = "URL", description = "Where the gateway at /openai "
+            + "forwards model calls (default: ${DEFAULT-VALUE}).")
+    String openaiUpstream = "https://api.openai.com";
+
     @Option(names = "--no-auth", description = "Serve without credentials, as admin of the default team. Only on "
             + "a loopback address, for one developer's own machine.")
     boolean noAuth;
@@ -91,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             config = new BridgeConfig(host, port, rpm, noAuth, allowedHosts, allowedOrigins,
-                    BridgeConfig.upstream("--anthropic-upstream", anthropicUpstream));
+                    BridgeConfig.upstream("--anthropic-upstream", anthropicUpstream),
+                    BridgeConfig.upstream("--openai-upstream", openaiUpstream));
         } catch (BridgeConfig.Invalid e) {
             throw LedgerException.invalid(e.option(), e.getMessage());
         }

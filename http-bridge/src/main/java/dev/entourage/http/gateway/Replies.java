@@ -29,13 +29,22 @@ final class Replies {
      */
     static void refuse(HttpServletResponse response, BudgetExceededException e, Instant now, ZoneId zone)
             throws IOException {
+        error(response, 429, "billing_error", refusal(response, e, now, zone));
+    }
+
+    /**
+     * Sets a refusal's {@code x-should-retry: false} and {@code retry-after} headers, in any provider's shape.
+     *
+     * @return its message, {@code spend limit reached (…)}
+     */
+    static String refusal(HttpServletResponse response, BudgetExceededException e, Instant now, ZoneId zone) {
         Violation first = e.budget().violations().isEmpty() ? null : e.budget().violations().get(0);
         response.setHeader("x-should-retry", "false");
         if (first != null && first.resetsAt() != null) {
             response.setHeader("retry-after",
                     Long.toString(Math.max(1, Duration.between(now, first.resetsAt()).toSeconds())));
         }
-        error(response, 429, "billing_error", "spend limit reached (" + describe(first, zone) + ")");
+        return "spend limit reached (" + describe(first, zone) + ")";
     }
 
     /** A refusal the ledger decided (bad header, unknown agent, another team's): its status, its message. */

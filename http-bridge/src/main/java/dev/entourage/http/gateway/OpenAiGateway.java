@@ -1,0 +1,156 @@
+package dev.entourage.http.gateway;
+
+import dev.entourage.ledger.BudgetExceededException;
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.access.Principal;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /openai/*}: {@code POST /openai/v1/chat/completions} and {@code POST /openai/v1/responses} metered and held
+ * against the budget, streamed (SSE) or not; {@code GET /openai/v1/models[/…]} passed through; any other path is 404
+ * in OpenAI's error shape. Every route needs the Entourage key ({@link Payer}); the provider's
+ * {@code Authorization: Bearer} passes through untouched. The gateway's own errors are in OpenAI's error shape
+ * ({@link OpenAiReplies}); the upstream's pass unchanged. The event id is the upstream's {@code x-request-id}.
+ * Logs name the agent, status and request id, never a header's value.
+ */
+public final class OpenAiGateway extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    /** The servlet's path spec. */
+    public static final String PATH = "/openai/*";
+    /** The OpenAI API's public base URL, the default of {@code --openai-upstream}. */
+    public static final URI DEFAULT_UPSTREAM = URI.create("https://api.openai.com");
+    private static final String CHAT = "/v1/chat/completions";
+    private static final String RESPONSES = "/v1/responses";
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiGateway.class);
+
+    private final transient LedgerServices ledger;
+    private final transient Metering metering;
+    private final transient Function<String, Optional<Principal>> keys;
+    private final URI upstreamBase;
+    private transient Upstream upstream;
+
+    /**
+     * @param keys the principal of an Entourage key (null when the header is missing: a bridge without
+     *             authentication answers its local admin), empty when it is not valid
+     */
+    public OpenAiGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.metering = new Metering(ledger);
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
+    }
+
+    @Override
+    public void init() {
+        upstream = Upstream.start(upstreamBase);
+    }
+
+    @Override
+    public void destroy() {
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String method = request.getMethod();
+        OpenAiHold.Api api = !method.equals("POST") ? null
+                : path.equals(CHAT) ? OpenAiHold.Api.CHAT : path.equals(RESPONSES) ? OpenAiHold.Api.RESPONSES : null;
+        boolean models = (path.equals("/v1/models") || path.startsWith("/v1/models/")) && method.equals("GET");
+        if (api == null && !models) {
+            OpenAiReplies.error(response, 404, "invalid_request_error", "unknown_url", null, "Invalid URL ("
+                    + method + " /openai" + path + "): the gateway serves POST /openai/v1/chat/completions, "
+                    + "POST /openai/v1/responses and GET /openai/v1/models");
+            return;
+        }
+        Payer payer;
+        byte[] body;
+        try {
+            payer = Payer.of(request, keys, ledger.clock());
+            body = api != null ? Bodies.read(request) : null;
+        } catch (LedgerException e) {
+            OpenAiReplies.ledger(response, e);
+            return;
+        }
+        patient(request);
+        if (api != null) {
+            metered(request, response, payer, api, body);
+        } else if (Forwarder.forward(upstream, request, path, null, response, null).outcome()
+                == Forwarder.Outcome.UNREACHABLE) {
+            unreachable(response);
+        }
+    }
+
+    private void metered(HttpServletRequest request, HttpServletResponse response, Payer payer, OpenAiHold.Api api,
+                         byte[] body) throws IOException {
+        OpenAiHold size;
+        Metering.Held held;
+        try {
+            size = OpenAiHold.of(ledger.prices(), api, body);
+            held = metering.hold(payer, size.micros());
+        } catch (BudgetExceededException e) {
+            LOG.info("gateway: refused an OpenAI call of agent {} over budget", payer.origin().agent());
+            OpenAiReplies.refuse(response, e, ledger.clock().instant(), metering.teamZone(payer));
+            return;
+        } catch (LedgerException e) {
+            OpenAiReplies.ledger(response, e);
+            return;
+        }
+        OpenAiTally tally = new OpenAiTally();
+        String path = api == OpenAiHold.Api.CHAT ? CHAT : RESPONSES;
+        Forwarder.Result result;
+        try {
+            result = Forwarder.forward(upstream, request, path, size.forwarded(), response, tally);
+        } catch (IOException | RuntimeException e) {
+            metering.release(payer, held);
+            throw e;
+        }
+        String requestId = response.getHeader("x-request-id") != null ? response.getHeader("x-request-id")
+                : result.requestId();
+        if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
+            metering.release(payer, held);
+            LOG.info("gateway: OpenAI upstream answered {} (request {}); hold released", result.status(), requestId);
+            if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
+                unreachable(response);
+            }
+            return;
+        }
+        boolean exact = result.outcome() == Forwarder.Outcome.COMPLETED && tally.complete();
+        TokenCounts tokens = exact ? tally.tokens() : tally.floor(size.inputEstimate());
+        String model = tally.model() != null ? tally.model() : size.model();
+        metering.record(payer, held, requestId != null ? requestId : "gw_" + held.holdId(), model, tokens, exact);
+        if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
+            throw new EofException("the upstream closed the stream before its end");
+        }
+    }
+
+    /** Lets the client's connection wait as long as the upstream may be silent (a long non-streamed answer). */
+    private static void patient(HttpServletRequest request) {
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
+        if (base != null) {
+            base.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(Forwarder.IDLE_TIMEOUT_MILLIS);
+        }
+    }
+
+    private static void unreachable(HttpServletResponse response) throws IOException {
+        if (!response.isCommitted()) {
+            OpenAiReplies.error(response, 502, "server_error", null, null,
+                    "the gateway could not reach the upstream API");
+        }
+    }
+}
