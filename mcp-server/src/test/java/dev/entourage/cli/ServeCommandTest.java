@@ -60,4 +60,14 @@ class ServeCommandTest {
         assertThat(run.code()).isNotZero();
         assertThat(run.err()).contains("--anthropic-upstream").contains("ftp://api.example.com");
     }
+
+    @Test
+    void anOpenAiUpstreamThatIsNoHttpUrlBlamesTheOption() {
+        assertThat(cli().run("init").code()).isZero();
+
+        CliRunner.Run run = cli().run("serve", "--port", "0", "--openai-upstream", "api.openai.com");
+
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("--openai-upstream").contains("'api.openai.com' is not an http(s) URL");
+    }
 }

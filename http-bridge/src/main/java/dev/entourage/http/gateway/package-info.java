@@ -1,7 +1,9 @@
 /**
  * Gateway mode for the Anthropic Messages API, served by {@code entourage serve} under {@code /anthropic}: a client
  * that takes a base URL (Claude Code's {@code ANTHROPIC_BASE_URL}, the SDKs' {@code baseURL}) sends its model calls
- * here and they are forwarded to the upstream ({@code --anthropic-upstream}).
+ * here and they are forwarded to the upstream ({@code --anthropic-upstream}). The same for OpenAI's Chat Completions
+ * and Responses APIs under {@code /openai} ({@link dev.entourage.http.gateway.OpenAiGateway},
+ * {@code --openai-upstream}), in OpenAI's wire format and error shape.
  *
  * <p>Who pays: the Entourage key in {@code X-Entourage-Key} (an agent key acts for its agent; an admin key names the
  * agent in {@code X-Entourage-Agent}). The provider credential ({@code x-api-key}, {@code Authorization}) is passed
