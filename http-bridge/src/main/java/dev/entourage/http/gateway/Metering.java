@@ -51,10 +51,13 @@ final class Metering {
      * Records the call as {@code eventId} (a duplicate counts once and its hold is released), settling the hold. A
      * failure is logged and swallowed: the answer went to the client already, and the hold expires by itself.
      *
-     * @param exact whether {@code tokens} are the provider's own ({@code query_source "gateway"}) or a floor
-     *              ({@code "gateway_floor"})
+     * @param exact       whether {@code tokens} are the provider's own ({@code query_source "gateway"}) or a floor
+     *                    ({@code "gateway_floor"})
+     * @param serviceTier the tier the answer names, or null; not priced yet (the call is charged at the standard
+     *                    tier) until {@link CapturedCall} carries a tier to the engine's {@code PriceRequest}
      */
-    void record(Payer payer, Held held, String eventId, String model, TokenCounts tokens, boolean exact) {
+    void record(Payer payer, Held held, String eventId, String model, TokenCounts tokens, boolean exact,
+                String serviceTier) {
         try {
             ledger.capture().recordSettling(payer.actor(), new CapturedCall(payer.origin(), eventId,
                     ledger.clock().instant(), model, tokens, null, null, exact ? "gateway" : "gateway_floor", null),

@@ -133,7 +133,8 @@ public final class OpenAiGateway extends HttpServlet {
         boolean exact = result.outcome() == Forwarder.Outcome.COMPLETED && tally.complete();
         TokenCounts tokens = exact ? tally.tokens() : tally.floor(size.inputEstimate());
         String model = tally.model() != null ? tally.model() : size.model();
-        metering.record(payer, held, requestId != null ? requestId : "gw_" + held.holdId(), model, tokens, exact);
+        metering.record(payer, held, requestId != null ? requestId : "gw_" + held.holdId(), model, tokens, exact,
+                tally.serviceTier());
         if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
             throw new EofException("the upstream closed the stream before its end");
         }

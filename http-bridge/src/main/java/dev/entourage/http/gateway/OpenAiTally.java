@@ -1,13 +1,8 @@
 package dev.entourage.http.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.pricing.ProviderUsage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * What an answer of OpenAI's Chat Completions or Responses API says it used, read as its bytes pass.
@@ -26,12 +21,8 @@ import java.util.Locale;
  * therefore not charged twice. For a stream cut short, the characters of content streamed are counted. Not
  * thread-safe: one per answer.
  */
-final class OpenAiTally implements StreamTally {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private boolean stream;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    private long prompt = -1;
+final class OpenAiTally extends AnswerTally {
+    private long prompt;
     private long cached;
     private long cacheWrite;
     private long output;
@@ -39,55 +30,16 @@ final class OpenAiTally implements StreamTally {
     private String model;
     private String serviceTier;
     private boolean complete;
-    private boolean overflow;
 
+    /** A JSON completion or response. */
     @Override
-    public void expect(String contentType) {
-        stream = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    void body(JsonNode answer) {
+        answer(answer);
     }
 
+    /** A chat chunk (no {@code type}) or a Responses event. */
     @Override
-    public void feed(byte[] bytes, int offset, int length) {
-        if (!stream) {
-            if (pending.size() + length > UsageTally.MAX_MESSAGE_BYTES) {
-                overflow = true;
-            } else {
-                pending.write(bytes, offset, length);
-            }
-            return;
-        }
-        for (int i = offset; i < offset + length; i++) {
-            if (bytes[i] == '\n') {
-                line(pending.toString(StandardCharsets.UTF_8));
-                pending.reset();
-            } else if (pending.size() < UsageTally.MAX_MESSAGE_BYTES) {
-                pending.write(bytes[i]);
-            }
-        }
-    }
-
-    @Override
-    public void finish() {
-        if (stream) {
-            if (pending.size() > 0) {
-                line(pending.toString(StandardCharsets.UTF_8));
-                pending.reset();
-            }
-            return;
-        }
-        if (!overflow) {
-            answer(parse(pending.toString(StandardCharsets.UTF_8)));
-        }
-    }
-
-    private void line(String line) {
-        if (!line.startsWith("data:")) {
-            return;
-        }
-        JsonNode event = parse(line.substring(5).strip());
-        if (event == null) {
-            return;
-        }
+    void event(JsonNode event) {
         String type = event.path("type").asText("");
         if (type.isEmpty()) {
             for (JsonNode choice : event.path("choices")) {
@@ -122,28 +74,11 @@ final class OpenAiTally implements StreamTally {
             return;
         }
         JsonNode details = usage.path(chat ? "prompt_tokens_details" : "input_tokens_details");
-        prompt = count(usage, chat ? "prompt_tokens" : "input_tokens");
-        cached = count(details, "cached_tokens");
-        cacheWrite = count(details, "cache_write_tokens");
-        output = count(usage, chat ? "completion_tokens" : "output_tokens");
+        prompt = count(usage, chat ? "prompt_tokens" : "input_tokens", 0);
+        cached = count(details, "cached_tokens", 0);
+        cacheWrite = count(details, "cache_write_tokens", 0);
+        output = count(usage, chat ? "completion_tokens" : "output_tokens", 0);
         complete = true;
-    }
-
-    private static long count(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.canConvertToLong() && value.asLong() >= 0 ? Math.min(value.asLong(), TokenCounts.MAX_TOKENS) : 0;
-    }
-
-    private static String text(JsonNode node, String otherwise) {
-        return node.isTextual() && !node.asText().isBlank() ? node.asText() : otherwise;
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** Whether the answer carried its usage. */
@@ -168,7 +103,7 @@ final class OpenAiTally implements StreamTally {
      */
     @Override
     public TokenCounts tokens() {
-        long whole = Math.max(0, prompt);
+        long whole = prompt;
         long reads = Math.min(cached, whole);
         long writes = Math.min(cacheWrite, whole - reads);
         return ProviderUsage.openai(whole, reads, writes, output);

@@ -1,11 +1,7 @@
 package dev.entourage.http.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entourage.ledger.TokenCounts;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What an answer of the Messages API says it used, read as its bytes pass: the SSE events of a stream
@@ -13,13 +9,7 @@ import java.nio.charset.StandardCharsets;
  * {@code usage} object of one JSON message, cache fields included; and, for a stream cut short, how many characters
  * of content were streamed. Not thread-safe: one per answer.
  */
-final class UsageTally implements StreamTally {
-    /** The most of a non-streamed answer kept to read its usage. */
-    static final int MAX_MESSAGE_BYTES = Forwarder.MAX_BODY_BYTES;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private boolean stream;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+final class UsageTally extends AnswerTally {
     private long input = -1;
     private long output;
     private long cacheWrite;
@@ -28,49 +18,10 @@ final class UsageTally implements StreamTally {
     private long streamedChars;
     private String model;
     private boolean complete;
-    private boolean overflow;
 
-    /** Reads the answer as SSE when its {@code Content-Type} is {@code text/event-stream}, else as one message. */
+    /** A JSON message: its model and usage. */
     @Override
-    public void expect(String contentType) {
-        stream = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
-    }
-
-    /** Reads the next bytes of the answer. */
-    @Override
-    public void feed(byte[] bytes, int offset, int length) {
-        if (!stream) {
-            if (pending.size() + length > MAX_MESSAGE_BYTES) {
-                overflow = true;
-            } else {
-                pending.write(bytes, offset, length);
-            }
-            return;
-        }
-        for (int i = offset; i < offset + length; i++) {
-            if (bytes[i] == '\n') {
-                line(pending.toString(StandardCharsets.UTF_8));
-                pending.reset();
-            } else if (pending.size() < MAX_MESSAGE_BYTES) {
-                pending.write(bytes[i]);
-            }
-        }
-    }
-
-    /** Reads what is left once the answer ended; a JSON message is read here. */
-    @Override
-    public void finish() {
-        if (stream) {
-            if (pending.size() > 0) {
-                line(pending.toString(StandardCharsets.UTF_8));
-                pending.reset();
-            }
-            return;
-        }
-        if (overflow) {
-            return;
-        }
-        JsonNode message = parse(pending.toString(StandardCharsets.UTF_8));
+    void body(JsonNode message) {
         if (message != null && message.path("usage").isObject()) {
             model = text(message.path("model"), model);
             usage(message.path("usage"));
@@ -78,14 +29,8 @@ final class UsageTally implements StreamTally {
         }
     }
 
-    private void line(String line) {
-        if (!line.startsWith("data:")) {
-            return;
-        }
-        JsonNode event = parse(line.substring(5).strip());
-        if (event == null) {
-            return;
-        }
+    @Override
+    void event(JsonNode event) {
         switch (event.path("type").asText("")) {
             case "message_start" -> {
                 model = text(event.path("message").path("model"), model);
@@ -114,24 +59,6 @@ final class UsageTally implements StreamTally {
         cacheWrite = count(usage, "cache_creation_input_tokens", cacheWrite);
         cacheRead = count(usage, "cache_read_input_tokens", cacheRead);
         cacheWrite1h = count(usage.path("cache_creation"), "ephemeral_1h_input_tokens", cacheWrite1h);
-    }
-
-    private static long count(JsonNode node, String field, long otherwise) {
-        JsonNode value = node.path(field);
-        return value.canConvertToLong() && value.asLong() >= 0
-                ? Math.min(value.asLong(), TokenCounts.MAX_TOKENS) : otherwise;
-    }
-
-    private static String text(JsonNode node, String otherwise) {
-        return node.isTextual() && !node.asText().isBlank() ? node.asText() : otherwise;
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** Whether the answer ended with its final usage ({@code message_stop}, or a JSON message with usage). */
