@@ -5,7 +5,7 @@
 # -DskipTests). Not a test: run it by hand on a quiet machine; it prints the figures bench/README.md quotes.
 #   bench/gateway/run.sh [--seconds 20] [--concurrency 200] [--gap-ms 500] [--streams 1000] [--skip-latency]
 #                        [--skip-memory]
-# --gap-ms: the stand-in's pause between the 14 events of a latency stream (200 streams of 6.5 s each keep
+# --gap-ms: the stand-in's pause between the events of a latency stream (200 streams of 6.5 s each keep
 # about 30 calls a second going through the ledger's hold and settle).
 set -euo pipefail
 
@@ -72,7 +72,7 @@ if [ "$latency" = 1 ]; then
   java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds 5 --label warm-direct >/dev/null
   java "$bench" latency --url "$gateway" --key "$key" --concurrency "$concurrency" --seconds 5 \
     --label warm-gw >/dev/null
-  echo "== $concurrency concurrent streams, ${seconds} s a run (14 events a stream, ${gap} ms apart)"
+  echo "== $concurrency concurrent streams, ${seconds} s a run (12 content events a stream, ${gap} ms between events)"
   for round in 1 2; do
     java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds "$seconds" --label "direct-$round"
     java "$bench" latency --url "$gateway" --key "$key" --concurrency "$concurrency" --seconds "$seconds" \

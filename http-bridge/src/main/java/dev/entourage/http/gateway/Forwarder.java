@@ -18,7 +18,8 @@ import org.eclipse.jetty.client.Request;
  * chunk is shown to a {@link StreamTally} on the way. Headers pass unchanged except the hop-by-hop ones,
  * {@code Accept-Encoding} (so the answer comes uncompressed and its usage can be read) and the gateway's own
  * {@code X-Entourage-*}. When the upstream's connection fails mid-answer, the client's connection is aborted too (it
- * sees a cut stream, not a clean end).
+ * sees a cut stream, not a clean end). A call has no limit on its total length (a long stream may take more than
+ * {@link #IDLE_TIMEOUT_MILLIS}); silence on either side past {@link #IDLE_TIMEOUT_MILLIS} ends it.
  */
 final class Forwarder {
     /** The largest request body forwarded: the providers' own limit. */
@@ -82,7 +83,7 @@ final class Forwarder {
             out.body(new BytesRequestContent(request.getContentType(), body));
         }
         AsyncContext async = request.startAsync();
-        async.setTimeout(IDLE_TIMEOUT_MILLIS);
+        async.setTimeout(0);
         Relay relay = new Relay(out, request, response, async, tally, then);
         async.addListener(relay);
         out.onResponseHeaders(relay::onHeaders).onResponseContentSource(relay::onContentSource).send(relay::onComplete);
