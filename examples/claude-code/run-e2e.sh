@@ -66,6 +66,27 @@ start_tool() {
   fail "$name did not start"
 }
 
+# capped_ledger DB CAP ADMIN_VAR KEY_VAR: a new ledger whose default team has a daily limit of CAP dollars and an
+# agent "runaway"; sets ADMIN_VAR to its admin key and KEY_VAR to an agent key of runaway.
+capped_ledger() {
+  local admin_key agent_key
+  admin_key="$(entourage init --json --db "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')"
+  entourage teams set default --daily-limit "$2" --db "$1" >/dev/null
+  entourage agents set runaway --db "$1" >/dev/null
+  agent_key="$(entourage keys create --role agent --agent runaway --json --db "$1" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+  printf -v "$3" '%s' "$admin_key"
+  printf -v "$4" '%s' "$agent_key"
+}
+# trusted_project DIR HOME: a git project Claude Code trusts (HOME/.claude.json) and may run `echo hi` in, by the
+# test's own settings in settings.local.json.
+trusted_project() {
+  mkdir -p "$1/.claude" "$2"
+  git -C "$1" init -q -b runaway-branch
+  printf '{"projects":{"%s":{"hasTrustDialogAccepted":true}}}\n' "$1" >"$2/.claude.json"
+  printf '{"permissions":{"allow":["Bash(echo hi)"]}}\n' >"$1/.claude/settings.local.json"
+}
+
 echo "== Claude Code $CLAUDE_CODE_VERSION (npm, into a temporary directory)"
 if [ -n "${CLAUDE:-}" ]; then
   claude="$CLAUDE"
@@ -86,11 +107,7 @@ esac
 
 echo "== a ledger with a \$$CAP_USD team cap, an agent key, the bridge, the stand-in and a recording proxy"
 db="$work/ledger.db"
-admin="$(entourage init --json --db "$db" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')"
-entourage teams set default --daily-limit "$CAP_USD" --db "$db" >/dev/null
-entourage agents set runaway --db "$db" >/dev/null
-key="$(entourage keys create --role agent --agent runaway --json --db "$db" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+capped_ledger "$db" "$CAP_USD" admin key
 port="$(free_port)"
 java -jar "$jar" serve --port "$port" --db "$db" >"$work/serve.log" 2>&1 &
 pids+=($!)
@@ -104,13 +121,9 @@ proxy="http://127.0.0.1:$proxy_port"
 echo "== a project configured by entourage install claude-code --scope project"
 proj="$work/project"
 home="$work/home"
-mkdir -p "$proj" "$home"
-git -C "$proj" init -q -b runaway-branch
 # The workspace is trusted (else project permissions are ignored) and may run `echo hi` without asking: the
 # test's own settings, in settings.local.json, beside what install writes.
-printf '{"projects":{"%s":{"hasTrustDialogAccepted":true}}}\n' "$proj" >"$home/.claude.json"
-mkdir -p "$proj/.claude"
-printf '{"permissions":{"allow":["Bash(echo hi)"]}}\n' >"$proj/.claude/settings.local.json"
+trusted_project "$proj" "$home"
 (cd "$proj" && HOME="$home" java -jar "$jar" install claude-code --scope project --agent runaway --key "$key" \
   --url "$proxy" --db "$db" >"$work/install.out" 2>&1) || fail "entourage install claude-code failed"
 echo "ok: entourage install claude-code --scope project wrote" \
@@ -134,11 +147,7 @@ echo "claude-code e2e: hooks scenario ok"
 
 echo "== the gateway: claude -p with ANTHROPIC_BASE_URL at /anthropic, no hooks, a \$$GW_CAP_USD team cap"
 gdb="$work/gateway.db"
-gadmin="$(entourage init --json --db "$gdb" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')"
-entourage teams set default --daily-limit "$GW_CAP_USD" --db "$gdb" >/dev/null
-entourage agents set runaway --db "$gdb" >/dev/null
-gkey="$(entourage keys create --role agent --agent runaway --json --db "$gdb" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+capped_ledger "$gdb" "$GW_CAP_USD" gadmin gkey
 start_tool AnthropicStandIn gw_standin_port --delay-ms "$GW_DELAY_MS" --log "$work/gw-standin.log"
 gport="$(free_port)"
 java -jar "$jar" serve --port "$gport" --db "$gdb" --anthropic-upstream "http://127.0.0.1:$gw_standin_port" \
@@ -147,10 +156,7 @@ pids+=($!)
 wait_up "$gport" || fail "the gateway's bridge did not start"
 gproj="$work/gw-project"
 ghome="$work/gw-home"
-mkdir -p "$gproj/.claude" "$ghome"
-git -C "$gproj" init -q -b runaway-branch
-printf '{"projects":{"%s":{"hasTrustDialogAccepted":true}}}\n' "$gproj" >"$ghome/.claude.json"
-printf '{"permissions":{"allow":["Bash(echo hi)"]}}\n' >"$gproj/.claude/settings.local.json"
+trusted_project "$gproj" "$ghome"
 set +e
 (cd "$gproj" && env -i PATH="$PATH" HOME="$ghome" LANG=C.UTF-8 ANTHROPIC_API_KEY=dummy \
   ANTHROPIC_BASE_URL="http://127.0.0.1:$gport/anthropic" ANTHROPIC_CUSTOM_HEADERS="X-Entourage-Key: $gkey" \
