@@ -12,7 +12,6 @@ import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.pricing.PriceTable;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -183,25 +182,11 @@ class GatewayConcurrencyIT {
     }
 
     private int startServe(Path db, int upstream) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ServeProcess.freePort();
         processes.add(new ProcessBuilder("java", "-jar", Sidecar.jar(), "serve", "--port", Integer.toString(port),
                 "--db", db.toString(), "--anthropic-upstream", "http://127.0.0.1:" + upstream)
                 .redirectOutput(dir.resolve("serve.log").toFile()).redirectErrorStream(true).start());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return port;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("serve did not come up on port " + port);
+        return ServeProcess.awaitHealthy(port);
     }
 
     private void stopProcesses() throws InterruptedException {
