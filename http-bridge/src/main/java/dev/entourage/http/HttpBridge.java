@@ -135,12 +135,14 @@ public final class HttpBridge implements AutoCloseable {
         context.addServlet(new ServletHolder("entourage-hooks",
                 new HookServlet(new ClaudeCodeHookDoor(ledger), errors)), HookServlet.PATH);
         gated.add(HookServlet.PATH);
-        context.addServlet(new ServletHolder("entourage-gateway", new dev.entourage.http.gateway.AnthropicGateway(
-                ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream())),
-                dev.entourage.http.gateway.AnthropicGateway.PATH);
-        context.addServlet(new ServletHolder("entourage-gateway-openai", new dev.entourage.http.gateway.OpenAiGateway(
-                ledger, key -> authenticator.authenticate(key, null), config.openaiUpstream())),
-                dev.entourage.http.gateway.OpenAiGateway.PATH);
+        ServletHolder gatewayHolder = new ServletHolder("entourage-gateway", new dev.entourage.http.gateway
+                .AnthropicGateway(ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream()));
+        gatewayHolder.setAsyncSupported(true);
+        context.addServlet(gatewayHolder, dev.entourage.http.gateway.AnthropicGateway.PATH);
+        ServletHolder openAiHolder = new ServletHolder("entourage-gateway-openai", new dev.entourage.http.gateway
+                .OpenAiGateway(ledger, key -> authenticator.authenticate(key, null), config.openaiUpstream()));
+        openAiHolder.setAsyncSupported(true);
+        context.addServlet(openAiHolder, dev.entourage.http.gateway.OpenAiGateway.PATH);
         extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
         extras.forEach((pathSpec, servlet) -> {
             ServletHolder holder = new ServletHolder(servlet);

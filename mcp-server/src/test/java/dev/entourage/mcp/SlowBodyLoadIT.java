@@ -10,7 +10,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -195,28 +194,13 @@ class SlowBodyLoadIT {
     }
 
     private int startServe(Path db) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ServeProcess.freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-jar", Sidecar.jar(), "serve", "--port",
                 Integer.toString(port), "--db", db.toString())
                 .redirectOutput(dir.resolve("serve.log").toFile()).redirectErrorStream(true);
         builder.environment().put("OPENCLAW_RATE_LIMIT_RPM", Integer.toString(RATE_LIMIT_RPM));
         serve = builder.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return port;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("serve did not come up on port " + port);
+        return ServeProcess.awaitHealthy(port);
     }
 
     private static long percentile(List<Long> millis, int p) {

@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code /anthropic/*}: {@code POST /anthropic/v1/messages} metered and held against the budget,
  * {@code POST /anthropic/v1/messages/count_tokens} and {@code GET /anthropic/v1/models[/…]} passed through; any
  * other path is 404 {@code not_found_error}. Every route needs the Entourage key ({@link Payer}). Its own errors
- * are in the Anthropic error shape; the upstream's pass unchanged. When the upstream's connection fails mid-answer, the
- * client's connection is aborted too (it sees a cut stream, not a clean end). Logs name the agent, status and
+ * are in the Anthropic error shape; the upstream's pass unchanged. Calls are forwarded asynchronously ({@link Forwarder}):
+ * no thread is held while a call is open. Logs name the agent, status and
  * request id, never a header's value.
  */
 public final class AnthropicGateway extends HttpServlet {
@@ -94,10 +93,11 @@ public final class AnthropicGateway extends HttpServlet {
         if (messages) {
             metered(request, response, payer, body);
         } else {
-            Forwarder.Result result = Forwarder.forward(upstream, request, path, body, response, null);
-            if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
-                unreachable(response);
-            }
+            Forwarder.forward(upstream, request, path, body, response, null, result -> {
+                if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
+                    unreachable(response);
+                }
+            });
         }
     }
 
@@ -128,13 +128,19 @@ public final class AnthropicGateway extends HttpServlet {
         }
         String holdId = hold.hold().id();
         UsageTally tally = new UsageTally();
-        Forwarder.Result result;
+        Session opened = session;
         try {
-            result = Forwarder.forward(upstream, request, MESSAGES, body, response, tally);
-        } catch (IOException | RuntimeException e) {
+            Forwarder.forward(upstream, request, MESSAGES, body, response, tally,
+                    result -> settle(result, response, payer, opened, size, holdId, tally));
+        } catch (RuntimeException e) {
             ledger.budgets().release(payer.actor(), holdId);
             throw e;
         }
+    }
+
+    /** After the call: the hold released (no answer, or an error), else the call recorded exactly or at its floor. */
+    private void settle(Forwarder.Result result, HttpServletResponse response, Payer payer, Session session,
+                        HoldSize size, String holdId, UsageTally tally) throws IOException {
         if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
             ledger.budgets().release(payer.actor(), holdId);
             LOG.info("gateway: upstream answered {} (request {}); hold released", result.status(), result.requestId());
@@ -154,9 +160,6 @@ public final class AnthropicGateway extends HttpServlet {
         } catch (RuntimeException e) {
             LOG.warn("gateway: could not record request {} of session {} ({}); its hold expires by itself", eventId,
                     session.id(), e.getClass().getSimpleName());
-        }
-        if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
-            throw new EofException("the upstream closed the stream before its end");
         }
     }
 

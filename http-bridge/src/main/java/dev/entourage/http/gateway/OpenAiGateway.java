@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,9 +89,12 @@ public final class OpenAiGateway extends HttpServlet {
         patient(request);
         if (api != null) {
             metered(request, response, payer, api, body);
-        } else if (Forwarder.forward(upstream, request, path, null, response, null).outcome()
-                == Forwarder.Outcome.UNREACHABLE) {
-            unreachable(response);
+        } else {
+            Forwarder.forward(upstream, request, path, null, response, null, result -> {
+                if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
+                    unreachable(response);
+                }
+            });
         }
     }
 
@@ -113,13 +115,18 @@ public final class OpenAiGateway extends HttpServlet {
         }
         OpenAiTally tally = new OpenAiTally();
         String path = api == OpenAiHold.Api.CHAT ? CHAT : RESPONSES;
-        Forwarder.Result result;
         try {
-            result = Forwarder.forward(upstream, request, path, size.forwarded(), response, tally);
-        } catch (IOException | RuntimeException e) {
+            Forwarder.forward(upstream, request, path, size.forwarded(), response, tally,
+                    result -> settle(result, response, payer, held, size, tally));
+        } catch (RuntimeException e) {
             metering.release(payer, held);
             throw e;
         }
+    }
+
+    /** After the call: the hold released (no answer, or an error), else the call recorded exactly or at its floor. */
+    private void settle(Forwarder.Result result, HttpServletResponse response, Payer payer, Metering.Held held,
+                        OpenAiHold size, OpenAiTally tally) throws IOException {
         String requestId = response.getHeader("x-request-id") != null ? response.getHeader("x-request-id")
                 : result.requestId();
         if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
@@ -135,9 +142,6 @@ public final class OpenAiGateway extends HttpServlet {
         String model = tally.model() != null ? tally.model() : size.model();
         metering.record(payer, held, requestId != null ? requestId : "gw_" + held.holdId(), model, tokens, exact,
                 tally.serviceTier());
-        if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
-            throw new EofException("the upstream closed the stream before its end");
-        }
     }
 
     /** Lets the client's connection wait as long as the upstream may be silent (a long non-streamed answer). */

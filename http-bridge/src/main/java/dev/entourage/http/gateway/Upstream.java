@@ -17,6 +17,12 @@ public final class Upstream implements AutoCloseable {
     /** The Anthropic API's public base URL, the default of {@code --anthropic-upstream}. */
     public static final URI ANTHROPIC = URI.create("https://api.anthropic.com");
 
+    /**
+     * How many calls may be open at once to one upstream (over HTTP/1.1, one connection each): an open stream holds
+     * no thread, so the limit is connections, not threads.
+     */
+    static final int MAX_OPEN_CALLS = 4096;
+
     private final URI base;
     private final HttpClient client;
 
@@ -34,6 +40,8 @@ public final class Upstream implements AutoCloseable {
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
         client.setIdleTimeout(Forwarder.IDLE_TIMEOUT_MILLIS);
+        client.setMaxConnectionsPerDestination(MAX_OPEN_CALLS);
+        client.setMaxRequestsQueuedPerDestination(MAX_OPEN_CALLS);
         client.getContentDecoderFactories().clear();
         try {
             client.start();
