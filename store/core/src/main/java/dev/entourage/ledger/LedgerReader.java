@@ -48,6 +48,9 @@ public interface LedgerReader {
 
     Optional<BudgetHold> hold(String holdId);
 
+    /** The path of team {@code teamId}'s key file for {@code provider} (a wire name), if set. */
+    Optional<String> teamKeyFile(long teamId, String provider);
+
     /** The metered call of hold {@code holdId}. */
     Optional<MeteredCall> meteredCall(String holdId);
 

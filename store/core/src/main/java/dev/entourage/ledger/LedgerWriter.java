@@ -61,6 +61,9 @@ public interface LedgerWriter extends LedgerReader {
     /** Moves a held hold to {@code status} (settled, released or expired); a hold no longer held is left as it is. */
     void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId);
 
+    /** Stores (or with null removes) team {@code teamId}'s key file path for {@code provider} (a wire name). */
+    void setTeamKeyFile(long teamId, String provider, String path);
+
     void insertMeteredCall(MeteredCall call);
 
     /**

@@ -35,6 +35,16 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
+    public Optional<String> teamKeyFile(long teamId, String provider) {
+        return new JdbiMeteredQueries(sql()).keyFile(teamId, provider);
+    }
+
+    @Override
+    public void setTeamKeyFile(long teamId, String provider, String path) {
+        new JdbiMeteredQueries(sql()).setKeyFile(teamId, provider, path);
+    }
+
+    @Override
     public void insertMeteredCall(dev.entourage.ledger.MeteredCall call) {
         new JdbiMeteredQueries(sql()).insert(call);
     }

@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code metered_calls} table (see {@code V9__gateway.sql}); {@link JdbiDelegatedQueries} delegates to it. */
+/**
+ * The gateway's tables and columns (see {@code V9__gateway.sql}): {@code metered_calls} and the teams' key file
+ * paths; {@link JdbiDelegatedQueries} delegates to it.
+ */
 final class JdbiMeteredQueries {
     private static final String COLUMNS = "SELECT hold_id, session_id, agent_id, team_id, source, external_id, model, "
             + "input_estimate, owner, started_at, expires_at, state, closed_at, event_id FROM metered_calls ";
@@ -40,6 +43,26 @@ final class JdbiMeteredQueries {
         return sql.update("UPDATE metered_calls SET state = ?, closed_at = ?, event_id = ? "
                 + "WHERE hold_id = ? AND state = 'open'", state.wireName(), closedAt.toEpochMilli(), eventId,
                 holdId) == 1;
+    }
+
+    Optional<String> keyFile(long teamId, String provider) {
+        return sql.one("SELECT COALESCE(" + keyColumn(provider) + ", '') FROM teams WHERE id = ?",
+                rs -> rs.getString(1), teamId).filter(path -> !path.isEmpty());
+    }
+
+    void setKeyFile(long teamId, String provider, String path) {
+        sql.update("UPDATE teams SET " + keyColumn(provider) + " = ? WHERE id = ?", path, teamId);
+    }
+
+    private static String keyColumn(String provider) {
+        switch (provider) {
+            case "anthropic":
+                return "anthropic_key_file";
+            case "openai":
+                return "openai_key_file";
+            default:
+                throw new IllegalArgumentException("unknown provider " + provider);
+        }
     }
 
     private static MeteredCall call(ResultSet rs) throws SQLException {
