@@ -3,12 +3,13 @@ package dev.entourage.http.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.entourage.ledger.BudgetExceededException;
-import dev.entourage.ledger.HoldReceipt;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.MeteredCall;
+import dev.entourage.ledger.MeteredCalls;
 import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.Session;
-import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.access.Principal;
 import dev.entourage.ledger.capture.CapturedCall;
 import jakarta.servlet.http.HttpServlet;
@@ -20,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EofException;
@@ -45,6 +47,8 @@ public final class AnthropicGateway extends HttpServlet {
     private final transient LedgerServices ledger;
     private final transient Function<String, Optional<Principal>> keys;
     private final URI upstreamBase;
+    private final transient GatewayLimits limits;
+    private final transient TeamKeys anthropicKeys;
     private transient Upstream upstream;
 
     /**
@@ -52,9 +56,17 @@ public final class AnthropicGateway extends HttpServlet {
      *             authentication answers its local admin), empty when it is not valid
      */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase) {
+        this(ledger, keys, upstreamBase, GatewayLimits.NONE);
+    }
+
+    /** @param limits the bridge's rate limit on model calls, taken once per request by its Entourage key */
+    public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
+                            GatewayLimits limits) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.anthropicKeys = new TeamKeys(ledger, UpstreamProvider.ANTHROPIC);
     }
 
     @Override
@@ -90,11 +102,19 @@ public final class AnthropicGateway extends HttpServlet {
             Replies.ledger(response, e);
             return;
         }
+        long retryAfter = limits.take("gateway:" + payer.actor() + "|" + payer.origin().agent());
+        if (retryAfter > 0) {
+            response.setHeader("retry-after", Long.toString(retryAfter));
+            Replies.error(response, 429, "rate_limit_error", "too many model calls through the gateway for this key; "
+                    + "retry in " + retryAfter + " s");
+            return;
+        }
         patient(request);
         if (messages) {
             metered(request, response, payer, body);
         } else {
-            Forwarder.Result result = Forwarder.forward(upstream, request, path, body, response, null);
+            Forwarder.Result result = Forwarder.forward(upstream, Credentialed.of(request, teamKey(payer)), path, body,
+                    response, null);
             if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                 unreachable(response);
             }
@@ -103,9 +123,6 @@ public final class AnthropicGateway extends HttpServlet {
 
     private void metered(HttpServletRequest request, HttpServletResponse response, Payer payer, byte[] body)
             throws IOException {
-        HoldSize size;
-        Session session = null;
-        HoldReceipt hold;
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -113,30 +130,36 @@ public final class AnthropicGateway extends HttpServlet {
             Replies.error(response, 400, "invalid_request_error", "body: must be a JSON object");
             return;
         }
+        HttpServletRequest upstreamRequest;
+        MeteredCalls.Begun begun;
+        HoldSize size;
         try {
-            size = HoldSize.of(ledger.prices(), json, body.length);
-            session = ledger.sessions().openExternal(payer.actor(), payer.origin(), null, null);
-            hold = ledger.budgets().reserve(payer.actor(), Ref.id(session.agentId()), null, session.id(),
-                    size.micros());
+            HoldSize.model(json);
+            upstreamRequest = Credentialed.of(request, teamKey(payer));
+            OptionalLong counted = TokenCounter.count(upstream, json, Credentialed.credentials(upstreamRequest));
+            size = HoldSize.of(ledger.prices(), json, body.length, counted, ledger.clock().instant());
+            begun = ledger.metered().begin(payer.actor(), payer.origin(), size.model(), size.micros(),
+                    size.inputEstimate());
         } catch (BudgetExceededException e) {
             LOG.info("gateway: refused a call of agent {} over budget", payer.origin().agent());
-            Replies.refuse(response, e, ledger.clock().instant(), teamZone(payer, session));
+            Replies.refuse(response, e, ledger.clock().instant(), teamZone(payer, e.budget().agentId()));
             return;
         } catch (LedgerException e) {
             Replies.ledger(response, e);
             return;
         }
-        String holdId = hold.hold().id();
+        MeteredCall call = begun.call();
         UsageTally tally = new UsageTally();
         Forwarder.Result result;
         try {
-            result = Forwarder.forward(upstream, request, MESSAGES, body, response, tally);
+            result = Forwarder.forward(upstream, upstreamRequest, MESSAGES, body,
+                    Utilisation.on(response, Utilisation.headers(begun.hold().budget())), tally);
         } catch (IOException | RuntimeException e) {
-            ledger.budgets().release(payer.actor(), holdId);
+            ledger.metered().release(payer.actor(), call);
             throw e;
         }
         if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
-            ledger.budgets().release(payer.actor(), holdId);
+            ledger.metered().release(payer.actor(), call);
             LOG.info("gateway: upstream answered {} (request {}); hold released", result.status(), result.requestId());
             if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                 unreachable(response);
@@ -144,29 +167,50 @@ public final class AnthropicGateway extends HttpServlet {
             return;
         }
         boolean exact = result.outcome() == Forwarder.Outcome.COMPLETED && tally.complete();
-        TokenCounts tokens = exact ? tally.tokens() : tally.floor(size.inputEstimate());
-        String eventId = result.requestId() != null ? result.requestId() : "gw_" + holdId;
+        String eventId = result.requestId() != null ? result.requestId() : "gw_" + call.holdId();
         String model = tally.model() != null ? tally.model() : size.model();
+        String speed = tally.speed() != null ? tally.speed() : size.speed();
         try {
-            ledger.capture().recordSettling(payer.actor(), new CapturedCall(payer.origin(), eventId,
-                    ledger.clock().instant(), model, tokens, null, null, exact ? "gateway" : "gateway_floor", null),
-                    holdId);
+            if (exact) {
+                ledger.metered().settle(payer.actor(), call, new CapturedCall(payer.origin(), eventId,
+                        ledger.clock().instant(), model, tally.tokens(), null, speed, MeteredCalls.EXACT_SOURCE, null));
+            } else {
+                ledger.metered().floor(payer.actor(), call, eventId, tally.floor(size.inputEstimate()));
+            }
         } catch (RuntimeException e) {
-            LOG.warn("gateway: could not record request {} of session {} ({}); its hold expires by itself", eventId,
-                    session.id(), e.getClass().getSimpleName());
+            LOG.warn("gateway: could not record request {} of session {} ({}); it is charged its floor when its "
+                    + "hold expires", eventId, call.sessionId(), e.getClass().getSimpleName());
         }
         if (result.outcome() == Forwarder.Outcome.UPSTREAM_FAILED) {
             throw new EofException("the upstream closed the stream before its end");
         }
     }
 
-    /** The zone the refusal names its reset in: the team's, else UTC. */
-    private ZoneId teamZone(Payer payer, Session session) {
-        if (session == null) {
-            return ZoneOffset.UTC;
+    /** The team's upstream key when the payer's team keeps one in a file; the caller's credential otherwise. */
+    private Optional<String> teamKey(Payer payer) {
+        Long team = teamOf(payer);
+        return team == null ? Optional.empty() : anthropicKeys.key(team);
+    }
+
+    private Long teamOf(Payer payer) {
+        if (payer.actor() instanceof Actor.AgentKey a) {
+            return a.teamId();
+        }
+        if (payer.actor() instanceof Actor.Person p) {
+            return p.teamId();
         }
         try {
-            return ledger.settings().team(payer.actor(), Ref.id(session.teamId())).zone();
+            return ledger.settings().agent(payer.actor(), payer.origin().agent()).teamId();
+        } catch (LedgerException e) {
+            return null;
+        }
+    }
+
+    /** The zone the refusal names its reset in: the agent's team's, else UTC. */
+    private ZoneId teamZone(Payer payer, long agentId) {
+        try {
+            long team = ledger.settings().agent(payer.actor(), Ref.id(agentId)).teamId();
+            return ledger.settings().team(payer.actor(), Ref.id(team)).zone();
         } catch (LedgerException e) {
             return ZoneOffset.UTC;
         }

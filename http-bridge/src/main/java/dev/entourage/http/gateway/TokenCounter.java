@@ -41,11 +41,11 @@ final class TokenCounter {
      */
     static OptionalLong count(Upstream upstream, JsonNode request, Map<String, String> headers) {
         ObjectNode body = JSON.createObjectNode();
-        request.fields().forEachRemaining(field -> {
-            if (COUNTED_FIELDS.contains(field.getKey())) {
-                body.set(field.getKey(), field.getValue());
+        for (String field : COUNTED_FIELDS) {
+            if (request.has(field)) {
+                body.set(field, request.get(field));
             }
-        });
+        }
         Request out;
         try {
             out = upstream.client().newRequest(upstream.resolve(PATH, null)).method("POST")

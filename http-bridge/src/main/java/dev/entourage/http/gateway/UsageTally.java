@@ -27,6 +27,7 @@ final class UsageTally implements StreamTally {
     private long cacheRead;
     private long streamedChars;
     private String model;
+    private String speed;
     private boolean complete;
     private boolean overflow;
 
@@ -114,6 +115,7 @@ final class UsageTally implements StreamTally {
         cacheWrite = count(usage, "cache_creation_input_tokens", cacheWrite);
         cacheRead = count(usage, "cache_read_input_tokens", cacheRead);
         cacheWrite1h = count(usage.path("cache_creation"), "ephemeral_1h_input_tokens", cacheWrite1h);
+        speed = text(usage.path("speed"), speed);
     }
 
     private static long count(JsonNode node, String field, long otherwise) {
@@ -144,6 +146,11 @@ final class UsageTally implements StreamTally {
     @Override
     public String model() {
         return model;
+    }
+
+    /** The {@code speed} the answer's usage names ({@code fast}), or null. */
+    String speed() {
+        return speed;
     }
 
     /** The tokens the provider reported; only meaningful when {@link #complete()}. */
