@@ -38,6 +38,10 @@ final class StandInUpstream implements AutoCloseable {
     volatile String fixedRequestId;
     volatile CountDownLatch holdAfterFirstEvents;
     volatile boolean endless;
+    /** What {@code count_tokens} answers, and its status (200 unless scripted). */
+    volatile long countedInput = INPUT;
+    volatile int countStatus = 200;
+    final List<String> countBodies = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     final CountDownLatch finished = new CountDownLatch(1);
     private final HttpServer server;
@@ -62,7 +66,9 @@ final class StandInUpstream implements AutoCloseable {
             if (path.equals("/v1/messages")) {
                 messages(exchange, body);
             } else if (path.equals("/v1/messages/count_tokens")) {
-                send(exchange, 200, "application/json", "{\"input_tokens\":" + INPUT + "}");
+                countBodies.add(body);
+                send(exchange, countStatus, "application/json", countStatus == 200
+                        ? "{\"input_tokens\":" + countedInput + "}" : error("not_found_error", "no count"));
             } else if (path.equals("/v1/models")) {
                 send(exchange, 200, "application/json", "{\"data\":[{\"type\":\"model\",\"id\":\"" + MODEL
                         + "\"}],\"has_more\":false}");
