@@ -9,6 +9,7 @@ import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
+import dev.entourage.ledger.UpstreamKeys;
 import dev.entourage.ledger.UpstreamProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,6 +193,12 @@ final class TeamsCommand {
                             Limits.limit("--default-agent-monthly-limit", defaultAgentMonthlyLimit),
                             Limits.flag(strictAgents))
                     .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls));
+            for (String[] file : new String[][] {{"--anthropic-key-file", anthropicKeyFile},
+                    {"--openai-key-file", openaiKeyFile}}) {
+                if (file[1] != null && !"none".equalsIgnoreCase(file[1].strip())) {
+                    UpstreamKeys.checked(file[1], file[0]);
+                }
+            }
             try (Ledger ledger = store.open()) {
                 Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
                 keyFile(ledger, team, UpstreamProvider.ANTHROPIC, "--anthropic-key-file", anthropicKeyFile);

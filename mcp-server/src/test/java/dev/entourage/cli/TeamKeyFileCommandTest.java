@@ -52,11 +52,15 @@ class TeamKeyFileCommandTest {
     void refusesAFileThatDoesNotExistNamingTheOptionAndStoresNothing() {
         CliRunner cli = new CliRunner(dir.resolve("ledger.db"));
 
-        CliRunner.Run run = cli.run("teams", "set", "default", "--anthropic-key-file",
+        CliRunner.Run run = cli.run("teams", "set", "default", "--daily-limit", "7", "--anthropic-key-file",
                 dir.resolve("missing.key").toString());
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--anthropic-key-file").contains("readable file");
         assertThat(stored(UpstreamProvider.ANTHROPIC)).isEmpty();
+        try (Ledger ledger = Ledger.open(dir.resolve("ledger.db").toString(), null, Clock.systemUTC())) {
+            assertThat(ledger.services().settings().team(Actor.local(), Ref.name("default")).dailyLimitMicros())
+                    .as("nothing of the command is written").isNull();
+        }
     }
 }

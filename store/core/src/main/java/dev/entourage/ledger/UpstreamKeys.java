@@ -46,7 +46,12 @@ public final class UpstreamKeys {
         return ctx.store.read(r -> r.teamKeyFile(teamId, provider.wireName()));
     }
 
-    private static String checked(String path, String field) {
+    /**
+     * {@code path} made absolute, when it names a readable regular file.
+     *
+     * @throws LedgerException {@code invalid_request} naming {@code field} otherwise
+     */
+    public static String checked(String path, String field) {
         Path file;
         try {
             file = Path.of(Text.required(field, path, 4096)).toAbsolutePath().normalize();
