@@ -131,6 +131,24 @@ class GatewayLedgerTest {
     }
 
     @Test
+    void pricesTheSettledUsageAtTheRequestsSpeed() throws Exception {
+        upstream.answerModel = "claude-opus-5";
+
+        HttpResponse<String> answer = send(message("claude-opus-5", false, ",\"speed\":\"fast\""), CALLER_KEY);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        TokenCounts tokens = new TokenCounts(StandInUpstream.INPUT, StandInUpstream.OUTPUT,
+                StandInUpstream.CACHE_WRITE, StandInUpstream.CACHE_WRITE_1H, StandInUpstream.CACHE_READ);
+        long fast = ledger.prices().price(PriceRequest.of("claude-opus-5", tokens).at(Instant.now()).speed("fast"))
+                .costMicros();
+        dev.entourage.ledger.StoredUsage usage = store.read(r -> r.usageByEventId(
+                ledger.settings().agent(Actor.local(), Ref.name("eng-1")).id(), "req_standin1")).orElseThrow();
+        assertThat(usage.costMicros()).isEqualTo(fast)
+                .isGreaterThan(ledger.prices().price("claude-opus-5", tokens).costMicros());
+        assertThat(usage.labels().speed()).isEqualTo("fast");
+    }
+
+    @Test
     void addsTheBudgetHeadersWhenTheHoldBringsAScopeToEightyPercentOfItsLimit() throws Exception {
         long hold = hold(StandInUpstream.MODEL, StandInUpstream.INPUT, PriceRequest::at);
         long limit = hold * 100 / 90;

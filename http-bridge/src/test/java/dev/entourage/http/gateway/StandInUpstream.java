@@ -41,6 +41,8 @@ final class StandInUpstream implements AutoCloseable {
     /** What {@code count_tokens} answers, and its status (200 unless scripted). */
     volatile long countedInput = INPUT;
     volatile int countStatus = 200;
+    /** The model the answers name. */
+    volatile String answerModel = MODEL;
     final List<String> countBodies = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     final CountDownLatch finished = new CountDownLatch(1);
@@ -94,7 +96,7 @@ final class StandInUpstream implements AutoCloseable {
                 + (CACHE_WRITE - CACHE_WRITE_1H) + ",\"ephemeral_1h_input_tokens\":" + CACHE_WRITE_1H + "}";
         if (!body.replace(" ", "").contains("\"stream\":true")) {
             send(exchange, 200, "application/json", "{\"id\":\"msg_" + seq + "\",\"type\":\"message\",\"role\":"
-                    + "\"assistant\",\"model\":\"" + MODEL + "\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
+                    + "\"assistant\",\"model\":\"" + answerModel + "\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
                     + "\"stop_reason\":\"end_turn\",\"usage\":{" + usage + ",\"output_tokens\":" + OUTPUT + "}}");
             return;
         }
@@ -103,7 +105,7 @@ final class StandInUpstream implements AutoCloseable {
         OutputStream out = exchange.getResponseBody();
         try {
             event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_" + seq
-                    + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + MODEL + "\",\"content\":[],"
+                    + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + answerModel + "\",\"content\":[],"
                     + "\"usage\":{" + usage + ",\"output_tokens\":1}}}");
             event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
                     + "{\"type\":\"text\",\"text\":\"\"}}");
