@@ -2,8 +2,8 @@ package dev.entourage.http.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.Actor;
+import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.MeteredCall;
@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * are in the Anthropic error shape; the upstream's pass unchanged. When the upstream's connection fails mid-answer, the
  * client's connection is aborted too (it sees a cut stream, not a clean end). Logs name the agent, status and
  * request id, never a header's value.
+ *
+ * <p>A metered call is one {@code MeteredCalls} record: begun (session, hold sized by {@link TokenCounter} and
+ * {@link HoldSize}, record in flight) before it is sent, then settled, floored or released; a bridge killed in
+ * between leaves the record for {@link CallRecovery}. Every route takes one call from the caller's
+ * {@link GatewayLimits} bucket (429 {@code rate_limit_error} over it), and sends the team's own key instead of the
+ * caller's credential when the team keeps one ({@link TeamKeys}); a successful answer near a limit carries the
+ * {@link Utilisation} headers.
  */
 public final class AnthropicGateway extends HttpServlet {
     private static final long serialVersionUID = 1L;
