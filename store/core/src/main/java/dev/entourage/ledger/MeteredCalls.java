@@ -23,7 +23,8 @@ public final class MeteredCalls {
     public static final String FLOOR_SOURCE = "gateway_floor";
     /** The {@code query_source} of a call charged its exact usage. */
     public static final String EXACT_SOURCE = "gateway";
-    private static final int RECOVERY_BATCH = 100;
+    /** The most open calls one recovery pass looks at (the next pass takes the rest). */
+    private static final int RECOVERY_BATCH = 1000;
     private final LedgerContext ctx;
     private final CaptureService capture;
 
@@ -123,7 +124,7 @@ public final class MeteredCalls {
     public List<UsageReceipt> recoverAbandoned() {
         List<UsageReceipt> charged = new ArrayList<>();
         Instant now = ctx.clock.instant();
-        List<MeteredCall> open = ctx.store.read(r -> r.openMeteredCalls(RECOVERY_BATCH * 10));
+        List<MeteredCall> open = ctx.store.read(r -> r.openMeteredCalls(RECOVERY_BATCH));
         for (MeteredCall call : open) {
             boolean mine = call.owner().equals(CallOwner.current());
             if (call.expiresAt().isAfter(now) && (mine || !CallOwner.gone(call.owner()))) {
