@@ -105,7 +105,8 @@ public final class HttpBridge implements AutoCloseable {
                 : null;
         Tokens tokens = new Tokens(access, clock);
         Authenticator authenticator = new Authenticator(access, tokens, everyone);
-        Gate gate = new Gate(authenticator, new RateLimits(config.rateLimitRpm(), Clock.systemUTC()), errors);
+        RateLimits rateLimits = new RateLimits(config.rateLimitRpm(), Clock.systemUTC());
+        Gate gate = new Gate(authenticator, rateLimits, errors);
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("entourage-http");
@@ -136,11 +137,13 @@ public final class HttpBridge implements AutoCloseable {
                 new HookServlet(new ClaudeCodeHookDoor(ledger), errors)), HookServlet.PATH);
         gated.add(HookServlet.PATH);
         ServletHolder gatewayHolder = new ServletHolder("entourage-gateway", new dev.entourage.http.gateway
-                .AnthropicGateway(ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream()));
+                .AnthropicGateway(ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream(),
+                client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds()));
         gatewayHolder.setAsyncSupported(true);
         context.addServlet(gatewayHolder, dev.entourage.http.gateway.AnthropicGateway.PATH);
         ServletHolder openAiHolder = new ServletHolder("entourage-gateway-openai", new dev.entourage.http.gateway
-                .OpenAiGateway(ledger, key -> authenticator.authenticate(key, null), config.openaiUpstream()));
+                .OpenAiGateway(ledger, key -> authenticator.authenticate(key, null), config.openaiUpstream(),
+                client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds()));
         openAiHolder.setAsyncSupported(true);
         context.addServlet(openAiHolder, dev.entourage.http.gateway.OpenAiGateway.PATH);
         extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
@@ -171,10 +174,16 @@ public final class HttpBridge implements AutoCloseable {
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(false);
         AutoCloseable watcher;
+        dev.entourage.http.gateway.CallRecovery recovery = dev.entourage.http.gateway.CallRecovery.start(ledger);
         try {
             server.start();
-            watcher = ledger.watchOtherWriters(WATCH_INTERVAL);
+            AutoCloseable changes = ledger.watchOtherWriters(WATCH_INTERVAL);
+            watcher = () -> {
+                recovery.close();
+                changes.close();
+            };
         } catch (Exception e) {
+            recovery.close();
             feed.close();
             streams.close();
             try {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Token buckets per client and route category (SPEC §6): general routes {@code generalRpm} a minute, auth
- * routes {@value #AUTH_RPM} a minute, each refilled whole once a minute. Memory is bounded: a bucket idle for
+ * routes {@value #AUTH_RPM} a minute, model calls through the gateway {@value #GATEWAY_FACTOR} times the general
+ * limit, each refilled whole once a minute. Memory is bounded: a bucket idle for
  * longer than its window is dropped (it would be full again anyway), and past {@link #MAX_CLIENTS} buckets
  * the least recently used ones go.
  */
@@ -30,7 +31,10 @@ final class RateLimits {
      * The buckets a client has: the REST and MCP routes, the login routes, and capture (OTLP exports and Claude
      * Code's hooks, sent by the coding agent itself), so that telemetry never crowds out an agent's REST calls.
      */
-    enum Category { GENERAL, AUTH, CAPTURE }
+    enum Category { GENERAL, AUTH, CAPTURE, GATEWAY }
+
+    /** How many times the general limit an agent's model calls through the gateway get. */
+    static final int GATEWAY_FACTOR = 3;
 
     /**
      * One request's standing.
@@ -67,6 +71,9 @@ final class RateLimits {
     int limit(Category category) {
         if (category == Category.AUTH) {
             return AUTH_RPM;
+        }
+        if (category == Category.GATEWAY) {
+            return generalRpm * GATEWAY_FACTOR;
         }
         return category == Category.CAPTURE ? generalRpm * CAPTURE_FACTOR : generalRpm;
     }

@@ -6,8 +6,11 @@ import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Change;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
+import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
+import dev.entourage.ledger.UpstreamKeys;
+import dev.entourage.ledger.UpstreamProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +144,17 @@ final class TeamsCommand {
                         + "same input in a session is denied (N from 2 to 1000); 'off' removes it (the default).")
         String maxRepeatedToolCalls;
 
+        @Option(names = "--anthropic-key-file", paramLabel = "PATH|none",
+                description = "A file holding the team's Anthropic API key (its first line): the gateway at "
+                        + "/anthropic sends it instead of the caller's credential, so agents never see it. Only "
+                        + "the path is stored; the file is read again when it changes. 'none' removes it.")
+        String anthropicKeyFile;
+
+        @Option(names = "--openai-key-file", paramLabel = "PATH|none",
+                description = "A file holding the team's OpenAI API key, stored and used the same way by the "
+                        + "gateway at /openai; 'none' removes it.")
+        String openaiKeyFile;
+
         @Option(names = "--json", description = "Print the team as JSON.")
         boolean json;
 
@@ -179,15 +193,35 @@ final class TeamsCommand {
                             Limits.limit("--default-agent-monthly-limit", defaultAgentMonthlyLimit),
                             Limits.flag(strictAgents))
                     .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls));
+            for (String[] file : new String[][] {{"--anthropic-key-file", anthropicKeyFile},
+                    {"--openai-key-file", openaiKeyFile}}) {
+                if (file[1] != null && !"none".equalsIgnoreCase(file[1].strip())) {
+                    UpstreamKeys.checked(file[1], file[0]);
+                }
+            }
             try (Ledger ledger = store.open()) {
                 Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
+                keyFile(ledger, team, UpstreamProvider.ANTHROPIC, "--anthropic-key-file", anthropicKeyFile);
+                keyFile(ledger, team, UpstreamProvider.OPENAI, "--openai-key-file", openaiKeyFile);
                 if (json) {
                     Output.json(SettingsJson.team(team));
                 } else {
                     Output.table(HEADER, List.of(row(team, false)));
+                    for (UpstreamProvider provider : UpstreamProvider.values()) {
+                        ledger.services().upstreamKeys().path(Actor.local(), Ref.id(team.id()), provider)
+                                .ifPresent(path -> System.out.println(provider.wireName() + " key file: " + path));
+                    }
                 }
             }
             return 0;
+        }
+
+        private static void keyFile(Ledger ledger, Team team, UpstreamProvider provider, String option,
+                                    String given) {
+            if (given != null) {
+                ledger.services().upstreamKeys().set(Actor.local(), Ref.id(team.id()), provider,
+                        "none".equalsIgnoreCase(given.strip()) ? null : given, option);
+            }
         }
 
         private static Change<Map<String, Long>> byType(String option, Map<String, String> given) {

@@ -2,13 +2,14 @@ package dev.entourage.http.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.BudgetExceededException;
-import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.MeteredCall;
+import dev.entourage.ledger.MeteredCalls;
 import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.Session;
-import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.access.Principal;
 import dev.entourage.ledger.capture.CapturedCall;
 import jakarta.servlet.http.HttpServlet;
@@ -20,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
@@ -30,8 +32,14 @@ import org.slf4j.LoggerFactory;
  * {@code POST /anthropic/v1/messages/count_tokens} and {@code GET /anthropic/v1/models[/…]} passed through; any
  * other path is 404 {@code not_found_error}. Every route needs the Entourage key ({@link Payer}). Its own errors
  * are in the Anthropic error shape; the upstream's pass unchanged. Calls are forwarded asynchronously ({@link Forwarder}):
- * no thread is held while a call is open. Logs name the agent, status and
- * request id, never a header's value.
+ * no thread is held while a call is open. Logs name the agent, status and request id, never a header's value.
+ *
+ * <p>A metered call is one {@code MeteredCalls} record: begun (session, hold sized by {@link TokenCounter} and
+ * {@link HoldSize}, record in flight) before it is sent, then settled, floored or released; a bridge killed in
+ * between leaves the record for {@link CallRecovery}. Every route takes one call from the caller's
+ * {@link GatewayLimits} bucket (429 {@code rate_limit_error} over it), and sends the team's own key instead of the
+ * caller's credential when the team keeps one ({@link TeamKeys}); a successful answer near a limit carries the
+ * {@link Utilisation} headers.
  */
 public final class AnthropicGateway extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -44,6 +52,8 @@ public final class AnthropicGateway extends HttpServlet {
     private final transient LedgerServices ledger;
     private final transient Function<String, Optional<Principal>> keys;
     private final URI upstreamBase;
+    private final transient GatewayLimits limits;
+    private final transient TeamKeys anthropicKeys;
     private transient Upstream upstream;
 
     /**
@@ -51,9 +61,17 @@ public final class AnthropicGateway extends HttpServlet {
      *             authentication answers its local admin), empty when it is not valid
      */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase) {
+        this(ledger, keys, upstreamBase, GatewayLimits.NONE);
+    }
+
+    /** @param limits the bridge's rate limit on model calls, taken once per request by its Entourage key */
+    public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
+                            GatewayLimits limits) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.anthropicKeys = new TeamKeys(ledger, UpstreamProvider.ANTHROPIC);
     }
 
     @Override
@@ -89,23 +107,28 @@ public final class AnthropicGateway extends HttpServlet {
             Replies.ledger(response, e);
             return;
         }
+        long retryAfter = limits.take("gateway:" + payer.actor() + "|" + payer.origin().agent());
+        if (retryAfter > 0) {
+            response.setHeader("retry-after", Long.toString(retryAfter));
+            Replies.error(response, 429, "rate_limit_error", "too many model calls through the gateway for this key; "
+                    + "retry in " + retryAfter + " s");
+            return;
+        }
         patient(request);
         if (messages) {
             metered(request, response, payer, body);
         } else {
-            Forwarder.forward(upstream, request, path, body, response, null, result -> {
-                if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
-                    unreachable(response);
-                }
-            });
+            Forwarder.forward(upstream, Credentialed.of(request, teamKey(payer)), path, body, response, null,
+                    result -> {
+                        if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
+                            unreachable(response);
+                        }
+                    });
         }
     }
 
     private void metered(HttpServletRequest request, HttpServletResponse response, Payer payer, byte[] body)
             throws IOException {
-        HoldSize size;
-        Session session = null;
-        HoldReceipt hold;
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -113,36 +136,41 @@ public final class AnthropicGateway extends HttpServlet {
             Replies.error(response, 400, "invalid_request_error", "body: must be a JSON object");
             return;
         }
+        HttpServletRequest upstreamRequest;
+        MeteredCalls.Begun begun;
+        HoldSize size;
         try {
-            size = HoldSize.of(ledger.prices(), json, body.length);
-            session = ledger.sessions().openExternal(payer.actor(), payer.origin(), null, null);
-            hold = ledger.budgets().reserve(payer.actor(), Ref.id(session.agentId()), null, session.id(),
-                    size.micros());
+            HoldSize.model(json);
+            upstreamRequest = Credentialed.of(request, teamKey(payer));
+            OptionalLong counted = TokenCounter.count(upstream, json, Credentialed.credentials(upstreamRequest));
+            size = HoldSize.of(ledger.prices(), json, body.length, counted, ledger.clock().instant());
+            begun = ledger.metered().begin(payer.actor(), payer.origin(), size.model(), size.micros(),
+                    size.inputEstimate());
         } catch (BudgetExceededException e) {
             LOG.info("gateway: refused a call of agent {} over budget", payer.origin().agent());
-            Replies.refuse(response, e, ledger.clock().instant(), teamZone(payer, session));
+            Replies.refuse(response, e, ledger.clock().instant(), teamZone(payer, e.budget().agentId()));
             return;
         } catch (LedgerException e) {
             Replies.ledger(response, e);
             return;
         }
-        String holdId = hold.hold().id();
+        MeteredCall call = begun.call();
         UsageTally tally = new UsageTally();
-        Session opened = session;
         try {
-            Forwarder.forward(upstream, request, MESSAGES, body, response, tally,
-                    result -> settle(result, response, payer, opened, size, holdId, tally));
+            Forwarder.forward(upstream, upstreamRequest, MESSAGES, body,
+                    Utilisation.on(response, Utilisation.headers(begun.hold().budget())), tally,
+                    result -> settle(result, response, payer, call, size, tally));
         } catch (RuntimeException e) {
-            ledger.budgets().release(payer.actor(), holdId);
+            ledger.metered().release(payer.actor(), call);
             throw e;
         }
     }
 
     /** After the call: the hold released (no answer, or an error), else the call recorded exactly or at its floor. */
-    private void settle(Forwarder.Result result, HttpServletResponse response, Payer payer, Session session,
-                        HoldSize size, String holdId, UsageTally tally) throws IOException {
+    private void settle(Forwarder.Result result, HttpServletResponse response, Payer payer, MeteredCall call,
+                        HoldSize size, UsageTally tally) throws IOException {
         if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
-            ledger.budgets().release(payer.actor(), holdId);
+            ledger.metered().release(payer.actor(), call);
             LOG.info("gateway: upstream answered {} (request {}); hold released", result.status(), result.requestId());
             if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                 unreachable(response);
@@ -150,26 +178,33 @@ public final class AnthropicGateway extends HttpServlet {
             return;
         }
         boolean exact = result.outcome() == Forwarder.Outcome.COMPLETED && tally.complete();
-        TokenCounts tokens = exact ? tally.tokens() : tally.floor(size.inputEstimate());
-        String eventId = result.requestId() != null ? result.requestId() : "gw_" + holdId;
+        String eventId = result.requestId() != null ? result.requestId() : "gw_" + call.holdId();
         String model = tally.model() != null ? tally.model() : size.model();
+        String speed = tally.speed() != null ? tally.speed() : size.speed();
         try {
-            ledger.capture().recordSettling(payer.actor(), new CapturedCall(payer.origin(), eventId,
-                    ledger.clock().instant(), model, tokens, null, null, exact ? "gateway" : "gateway_floor", null),
-                    holdId);
+            if (exact) {
+                ledger.metered().settle(payer.actor(), call, new CapturedCall(payer.origin(), eventId,
+                        ledger.clock().instant(), model, tally.tokens(), null, speed, MeteredCalls.EXACT_SOURCE, null));
+            } else {
+                ledger.metered().floor(payer.actor(), call, eventId, tally.floor(size.inputEstimate()));
+            }
         } catch (RuntimeException e) {
-            LOG.warn("gateway: could not record request {} of session {} ({}); its hold expires by itself", eventId,
-                    session.id(), e.getClass().getSimpleName());
+            LOG.warn("gateway: could not record request {} of session {} ({}); it is charged its floor when its "
+                    + "hold expires", eventId, call.sessionId(), e.getClass().getSimpleName());
         }
     }
 
-    /** The zone the refusal names its reset in: the team's, else UTC. */
-    private ZoneId teamZone(Payer payer, Session session) {
-        if (session == null) {
-            return ZoneOffset.UTC;
-        }
+    /** The team's upstream key when the payer's team keeps one in a file; the caller's credential otherwise. */
+    private Optional<String> teamKey(Payer payer) {
+        Long team = payer.teamId(ledger);
+        return team == null ? Optional.empty() : anthropicKeys.key(team);
+    }
+
+    /** The zone the refusal names its reset in: the agent's team's, else UTC. */
+    private ZoneId teamZone(Payer payer, long agentId) {
         try {
-            return ledger.settings().team(payer.actor(), Ref.id(session.teamId())).zone();
+            long team = ledger.settings().agent(payer.actor(), Ref.id(agentId)).teamId();
+            return ledger.settings().team(payer.actor(), Ref.id(team)).zone();
         } catch (LedgerException e) {
             return ZoneOffset.UTC;
         }

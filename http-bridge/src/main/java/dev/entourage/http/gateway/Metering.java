@@ -1,10 +1,10 @@
 package dev.entourage.http.gateway;
 
-import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.MeteredCall;
+import dev.entourage.ledger.MeteredCalls;
 import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.Session;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.capture.CapturedCall;
 import java.time.ZoneId;
@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger calls of one metered gateway call, in one place: open the captured session and place the hold, then
- * release it (nothing charged) or record the call settling it. The same calls {@link AnthropicGateway} makes.
+ * The ledger calls of one metered gateway call, in one place, over {@link MeteredCalls}: begin it (session, hold and
+ * in-flight record, so a bridge killed mid-call still charges its floor at the next start), then release it (nothing
+ * charged), settle it with the provider's usage, or charge its floor.
  */
 final class Metering {
     private static final Logger LOG = LoggerFactory.getLogger(Metering.class);
@@ -25,54 +26,56 @@ final class Metering {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
     }
 
-    /** A placed hold, on the session it is for. */
-    record Held(Session session, String holdId) {
+    /** A begun call. */
+    record Held(MeteredCall call) {
+        String holdId() {
+            return call.holdId();
+        }
     }
 
     /**
-     * Opens the payer's session and reserves {@code micros} on every scope.
+     * Begins the payer's call: its session, a hold of {@code micros} on every scope and its in-flight record.
      *
-     * @throws dev.entourage.ledger.BudgetExceededException when the hold does not fit
+     * @throws dev.entourage.ledger.BudgetExceededException when the hold does not fit (nothing is written)
      * @throws LedgerException                              as opening the session refuses
      */
-    Held hold(Payer payer, long micros) {
-        Session session = ledger.sessions().openExternal(payer.actor(), payer.origin(), null, null);
-        HoldReceipt hold = ledger.budgets().reserve(payer.actor(), Ref.id(session.agentId()), null, session.id(),
-                micros);
-        return new Held(session, hold.hold().id());
+    Held hold(Payer payer, String model, long micros, long inputEstimate) {
+        return new Held(ledger.metered().begin(payer.actor(), payer.origin(), model, micros, inputEstimate).call());
     }
 
     /** Releases the hold of a call that cost nothing. */
     void release(Payer payer, Held held) {
-        ledger.budgets().release(payer.actor(), held.holdId());
+        ledger.metered().release(payer.actor(), held.call());
     }
 
     /**
-     * Records the call as {@code eventId} (a duplicate counts once and its hold is released), settling the hold. A
-     * failure is logged and swallowed: the answer went to the client already, and the hold expires by itself.
+     * Records the call as {@code eventId} (a duplicate counts once), settling its hold. A failure is logged and
+     * swallowed: the answer went to the client already, and the call is charged its floor when its hold expires.
      *
-     * @param exact       whether {@code tokens} are the provider's own ({@code query_source "gateway"}) or a floor
-     *                    ({@code "gateway_floor"})
+     * @param exact       whether {@code tokens} are the provider's own or a floor
      * @param serviceTier the tier the answer names, or null; not priced yet (the call is charged at the standard
      *                    tier) until {@link CapturedCall} carries a tier to the engine's {@code PriceRequest}
      */
     void record(Payer payer, Held held, String eventId, String model, TokenCounts tokens, boolean exact,
                 String serviceTier) {
         try {
-            ledger.capture().recordSettling(payer.actor(), new CapturedCall(payer.origin(), eventId,
-                    ledger.clock().instant(), model, tokens, null, null, exact ? "gateway" : "gateway_floor", null),
-                    held.holdId());
+            if (exact) {
+                ledger.metered().settle(payer.actor(), held.call(), new CapturedCall(payer.origin(), eventId,
+                        ledger.clock().instant(), model, tokens, null, null, MeteredCalls.EXACT_SOURCE, null));
+            } else {
+                ledger.metered().floor(payer.actor(), held.call(), eventId, tokens);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("gateway: could not record request {} of session {} ({}); its hold expires by itself", eventId,
-                    held.session().id(), e.getClass().getSimpleName());
+            LOG.warn("gateway: could not record request {} of session {} ({}); it is charged its floor when its "
+                    + "hold expires", eventId, held.call().sessionId(), e.getClass().getSimpleName());
         }
     }
 
-    /** The zone a refusal names its reset in: the team's, else UTC. */
-    ZoneId teamZone(Payer payer) {
+    /** The zone a refusal names its reset in: the agent's team's, else UTC. */
+    ZoneId teamZone(Payer payer, long agentId) {
         try {
-            Session session = ledger.sessions().openExternal(payer.actor(), payer.origin(), null, null);
-            return ledger.settings().team(payer.actor(), Ref.id(session.teamId())).zone();
+            long team = ledger.settings().agent(payer.actor(), Ref.id(agentId)).teamId();
+            return ledger.settings().team(payer.actor(), Ref.id(team)).zone();
         } catch (LedgerException e) {
             return ZoneOffset.UTC;
         }

@@ -3,6 +3,7 @@ package dev.entourage.http.gateway;
 import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.access.Principal;
 import jakarta.servlet.http.HttpServlet;
@@ -38,17 +39,23 @@ public final class OpenAiGateway extends HttpServlet {
     private final transient LedgerServices ledger;
     private final transient Metering metering;
     private final transient Function<String, Optional<Principal>> keys;
+    private final transient GatewayLimits limits;
+    private final transient TeamKeys openAiKeys;
     private final URI upstreamBase;
     private transient Upstream upstream;
 
     /**
      * @param keys the principal of an Entourage key (null when the header is missing: a bridge without
      *             authentication answers its local admin), empty when it is not valid
+     * @param limits the bridge's rate limit on model calls, taken once per request by its Entourage key
      */
-    public OpenAiGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase) {
+    public OpenAiGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
+                         GatewayLimits limits) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.metering = new Metering(ledger);
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.openAiKeys = new TeamKeys(ledger, UpstreamProvider.OPENAI);
         this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
     }
 
@@ -86,11 +93,19 @@ public final class OpenAiGateway extends HttpServlet {
             OpenAiReplies.ledger(response, e);
             return;
         }
+        long retryAfter = limits.take("gateway:" + payer.actor() + "|" + payer.origin().agent());
+        if (retryAfter > 0) {
+            response.setHeader("retry-after", Long.toString(retryAfter));
+            OpenAiReplies.error(response, 429, "rate_limit_error", "rate_limit_exceeded", null,
+                    "too many model calls through the gateway for this key; retry in " + retryAfter + " s");
+            return;
+        }
         patient(request);
+        HttpServletRequest upstreamRequest = Credentialed.bearer(request, teamKey(payer));
         if (api != null) {
-            metered(request, response, payer, api, body);
+            metered(upstreamRequest, response, payer, api, body);
         } else {
-            Forwarder.forward(upstream, request, path, null, response, null, result -> {
+            Forwarder.forward(upstream, upstreamRequest, path, null, response, null, result -> {
                 if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                     unreachable(response);
                 }
@@ -104,10 +119,10 @@ public final class OpenAiGateway extends HttpServlet {
         Metering.Held held;
         try {
             size = OpenAiHold.of(ledger.prices(), api, body);
-            held = metering.hold(payer, size.micros());
+            held = metering.hold(payer, size.model(), size.micros(), size.inputEstimate());
         } catch (BudgetExceededException e) {
             LOG.info("gateway: refused an OpenAI call of agent {} over budget", payer.origin().agent());
-            OpenAiReplies.refuse(response, e, ledger.clock().instant(), metering.teamZone(payer));
+            OpenAiReplies.refuse(response, e, ledger.clock().instant(), metering.teamZone(payer, e.budget().agentId()));
             return;
         } catch (LedgerException e) {
             OpenAiReplies.ledger(response, e);
@@ -142,6 +157,12 @@ public final class OpenAiGateway extends HttpServlet {
         String model = tally.model() != null ? tally.model() : size.model();
         metering.record(payer, held, requestId != null ? requestId : "gw_" + held.holdId(), model, tokens, exact,
                 tally.serviceTier());
+    }
+
+    /** The team's OpenAI key when the payer's team keeps one in a file; the caller's credential otherwise. */
+    private Optional<String> teamKey(Payer payer) {
+        Long team = payer.teamId(ledger);
+        return team == null ? Optional.empty() : openAiKeys.key(team);
     }
 
     /** Lets the client's connection wait as long as the upstream may be silent (a long non-streamed answer). */

@@ -58,6 +58,21 @@ record Payer(Actor actor, CaptureOrigin origin) {
                 agent == null ? null : Ref.parse(agent), null));
     }
 
+    /** The payer's team: the key's own, else the named agent's; null when the agent is not known yet. */
+    Long teamId(dev.entourage.ledger.LedgerServices ledger) {
+        if (actor instanceof Actor.AgentKey) {
+            return ((Actor.AgentKey) actor).teamId();
+        }
+        if (actor instanceof Actor.Person) {
+            return ((Actor.Person) actor).teamId();
+        }
+        try {
+            return ledger.settings().agent(actor, origin.agent()).teamId();
+        } catch (LedgerException e) {
+            return null;
+        }
+    }
+
     private static String header(HttpServletRequest request, String name) {
         String value = request.getHeader(name);
         if (value == null || value.isBlank()) {

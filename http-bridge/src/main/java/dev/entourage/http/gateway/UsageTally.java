@@ -17,6 +17,7 @@ final class UsageTally extends AnswerTally {
     private long cacheRead;
     private long streamedChars;
     private String model;
+    private String speed;
     private boolean complete;
 
     /** A JSON message: its model and usage. */
@@ -59,6 +60,7 @@ final class UsageTally extends AnswerTally {
         cacheWrite = count(usage, "cache_creation_input_tokens", cacheWrite);
         cacheRead = count(usage, "cache_read_input_tokens", cacheRead);
         cacheWrite1h = count(usage.path("cache_creation"), "ephemeral_1h_input_tokens", cacheWrite1h);
+        speed = text(usage.path("speed"), speed);
     }
 
     /** Whether the answer ended with its final usage ({@code message_stop}, or a JSON message with usage). */
@@ -71,6 +73,11 @@ final class UsageTally extends AnswerTally {
     @Override
     public String model() {
         return model;
+    }
+
+    /** The {@code speed} the answer's usage names ({@code fast}), or null. */
+    String speed() {
+        return speed;
     }
 
     /** The tokens the provider reported; only meaningful when {@link #complete()}. */

@@ -15,6 +15,7 @@ import dev.entourage.ledger.Session;
 import dev.entourage.ledger.StoredUsage;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.UsageEntry;
 import dev.entourage.ledger.access.AccessService;
 import dev.entourage.ledger.access.Role;
@@ -31,6 +32,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,6 +99,21 @@ class OpenAiGatewayTest {
         assertThat(header(seen, "authorization")).isEqualTo("Bearer " + PROVIDER_KEY);
         assertThat(header(seen, "x-entourage-key")).isNull();
         assertThat(header(seen, "x-entourage-session")).isNull();
+    }
+
+    @Test
+    void sendsTheTeamsOpenAiKeyAsTheBearerInsteadOfTheCallersCredential() throws Exception {
+        Path file = dir.resolve("openai.key");
+        Files.writeString(file, "sk-team-openai-key\n");
+        ledger.upstreamKeys().set(Actor.local(), Ref.name(Team.DEFAULT_NAME), UpstreamProvider.OPENAI,
+                file.toString(), "--openai-key-file");
+
+        assertThat(send(CHAT, chat(false, ""), agentKey).statusCode()).isEqualTo(200);
+
+        Map<String, List<String>> seen = upstream.headersSeen.get(0);
+        assertThat(header(seen, "authorization")).isEqualTo("Bearer sk-team-openai-key");
+        assertThat(header(seen, "x-api-key")).isNull();
+        assertSettledExactly("req_oai1");
     }
 
     @Test

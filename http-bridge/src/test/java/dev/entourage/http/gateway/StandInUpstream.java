@@ -38,6 +38,12 @@ final class StandInUpstream implements AutoCloseable {
     volatile String fixedRequestId;
     volatile CountDownLatch holdAfterFirstEvents;
     volatile boolean endless;
+    /** What {@code count_tokens} answers, and its status (200 unless scripted). */
+    volatile long countedInput = INPUT;
+    volatile int countStatus = 200;
+    /** The model the answers name. */
+    volatile String answerModel = MODEL;
+    final List<String> countBodies = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     final CountDownLatch finished = new CountDownLatch(1);
     private final HttpServer server;
@@ -62,7 +68,9 @@ final class StandInUpstream implements AutoCloseable {
             if (path.equals("/v1/messages")) {
                 messages(exchange, body);
             } else if (path.equals("/v1/messages/count_tokens")) {
-                send(exchange, 200, "application/json", "{\"input_tokens\":" + INPUT + "}");
+                countBodies.add(body);
+                send(exchange, countStatus, "application/json", countStatus == 200
+                        ? "{\"input_tokens\":" + countedInput + "}" : error("not_found_error", "no count"));
             } else if (path.equals("/v1/models")) {
                 send(exchange, 200, "application/json", "{\"data\":[{\"type\":\"model\",\"id\":\"" + MODEL
                         + "\"}],\"has_more\":false}");
@@ -88,7 +96,7 @@ final class StandInUpstream implements AutoCloseable {
                 + (CACHE_WRITE - CACHE_WRITE_1H) + ",\"ephemeral_1h_input_tokens\":" + CACHE_WRITE_1H + "}";
         if (!body.replace(" ", "").contains("\"stream\":true")) {
             send(exchange, 200, "application/json", "{\"id\":\"msg_" + seq + "\",\"type\":\"message\",\"role\":"
-                    + "\"assistant\",\"model\":\"" + MODEL + "\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
+                    + "\"assistant\",\"model\":\"" + answerModel + "\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
                     + "\"stop_reason\":\"end_turn\",\"usage\":{" + usage + ",\"output_tokens\":" + OUTPUT + "}}");
             return;
         }
@@ -97,7 +105,7 @@ final class StandInUpstream implements AutoCloseable {
         OutputStream out = exchange.getResponseBody();
         try {
             event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_" + seq
-                    + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + MODEL + "\",\"content\":[],"
+                    + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + answerModel + "\",\"content\":[],"
                     + "\"usage\":{" + usage + ",\"output_tokens\":1}}}");
             event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
                     + "{\"type\":\"text\",\"text\":\"\"}}");

@@ -1,8 +1,6 @@
 package dev.entourage.ledger;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Budgets: check, reserve an estimate as a hold, read and release holds. */
 public final class BudgetService {
@@ -42,25 +40,8 @@ public final class BudgetService {
         }
         return ctx.store.write(w -> {
             Instant now = ctx.clock.instant();
-            Subjects s = subjects(w, actor, agentRef, taskId, sessionId);
-            w.expireHolds(s.team().id(), now);
-            Budget wouldBe = BudgetRules.evaluate(w, s, now, estimateMicros);
-            if (wouldBe.overBudget()) {
-                Violation first = wouldBe.violations().get(0);
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("scope", first.scope().wireName());
-                details.put("estimated_cost_usd", Money.toDollars(estimateMicros));
-                if (first.remainingMicros() != null) {
-                    details.put("remaining_usd", Money.toDollars(first.remainingMicros()));
-                }
-                throw new BudgetExceededException(BudgetRules.explainReservation(s.agent().name(), estimateMicros,
-                        wouldBe), wouldBe, details);
-            }
-            BudgetHold hold = new BudgetHold(ctx.eventIds.next(), s.agent().id(), s.team().id(),
-                    s.task() == null ? null : s.task().id(), s.session() == null ? null : s.session().id(),
-                    estimateMicros, now, now.plus(ctx.holdTtl), HoldStatus.HELD, null, null);
-            w.insertHold(hold);
-            return new HoldReceipt(hold, BudgetRules.afterReserving(w, s, now, estimateMicros));
+            return Holds.reserve(w, subjects(w, actor, agentRef, taskId, sessionId), estimateMicros, now,
+                    ctx.eventIds.next(), now.plus(ctx.holdTtl));
         });
     }
 

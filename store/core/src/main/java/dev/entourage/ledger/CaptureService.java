@@ -66,21 +66,24 @@ public final class CaptureService {
     public Optional<UsageReceipt> recordSettling(Actor actor, CapturedCall call, String holdId) {
         actor.mayWrite();
         Objects.requireNonNull(call, "call");
-        Optional<UsageReceipt> receipt = ctx.store.write(w -> {
-            Batch<UsageReceipt> notes = new Batch<>();
-            Session session = session(w, actor, call.origin(), notes);
-            boolean duplicate = w.usageByEventId(session.agentId(), call.eventId()).isPresent();
-            Instant now = ctx.clock.instant();
-            if (holdId != null && duplicate) {
-                w.hold(holdId).filter(h -> h.agentId() == session.agentId() && h.statusAt(now) == HoldStatus.HELD)
-                        .ifPresent(h -> w.closeHold(h.id(), HoldStatus.RELEASED, now, null));
-            } else if (holdId != null) {
-                Holds.settle(w, holdId, LedgerContext.agent(w, session.agentId()), call.eventId(), now);
-            }
-            return duplicate ? Optional.<UsageReceipt>empty() : Optional.ofNullable(recordCall(w, actor, call, notes));
-        });
+        Optional<UsageReceipt> receipt = ctx.store.write(w -> settling(w, actor, call, holdId));
         receipt.ifPresent(r -> UsageCharge.published(ctx.events, ctx.clock, r));
         return receipt;
+    }
+
+    /** {@link #recordSettling}'s writes inside the caller's transaction; the caller publishes the receipt. */
+    Optional<UsageReceipt> settling(LedgerWriter w, Actor actor, CapturedCall call, String holdId) {
+        Batch<UsageReceipt> notes = new Batch<>();
+        Session session = session(w, actor, call.origin(), notes);
+        boolean duplicate = w.usageByEventId(session.agentId(), call.eventId()).isPresent();
+        Instant now = ctx.clock.instant();
+        if (holdId != null && duplicate) {
+            w.hold(holdId).filter(h -> h.agentId() == session.agentId() && h.statusAt(now) == HoldStatus.HELD)
+                    .ifPresent(h -> w.closeHold(h.id(), HoldStatus.RELEASED, now, null));
+        } else if (holdId != null) {
+            Holds.settle(w, holdId, LedgerContext.agent(w, session.agentId()), call.eventId(), now);
+        }
+        return duplicate ? Optional.empty() : Optional.ofNullable(recordCall(w, actor, call, notes));
     }
 
     /** Counts each API error on its session. Errors carry no id: a re-sent batch counts its errors again. */

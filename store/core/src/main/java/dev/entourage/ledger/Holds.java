@@ -1,10 +1,40 @@
 package dev.entourage.ledger;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** What becomes of holds inside other use cases' transactions: settled by a report, read as of now. */
+/** What becomes of holds inside use cases' transactions: placed, settled by a report, read as of now. */
 final class Holds {
     private Holds() {
+    }
+
+    /**
+     * Evaluates the budget of {@code s} counting held amounts as spent and, if {@code estimateMicros} more fits on
+     * every scope (and nothing is paused or killed), places a hold of it until {@code expiresAt}.
+     *
+     * @throws BudgetExceededException when it does not fit, as {@link BudgetService#reserve} describes
+     */
+    static HoldReceipt reserve(LedgerWriter w, Subjects s, long estimateMicros, Instant now, String holdId,
+                               Instant expiresAt) {
+        w.expireHolds(s.team().id(), now);
+        Budget wouldBe = BudgetRules.evaluate(w, s, now, estimateMicros);
+        if (wouldBe.overBudget()) {
+            Violation first = wouldBe.violations().get(0);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("scope", first.scope().wireName());
+            details.put("estimated_cost_usd", Money.toDollars(estimateMicros));
+            if (first.remainingMicros() != null) {
+                details.put("remaining_usd", Money.toDollars(first.remainingMicros()));
+            }
+            throw new BudgetExceededException(BudgetRules.explainReservation(s.agent().name(), estimateMicros,
+                    wouldBe), wouldBe, details);
+        }
+        BudgetHold hold = new BudgetHold(holdId, s.agent().id(), s.team().id(),
+                s.task() == null ? null : s.task().id(), s.session() == null ? null : s.session().id(),
+                estimateMicros, now, expiresAt, HoldStatus.HELD, null, null);
+        w.insertHold(hold);
+        return new HoldReceipt(hold, BudgetRules.afterReserving(w, s, now, estimateMicros));
     }
 
     /**

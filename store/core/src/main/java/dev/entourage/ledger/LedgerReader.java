@@ -48,6 +48,15 @@ public interface LedgerReader {
 
     Optional<BudgetHold> hold(String holdId);
 
+    /** The path of team {@code teamId}'s key file for {@code provider} (a wire name), if set. */
+    Optional<String> teamKeyFile(long teamId, String provider);
+
+    /** The metered call of hold {@code holdId}. */
+    Optional<MeteredCall> meteredCall(String holdId);
+
+    /** Up to {@code limit} metered calls still open, oldest first. */
+    List<MeteredCall> openMeteredCalls(int limit);
+
     /** A team's tasks, newest first. */
     List<Task> tasks(long teamId);
 

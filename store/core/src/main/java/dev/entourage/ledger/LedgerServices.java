@@ -32,6 +32,8 @@ public final class LedgerServices {
     private final AlertService alerts;
     private final CaptureService capture;
     private final HookService hooks;
+    private final MeteredCalls metered;
+    private final UpstreamKeys upstreamKeys;
 
     public LedgerServices(LedgerStore store, PriceTable prices, Clock clock) {
         this(store, prices, clock, DEFAULT_HOLD_TTL);
@@ -48,6 +50,8 @@ public final class LedgerServices {
         this.alerts = new AlertService(ctx);
         this.capture = new CaptureService(ctx);
         this.hooks = new HookService(ctx);
+        this.metered = new MeteredCalls(ctx, capture);
+        this.upstreamKeys = new UpstreamKeys(ctx);
     }
 
     public SessionService sessions() {
@@ -77,6 +81,16 @@ public final class LedgerServices {
     /** Usage captured from coding agents' telemetry. */
     public CaptureService capture() {
         return capture;
+    }
+
+    /** Model calls a gateway meters: held before they are sent, charged once, recovered after a crash. */
+    public MeteredCalls metered() {
+        return metered;
+    }
+
+    /** Where teams' upstream API keys are read from (paths, never keys). */
+    public UpstreamKeys upstreamKeys() {
+        return upstreamKeys;
     }
 
     /** Decisions for coding agents' hooks. */

@@ -61,6 +61,17 @@ public interface LedgerWriter extends LedgerReader {
     /** Moves a held hold to {@code status} (settled, released or expired); a hold no longer held is left as it is. */
     void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId);
 
+    /** Stores (or with null removes) team {@code teamId}'s key file path for {@code provider} (a wire name). */
+    void setTeamKeyFile(long teamId, String provider, String path);
+
+    void insertMeteredCall(MeteredCall call);
+
+    /**
+     * Closes an open metered call as {@code state} (charged by {@code eventId}, or null); false, changing nothing,
+     * when it is closed already.
+     */
+    boolean closeMeteredCall(String holdId, MeteredCallState state, Instant closedAt, String eventId);
+
     /** Releases the session's held holds at {@code now} (its block of work is over); returns how many. */
     int releaseSessionHolds(long sessionId, Instant now);
 

@@ -22,6 +22,39 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     /** The transaction's cache of compiled hot-path statements. */
     abstract PreparedCache sql();
 
+    // metered calls of the gateway, in JdbiMeteredQueries
+
+    @Override
+    public Optional<dev.entourage.ledger.MeteredCall> meteredCall(String holdId) {
+        return new JdbiMeteredQueries(sql()).call(holdId);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.MeteredCall> openMeteredCalls(int limit) {
+        return new JdbiMeteredQueries(sql()).open(limit);
+    }
+
+    @Override
+    public Optional<String> teamKeyFile(long teamId, String provider) {
+        return new JdbiMeteredQueries(sql()).keyFile(teamId, provider);
+    }
+
+    @Override
+    public void setTeamKeyFile(long teamId, String provider, String path) {
+        new JdbiMeteredQueries(sql()).setKeyFile(teamId, provider, path);
+    }
+
+    @Override
+    public void insertMeteredCall(dev.entourage.ledger.MeteredCall call) {
+        new JdbiMeteredQueries(sql()).insert(call);
+    }
+
+    @Override
+    public boolean closeMeteredCall(String holdId, dev.entourage.ledger.MeteredCallState state, Instant closedAt,
+                                    String eventId) {
+        return new JdbiMeteredQueries(sql()).close(holdId, state, closedAt, eventId);
+    }
+
     // captured sessions and hook state, in JdbiCaptureQueries
 
     private JdbiCaptureQueries capture() {
