@@ -141,6 +141,36 @@ class GoldenDoorsTest {
     }
 
     @Test
+    void reportUsageRefusesAnUnknownModifierNamingItsFieldAndWritesNothing() {
+        McpSyncClient client = mcpClient();
+        try {
+            McpSchema.Tool tool = client.listTools().tools().stream().filter(t -> t.name().equals("report_usage"))
+                    .findFirst().orElseThrow();
+            JsonNode properties = MAPPER.valueToTree(tool.inputSchema()).get("properties");
+            assertThat(properties.has("service_tier") && properties.has("speed") && properties.has("inference_geo"))
+                    .as(properties.toString()).isTrue();
+            McpSchema.CallToolResult started = client.callTool(McpSchema.CallToolRequest.builder("start_session")
+                    .arguments(Map.of("model", "claude-sonnet-4-5")).build());
+            long session = MAPPER.valueToTree(started.structuredContent()).get("session_id").asLong();
+            for (String field : List.of("service_tier", "speed", "inference_geo")) {
+                McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder("report_usage")
+                        .arguments(Map.of("input_tokens", 10, "output_tokens", 1, field, "warp")).build());
+                assertThat(result.isError()).as(field).isTrue();
+                JsonNode error = MAPPER.valueToTree(result.meta().get(LedgerTools.ERROR_META));
+                assertThat(error.get("code").asText()).isEqualTo("invalid_request");
+                assertThat(error.get("details").get("field").asText()).isEqualTo(field);
+            }
+            assertThat(storedEvents(session)).isEmpty();
+            McpSchema.CallToolResult batch = client.callTool(McpSchema.CallToolRequest.builder("report_usage")
+                    .arguments(Map.of("input_tokens", 10000, "output_tokens", 2000, "service_tier", "batch"))
+                    .build());
+            assertThat(micros(MAPPER.valueToTree(batch.structuredContent()).get("cost_usd"))).isEqualTo(30_000);
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
     void theGoldenRequestsOtlpCanCarryCostTheSameThroughOtlp() {
         List<Golden> rows = GoldenRequests.all();
         int claudeCode = 0;
