@@ -44,6 +44,7 @@ public final class PriceTable {
     private final PriceMatcher matcher;
     private final List<ModelPrice> entries;
     private final ModelPrice unknown;
+    private final Set<String> geos;
 
     private PriceTable(String source, PriceBook book) {
         List<PriceRow> rows = new ArrayList<>();
@@ -60,6 +61,7 @@ public final class PriceTable {
         }
         this.entries = rows.stream().map(PriceRow::rates).toList();
         ModelPrice fallback = book.unknown().get(PriceBook.ANY_PROVIDER);
+        this.geos = geos(this.book);
         this.unknown = fallback != null ? rename(fallback) : new ModelPrice(UNKNOWN_ID, false,
                 max(ModelPrice::inputPerMtok), max(ModelPrice::outputPerMtok),
                 max(ModelPrice::cacheWrite5mPerMtok), max(ModelPrice::cacheWrite1hPerMtok),
@@ -195,6 +197,10 @@ public final class PriceTable {
      * {@code geo.us}.
      */
     public Set<String> inferenceGeos() {
+        return geos;
+    }
+
+    private static Set<String> geos(PriceBook book) {
         Set<String> geos = new TreeSet<>();
         book.providerModifiers().values().forEach(m -> m.keySet().forEach(k -> addGeo(geos, k)));
         book.rows().forEach(r -> r.modifiers().keySet().forEach(k -> addGeo(geos, k)));
