@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** SPEC §7: bad input answers a 4xx in the error shape naming the field; nothing is written; no internals leak. */
 class BadInputTest {
@@ -265,5 +267,29 @@ class BadInputTest {
                 "X-Filler", new String(filler));
         assertThat(answer.status()).isEqualTo(431);
         assertThat(h.call("GET", "/healthz", null).status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"service_tier, turbo", "service_tier, 'batch!'", "speed, warp", "inference_geo, mars",
+            "inference_geo, 'u s'"})
+    void refusesAnUnknownPriceModifierNamingItsField(String field, String value) {
+        Harness.Answer answer = h.admin("POST", usagePath(), "{\"input_tokens\": 10, \"output_tokens\": 1, \""
+                + field + "\": \"" + value + "\"}");
+
+        assertRefused(answer, 400, "invalid_request", field);
+        assertThat(answer.json().get("error").get("details").get("field").asText()).isEqualTo(field);
+        assertNothingWritten();
+        assertThat(h.admin("GET", usagePath(), null).json().get("events")).isEmpty();
+    }
+
+    @Test
+    void aReplayWithOtherPriceModifiersIsADifferentReport() {
+        String first = "{\"input_tokens\": 10, \"output_tokens\": 1, \"event_id\": \"e1\"";
+        assertThat(h.admin("POST", usagePath(), first + "}").status()).isEqualTo(201);
+
+        Harness.Answer replay = h.admin("POST", usagePath(), first + ", \"service_tier\": \"batch\"}");
+
+        assertRefused(replay, 422, "idempotency_mismatch", "event_id");
+        assertThat(h.admin("GET", usagePath(), null).json().get("events")).hasSize(1);
     }
 }

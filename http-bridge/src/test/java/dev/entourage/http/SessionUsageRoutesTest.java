@@ -104,4 +104,36 @@ class SessionUsageRoutesTest {
         assertThat(h.admin("GET", "/api/v1/sessions/" + session + "/usage?since=1", null).status()).isEqualTo(400);
         assertThat(h.call("GET", "/api/v1/sessions/" + session + "/usage", null).status()).isEqualTo(401);
     }
+
+    @Test
+    void eachPriceModifierIsPricedStoredAndShown() {
+        long other = h.admin("POST", "/api/v1/agents/eng-2/sessions", "{\"model\": \"claude-sonnet-4-5\"}").json()
+                .get("id").asLong();
+        String path = "/api/v1/sessions/" + other + "/usage";
+        String tokens = "{\"input_tokens\": 10000, \"output_tokens\": 2000";
+        List<String> costs = new ArrayList<>();
+        for (String fields : List.of("", ", \"service_tier\": \"Batch\"",
+                ", \"model\": \"claude-opus-5\", \"speed\": \"fast\"",
+                ", \"model\": \"claude-opus-5-5\", \"inference_geo\": \"us\"",
+                ", \"service_tier\": \"standard\", \"speed\": \"normal\", \"inference_geo\": \"not_available\"")) {
+            Harness.Answer answer = h.admin("POST", path, tokens + fields + "}");
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+            assertThat(answer.json().get("cost_source").asText()).isEqualTo("priced");
+            costs.add(answer.json().get("cost_usd").decimalValue().stripTrailingZeros().toPlainString());
+        }
+
+        assertThat(costs).containsExactly("0.06", "0.03", "0.2", "0.088", "0.06");
+        JsonNode page = h.admin("GET", path, null).json();
+        assertThat(REGISTRY.getSchema(ReportSchemas.sessionUsage()).validate(page)).isEmpty();
+        JsonNode events = page.get("events");
+        assertThat(events.get(0).get("service_tier").asText()).isEqualTo("standard");
+        assertThat(events.get(0).get("speed").asText()).isEqualTo("normal");
+        assertThat(events.get(0).get("inference_geo").asText()).isEqualTo("not_available");
+        assertThat(events.get(1).get("inference_geo").asText()).isEqualTo("us");
+        assertThat(events.get(2).get("speed").asText()).isEqualTo("fast");
+        assertThat(events.get(3).get("service_tier").asText()).isEqualTo("batch");
+        assertThat(events.get(4).get("service_tier").isNull()).isTrue();
+        assertThat(events.get(4).get("speed").isNull()).isTrue();
+        assertThat(events.get(4).get("inference_geo").isNull()).isTrue();
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.Json;
 import dev.entourage.http.json.SessionSchemas;
+import dev.entourage.ledger.PriceModifiers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,13 @@ final class ToolSchemas {
                 "cost_usd", money("The call's cost in dollars if known; otherwise it is priced from the model."),
                 "model", string("The model of this call, if not the session's."),
                 "event_id", string("A unique id for this report; repeat it when retrying so it counts once."),
-                "hold_id", string("The hold_id check_budget returned for this step: settles that reservation.")),
+                "hold_id", string("The hold_id check_budget returned for this step: settles that reservation."),
+                "service_tier", oneOf(PriceModifiers.SERVICE_TIERS, "The service tier the call ran on "
+                        + "(the provider's usage.service_tier); priced with its multiplier. Default: standard."),
+                "speed", oneOf(PriceModifiers.SPEEDS, "fast for fast mode (usage.speed); normal = standard. "
+                        + "Default: standard."),
+                "inference_geo", string("Where inference ran when the provider prices it (usage.inference_geo), "
+                        + "e.g. us or eu; global or not_available for none. Default: none.")),
                 List.of("input_tokens", "output_tokens"));
     }
 
@@ -102,6 +109,10 @@ final class ToolSchemas {
 
     private static Map<String, Object> money(String description) {
         return Map.of("type", "number", "minimum", 0, "maximum", 10_000, "description", description);
+    }
+
+    private static Map<String, Object> oneOf(List<String> values, String description) {
+        return Map.of("type", "string", "enum", values, "description", description);
     }
 
     private static Map<String, Object> string(String description) {

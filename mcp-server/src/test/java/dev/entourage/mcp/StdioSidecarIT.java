@@ -24,6 +24,25 @@ class StdioSidecarIT {
     Path dir;
 
     @Test
+    void reportUsagePricesAndChecksThePriceModifiersOnStdio() {
+        try (Sidecar sidecar = new Sidecar(dir.resolve("ledger.db"), "eng-1", "--model", "claude-sonnet-4-5")) {
+            assertThat(sidecar.call("start_session", Map.of()).isError()).isFalse();
+            ToolAnswer batch = sidecar.call("report_usage", parseMap("{\"input_tokens\": 10000, "
+                    + "\"output_tokens\": 2000, \"service_tier\": \"batch\", \"speed\": \"normal\", "
+                    + "\"inference_geo\": \"global\"}"));
+            assertThat(batch.isError()).as(batch.text()).isFalse();
+            assertThat(batch.structured().get("cost_usd").decimalValue()).isEqualByComparingTo("0.03");
+
+            ToolAnswer refused = sidecar.call("report_usage", parseMap("{\"input_tokens\": 1, "
+                    + "\"output_tokens\": 1, \"inference_geo\": \"mars\"}"));
+            assertThat(refused.isError()).isTrue();
+            assertThat(refused.structured().get("details").get("field").asText()).isEqualTo("inference_geo");
+            assertThat(sidecar.call("check_budget", Map.of()).structured().get("daily_spent_usd").decimalValue())
+                    .isEqualByComparingTo("0.03");
+        }
+    }
+
+    @Test
     void listsTheFourToolsAndTheHookToolAndEveryAnswerMatchesItsOutputSchema() {
         try (Sidecar sidecar = new Sidecar(dir.resolve("ledger.db"), "eng-1", "--model", LedgerContract.MODEL)) {
             List<McpSchema.Tool> all = sidecar.client().listTools().tools();

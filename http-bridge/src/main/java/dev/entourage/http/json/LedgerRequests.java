@@ -3,6 +3,7 @@ package dev.entourage.http.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
+import dev.entourage.ledger.PriceModifiers;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.UsageReport;
 import java.util.Set;
@@ -12,7 +13,7 @@ public final class LedgerRequests {
     /** Fields of a usage report, as REST bodies and the MCP tool take them. */
     public static final Set<String> USAGE_FIELDS = Set.of("session_id", "input_tokens", "output_tokens",
             "cache_creation_input_tokens", "cache_creation_1h_input_tokens", "cache_read_input_tokens", "cost_usd",
-            "model", "event_id", "hold_id");
+            "model", "event_id", "hold_id", "service_tier", "speed", "inference_geo");
 
     private LedgerRequests() {
     }
@@ -27,7 +28,8 @@ public final class LedgerRequests {
     }
 
     /**
-     * A usage report. {@code input_tokens} and {@code output_tokens} are required; the rest are optional.
+     * A usage report. {@code input_tokens} and {@code output_tokens} are required; the rest are optional, among
+     * them the price modifiers {@code service_tier}, {@code speed} and {@code inference_geo} ({@link PriceModifiers}).
      *
      * @param defaultSessionId the session to use when the body names none (the path's, or the sidecar's open
      *                         one); null when there is none
@@ -47,8 +49,11 @@ public final class LedgerRequests {
                 tokensOrZero(fields, "cache_creation_input_tokens"),
                 tokensOrZero(fields, "cache_creation_1h_input_tokens"),
                 tokensOrZero(fields, "cache_read_input_tokens"));
+        PriceModifiers modifiers = new PriceModifiers(fields.optionalString("service_tier"),
+                fields.optionalString("speed"), fields.optionalString("inference_geo"));
         return new UsageReport(sessionId, tokens, fields.optionalDollars("cost_usd", Money.MAX_REPORTED_MICROS),
-                fields.optionalString("model"), fields.optionalString("event_id"), fields.optionalString("hold_id"));
+                fields.optionalString("model"), fields.optionalString("event_id"), fields.optionalString("hold_id"),
+                modifiers);
     }
 
     private static long tokensOrZero(Fields fields, String field) {

@@ -148,6 +148,8 @@ public final class ReportJson {
             row.put("claim", e.claim());
             row.put("priced_cost_usd", dollars(e.labels().pricedCostMicros()));
             row.put("speed", e.labels().speed());
+            row.put("service_tier", e.labels().serviceTier());
+            row.put("inference_geo", e.labels().inferenceGeo());
             row.put("query_source", e.labels().querySource());
             row.put("subagent", e.labels().subagent());
         }

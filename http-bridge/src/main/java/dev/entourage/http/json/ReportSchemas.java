@@ -132,6 +132,8 @@ public final class ReportSchemas {
                 .field("claim", bool())
                 .field("priced_cost_usd", nullable(dollars()))
                 .field("speed", nullable(string()))
+                .field("service_tier", nullable(string()))
+                .field("inference_geo", nullable(string()))
                 .field("query_source", nullable(string()))
                 .field("subagent", nullable(string()))
                 .build();

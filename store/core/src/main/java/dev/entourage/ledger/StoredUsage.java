@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param price      the price used; null when the cost was reported by the caller
  * @param stopReason null when the action was continue
- * @param labels     what a captured event says beside tokens and dollars ({@link UsageLabels#NONE} for a report)
+ * @param labels     what the event says beside tokens and dollars (a report's price modifiers; a captured call's labels)
  * @param claim      a usage report on a captured session: kept and shown, never charged nor counted in totals
  */
 public record StoredUsage(String eventId, long sessionId, long agentId, long teamId, Long taskId, String model,

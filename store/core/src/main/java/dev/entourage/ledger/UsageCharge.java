@@ -27,7 +27,7 @@ final class UsageCharge {
 
     /**
      * What one event costs: {@code reported} when given (our table's figure beside it), else our table's, priced
-     * by the version in force at {@code at} with the event's speed (null for standard).
+     * by the version in force at {@code at} with the event's service tier, speed and inference geography.
      *
      * @param price the price used; null for a reported cost
      * @param pricedMicros our table's figure
@@ -35,7 +35,13 @@ final class UsageCharge {
     record Cost(long micros, CostSource source, ModelPrice price, long pricedMicros) {
         static Cost of(PriceTable prices, String model, TokenCounts tokens, Long reported, Instant at,
                        String speed) {
-            PricedCost priced = prices.price(PriceRequest.of(model, tokens).at(at).speed(speed));
+            return of(prices, model, tokens, reported, at, speed, null, null);
+        }
+
+        static Cost of(PriceTable prices, String model, TokenCounts tokens, Long reported, Instant at,
+                       String speed, String serviceTier, String inferenceGeo) {
+            PricedCost priced = prices.price(PriceRequest.of(model, tokens).at(at).speed(speed)
+                    .serviceTier(serviceTier).inferenceGeo(inferenceGeo));
             if (reported != null) {
                 return new Cost(reported, CostSource.REPORTED, null, priced.costMicros());
             }

@@ -32,6 +32,7 @@ public final class UsageService {
      */
     public UsageReceipt report(Actor actor, UsageReport report) {
         actor.mayWrite();
+        report.modifiers().checkGeo(ctx.prices.inferenceGeos());
         UsageReceipt receipt;
         if (report.eventId() == null) {
             String fresh = ctx.eventIds.next();
@@ -55,8 +56,11 @@ public final class UsageService {
         String model = report.model() != null ? report.model() : session.model();
         HoldStatus holdStatus = Holds.settle(w, report.holdId(), agent, eventId, now);
         w.expireHolds(team.id(), now);
+        PriceModifiers modifiers = report.modifiers();
         UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, report.tokens(), report.costMicros(), now,
-                null);
+                modifiers.speed(), modifiers.serviceTier(), modifiers.inferenceGeo());
+        UsageLabels labels = new UsageLabels(modifiers.speed(), null, null, null, modifiers.serviceTier(),
+                modifiers.inferenceGeo());
         Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
         Subjects subjects = new Subjects(team, agent, task, session);
         if (session.capture().captured()) {
@@ -65,14 +69,14 @@ public final class UsageService {
             String stopReason = budget.firstViolation().map(Scope::wireName).orElse(null);
             w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
                     report.tokens(), cost.micros(), cost.source(), cost.price(), report.fingerprint(), action,
-                    stopReason, now, UsageLabels.NONE, true));
+                    stopReason, now, labels, true));
             return new UsageReceipt(session.id(), eventId, false, cost.micros(), cost.source(), session, budget,
                     action, stopReason, report.holdId(), holdStatus, List.of(), true, claimNote(session));
         }
         UsageCharge.Charged charged = UsageCharge.charge(w, subjects, report.tokens(), cost.micros(), now);
         w.insertUsage(new StoredUsage(eventId, session.id(), agent.id(), team.id(), session.taskId(), model,
                 report.tokens(), cost.micros(), cost.source(), cost.price(), report.fingerprint(), charged.action(),
-                charged.stopReason(), now));
+                charged.stopReason(), now, labels, false));
         return new UsageReceipt(session.id(), eventId, false, cost.micros(), cost.source(), charged.session(),
                 charged.budget(), charged.action(), charged.stopReason(), report.holdId(), holdStatus,
                 charged.alerts());

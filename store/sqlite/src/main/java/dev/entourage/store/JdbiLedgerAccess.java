@@ -273,7 +273,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 rs.getLong("cost_micros"), CostSource.fromWire(rs.getString("cost_source")), price,
                 rs.getString("fingerprint"), Action.fromWire(rs.getString("action")), rs.getString("stop_reason"),
                 Instant.ofEpochMilli(rs.getLong("reported_at")), new UsageLabels(rs.getString("speed"),
-                rs.getString("query_source"), rs.getString("subagent"), Columns.nullableLong(rs, "priced_cost_micros")),
+                rs.getString("query_source"), rs.getString("subagent"), Columns.nullableLong(rs, "priced_cost_micros"),
+                rs.getString("service_tier"), rs.getString("inference_geo")),
                 rs.getInt("claim") != 0);
     }
 
@@ -285,8 +286,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                         + "input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
                         + "cache_read_input_tokens, cost_micros, cost_source, price_id, price_prefix, price_input, "
                         + "price_output, price_cache_write_5m, price_cache_write_1h, price_cache_read, fingerprint, "
-                        + "action, stop_reason, reported_at, speed, query_source, subagent, priced_cost_micros, claim) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "action, stop_reason, reported_at, speed, query_source, subagent, priced_cost_micros, claim, "
+                        + "service_tier, inference_geo) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 usage.eventId(), usage.sessionId(), usage.agentId(), usage.teamId(), usage.taskId(), usage.model(),
                 tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(), tokens.cacheRead(),
                 usage.costMicros(), usage.costSource().wireName(),
@@ -296,7 +298,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 price == null ? null : price.cacheReadPerMtok(),
                 usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli(),
                 usage.labels().speed(), usage.labels().querySource(), usage.labels().subagent(),
-                usage.labels().pricedCostMicros(), usage.claim() ? 1 : 0);
+                usage.labels().pricedCostMicros(), usage.claim() ? 1 : 0, usage.labels().serviceTier(),
+                usage.labels().inferenceGeo());
     }
 
     // holds, in JdbiHoldQueries (one per transaction: it remembers whether any hold is open)

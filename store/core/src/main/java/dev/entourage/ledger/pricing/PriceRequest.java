@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param serviceTier  {@code batch}, {@code flex}, {@code priority}; null, blank, {@code standard},
  *                     {@code default} or {@code auto} for standard
  * @param speed        {@code fast}; null, blank, {@code standard} or {@code normal} (Claude Code's word) for standard
- * @param inferenceGeo where inference ran when the provider charges for it, e.g. {@code us}; null, blank or
- *                     {@code global} for no choice
+ * @param inferenceGeo where inference ran when the provider charges for it, e.g. {@code us}; null, blank,
+ *                     {@code global} or {@code not_available} (Anthropic's answer when none applied) for no choice
  */
 public record PriceRequest(String model, TokenCounts tokens, Instant at, String serviceTier, String speed,
                            String inferenceGeo) {
@@ -66,7 +66,7 @@ public record PriceRequest(String model, TokenCounts tokens, Instant at, String 
             keys.add(fast);
         }
         String geo = key(inferenceGeo);
-        if (geo != null && !geo.equals("global")) {
+        if (geo != null && !geo.equals("global") && !geo.equals("not_available")) {
             keys.add("geo." + geo);
         }
         return keys;

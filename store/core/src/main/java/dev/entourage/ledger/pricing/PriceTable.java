@@ -15,10 +15,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
 /**
@@ -41,6 +44,7 @@ public final class PriceTable {
     private final PriceMatcher matcher;
     private final List<ModelPrice> entries;
     private final ModelPrice unknown;
+    private final Set<String> geos;
 
     private PriceTable(String source, PriceBook book) {
         List<PriceRow> rows = new ArrayList<>();
@@ -57,6 +61,7 @@ public final class PriceTable {
         }
         this.entries = rows.stream().map(PriceRow::rates).toList();
         ModelPrice fallback = book.unknown().get(PriceBook.ANY_PROVIDER);
+        this.geos = geos(this.book);
         this.unknown = fallback != null ? rename(fallback) : new ModelPrice(UNKNOWN_ID, false,
                 max(ModelPrice::inputPerMtok), max(ModelPrice::outputPerMtok),
                 max(ModelPrice::cacheWrite5mPerMtok), max(ModelPrice::cacheWrite1hPerMtok),
@@ -185,6 +190,27 @@ public final class PriceTable {
                 List.of(), request.modifierKeys().isEmpty() ? List.of()
                 : List.of("multipliers are not applied to the default price"), book.version());
         return new PricedCost(rates.cost(request.tokens()), rates, true, true, explanation);
+    }
+
+    /**
+     * The inference geographies some row or provider of this table has a multiplier for, e.g. {@code us} for
+     * {@code geo.us}.
+     */
+    public Set<String> inferenceGeos() {
+        return geos;
+    }
+
+    private static Set<String> geos(PriceBook book) {
+        Set<String> geos = new TreeSet<>();
+        book.providerModifiers().values().forEach(m -> m.keySet().forEach(k -> addGeo(geos, k)));
+        book.rows().forEach(r -> r.modifiers().keySet().forEach(k -> addGeo(geos, k)));
+        return Collections.unmodifiableSet(geos);
+    }
+
+    private static void addGeo(Set<String> geos, String key) {
+        if (key.startsWith("geo.")) {
+            geos.add(key.substring("geo.".length()));
+        }
     }
 
     /** The price applied to models of no known family or provider: the table's {@code @unknown *} default. */

@@ -27,6 +27,12 @@ class PriceTableTest {
     }
 
     @Test
+    void theGeographiesWithAPriceAreThoseOfTheTablesMultipliers() {
+        assertThat(BUNDLED.inferenceGeos()).containsExactly("eu", "us");
+        assertThat(PriceTable.parse("t.csv", List.of(HEADER, "m,prefix,1,1,1,1,1")).inferenceGeos()).isEmpty();
+    }
+
+    @Test
     void exactEntryBeatsPrefixEntry() {
         PriceTable table = PriceTable.parse("t.csv", List.of(HEADER,
                 "m,prefix,1,1,1,1,1",
