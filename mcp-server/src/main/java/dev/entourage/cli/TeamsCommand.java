@@ -141,6 +141,11 @@ final class TeamsCommand {
                         + "same input in a session is denied (N from 2 to 1000); 'off' removes it (the default).")
         String maxRepeatedToolCalls;
 
+        @Option(names = "--refuse-unpriced-models", paramLabel = "true|false", arity = "1",
+                description = "Refuse sessions, usage reports and gateway calls on a model the price table has no "
+                        + "row for (true) instead of pricing them by an estimate (false, the default).")
+        Boolean refuseUnpricedModels;
+
         @Option(names = "--json", description = "Print the team as JSON.")
         boolean json;
 
@@ -178,7 +183,8 @@ final class TeamsCommand {
                             Limits.limit("--default-agent-weekly-limit", defaultAgentWeeklyLimit),
                             Limits.limit("--default-agent-monthly-limit", defaultAgentMonthlyLimit),
                             Limits.flag(strictAgents))
-                    .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls));
+                    .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls))
+                    .withRefuseUnpricedModels(Limits.flag(refuseUnpricedModels));
             try (Ledger ledger = store.open()) {
                 Team team = ledger.services().settings().setTeam(Actor.local(), name, settings);
                 if (json) {

@@ -300,7 +300,7 @@ abstract class LedgerContract {
         Door agent = door("eng-7");
         agent.call("start_session", args("model", "mystery-model-9"));
         ToolAnswer answer = agent.call("report_usage", args("input_tokens", 1_000_000, "output_tokens", 0));
-        assertThat(answer.structured().path("cost_source").asText()).isEqualTo("estimated");
+        assertThat(answer.structured().path("cost_source").asText()).isEqualTo("unpriced");
         assertThat(dollars(answer.structured().path("cost_usd"))).as("the bundled @unknown row: $5 per million input")
                 .isEqualByComparingTo("5");
     }

@@ -53,9 +53,12 @@ public final class UsageService {
         Agent agent = LedgerContext.agent(w, session.agentId());
         Team team = LedgerContext.team(w, agent.teamId());
         String model = report.model() != null ? report.model() : session.model();
+        if (report.costMicros() == null) {
+            UnpricedModels.check(team, ctx.prices(), model, now);
+        }
         HoldStatus holdStatus = Holds.settle(w, report.holdId(), agent, eventId, now);
         w.expireHolds(team.id(), now);
-        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, report.tokens(), report.costMicros(), now,
+        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices(), model, report.tokens(), report.costMicros(), now,
                 null);
         Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
         Subjects subjects = new Subjects(team, agent, task, session);

@@ -17,7 +17,8 @@ final class Migrations {
     /** The migration scripts of a dialect, in version order: {@code db/<dialect>/V<n>__<name>.sql}. */
     private static final List<String> SQLITE = List.of("V1__ledger.sql", "V2__access.sql", "V3__holds.sql",
             "V4__alerts.sql", "V5__windows_and_session_caps.sql",
-            "V6__event_ids_per_agent.sql", "V7__team_agent_defaults.sql", "V8__capture.sql");
+            "V6__event_ids_per_agent.sql", "V7__team_agent_defaults.sql", "V8__capture.sql",
+            "V12__unpriced_models.sql");
 
     private Migrations() {
     }
