@@ -62,7 +62,8 @@ window.EntourageViews = (kit) => {
 
   function eventRow(e) {
     const source = el('td', { class: 'source' }, e.cost_source);
-    if (e.cost_source === 'estimated') source.title = 'unknown model: priced at the most expensive rates';
+    if (e.cost_source === 'unpriced') source.title = 'no price for this model: estimated at its family\'s dearest row or the default';
+    if (e.cost_source === 'estimated') source.title = 'a tier, speed or region without a price: priced at standard rates';
     return el('tr', { 'data-event-id': e.event_id },
       el('td', { class: 'time' }, timeElement(e.reported_at)), el('td', { class: 'model' }, e.model || '—'),
       el('td', { class: 'tokens' }, tokens(e)), el('td', { class: 'cost num' }, usd(e.cost_usd)), source,

@@ -32,24 +32,10 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                            Change<Integer> maxRepeatedToolCalls, Change<Boolean> refuseUnpricedModels) {
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                         Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
-                        Change<String> alertWebhookUrl, Change<Long> maxSessionRateMicros,
-                        Change<Long> weeklyLimitMicros, Change<Long> monthlyLimitMicros,
-                        Change<Long> maxSessionCostMicros, Change<Map<String, Long>> taskTypeSessionBudgets,
-                        Change<Long> defaultAgentDailyMicros, Change<Long> defaultAgentWeeklyMicros,
-                        Change<Long> defaultAgentMonthlyMicros, Change<Boolean> strictAgents,
-                        Change<Integer> maxRepeatedToolCalls) {
-        this(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl, maxSessionRateMicros,
-                weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros, taskTypeSessionBudgets,
-                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents,
-                maxRepeatedToolCalls, Change.keep());
-    }
-
-    public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
-                        Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
                         Change<String> alertWebhookUrl, Change<Long> maxSessionRateMicros) {
         this(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl, maxSessionRateMicros,
                 Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(),
-                Change.keep(), Change.keep(), Change.keep());
+                Change.keep(), Change.keep(), Change.keep(), Change.keep());
     }
 
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
