@@ -12,7 +12,7 @@ import java.util.List;
 final class CostsCsv {
     static final String CONTENT_TYPE = Csv.CONTENT_TYPE;
     static final List<String> HEADER = List.of("session_id", "agent_name", "task_id", "task_title", "model",
-            "cost_usd", "input_tokens", "output_tokens", "tokens", "duration_minutes");
+            "cost_usd", "input_tokens", "output_tokens", "tokens", "duration_minutes", "unpriced_usd");
 
     private CostsCsv() {
     }
@@ -23,7 +23,8 @@ final class CostsCsv {
             rows.add(List.of(Long.toString(s.sessionId()), text(s.agentName()),
                     s.taskId() == null ? "" : Long.toString(s.taskId()), text(s.taskTitle()), text(s.model()),
                     Money.toDollars(s.costMicros()).toPlainString(), Long.toString(s.inputTokens()),
-                    Long.toString(s.outputTokens()), Long.toString(s.tokens()), Long.toString(s.durationMinutes())));
+                    Long.toString(s.outputTokens()), Long.toString(s.tokens()), Long.toString(s.durationMinutes()),
+                    Money.toDollars(report.unpriced().session(s.sessionId())).toPlainString()));
         }
         return Csv.of(HEADER, rows);
     }
@@ -34,7 +35,8 @@ final class CostsCsv {
     /**
      * One row per agent, model, task or day ({@code by}), after a header row, then a {@code total} row; days are every
      * day of the range, oldest first, the others highest cost first. {@code sessions} of the total row counts each
-     * session once.
+     * session once. By model, a last column {@code unpriced_usd} says what of the cost was priced for models without
+     * a price.
      */
     static String grouped(CostReport report, String by) {
         List<List<String>> rows = new java.util.ArrayList<>();
@@ -48,6 +50,10 @@ final class CostsCsv {
         });
         int keys = header.size();
         header.addAll(sums);
+        boolean byModel = by.equals("model");
+        if (byModel) {
+            header.add("unpriced_usd");
+        }
         if (by.equals("day")) {
             for (CostReport.DayCost d : report.byDay()) {
                 rows.add(List.of(d.day().toString(), Money.toDollars(d.costMicros()).toPlainString(),
@@ -67,6 +73,9 @@ final class CostsCsv {
                 fields.add(text(g.name()));
                 fields.addAll(List.of(Money.toDollars(g.costMicros()).toPlainString(), Long.toString(g.inputTokens()),
                         Long.toString(g.outputTokens()), Integer.toString(g.sessions())));
+                if (byModel) {
+                    fields.add(Money.toDollars(report.unpriced().model(g.name())).toPlainString());
+                }
                 rows.add(fields);
             }
         }
@@ -78,6 +87,9 @@ final class CostsCsv {
         total.addAll(List.of(Money.toDollars(report.totalCostMicros()).toPlainString(),
                 Long.toString(report.totalInputTokens()), Long.toString(report.totalOutputTokens()),
                 Integer.toString(report.sessions().size())));
+        if (byModel) {
+            total.add(Money.toDollars(report.unpriced().totalMicros()).toPlainString());
+        }
         rows.add(total);
         return Csv.of(header, rows);
     }

@@ -7,7 +7,7 @@ import dev.entourage.ledger.access.AccessService;
 
 /**
  * The REST routes of SPEC §5 in one {@link Router}, gathered from one class per resource: sessions, budgets and
- * holds, settings and tasks, team reports, authentication. Each route declares its {@link Access} where it is
+ * holds, settings and tasks, team reports, prices, authentication. Each route declares its {@link Access} where it is
  * added; the router checks it before the handler runs.
  */
 final class RestRoutes {
@@ -21,6 +21,7 @@ final class RestRoutes {
         new BudgetRoutes(ledger, json).addTo(router);
         new SettingsRoutes(ledger).addTo(router);
         new ReportRoutes(ledger, reports).addTo(router);
+        new PriceRoutes(ledger).addTo(router);
         new AuthRoutes(access, tokens).addTo(router);
         return router;
     }

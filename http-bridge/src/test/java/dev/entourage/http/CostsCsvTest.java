@@ -29,8 +29,8 @@ class CostsCsvTest {
     @Test
     void sessionsQuoteCommasQuotesAndLineBreaks() {
         String csv = CostsCsv.of(report());
-        assertThat(csv).contains("7,eng-1,3,\"Fix \"\"login\"\",\r\nthen\nlogout\",m,1.5,10,5,15,2\r\n");
-        assertThat(csv).contains("8,'=eng-2,,,,0.25,1,1,2,0\r\n");
+        assertThat(csv).contains("7,eng-1,3,\"Fix \"\"login\"\",\r\nthen\nlogout\",m,1.5,10,5,15,2,0\r\n");
+        assertThat(csv).contains("8,'=eng-2,,,,0.25,1,1,2,0,0\r\n");
     }
 
     @Test
@@ -51,8 +51,8 @@ class CostsCsvTest {
                         + "2026-11-28,1.75,11,6,2\r\n"
                         + "total,1.75,11,6,2\r\n");
         assertThat(CostsCsv.grouped(report(), "model")).isEqualTo(
-                "model,cost_usd,input_tokens,output_tokens,sessions\r\n"
-                        + "m,1.75,11,6,2\r\n"
-                        + "total,1.75,11,6,2\r\n");
+                "model,cost_usd,input_tokens,output_tokens,sessions,unpriced_usd\r\n"
+                        + "m,1.75,11,6,2,0\r\n"
+                        + "total,1.75,11,6,2,0\r\n");
     }
 }

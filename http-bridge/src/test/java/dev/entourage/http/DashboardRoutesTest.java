@@ -234,8 +234,9 @@ class DashboardRoutesTest {
                 + "sessions");
         assertThat(byAgent.split("\r\n")[1]).endsWith(",eng-1,0.5,100,20,1");
         String byModel = h.admin("GET", "/api/v1/teams/default/costs" + range + "&by=model&format=csv", null).body();
-        assertThat(byModel.split("\r\n")).containsExactly("model,cost_usd,input_tokens,output_tokens,sessions",
-                "(unknown model),0.75,200,40,2", "total,0.75,200,40,2");
+        assertThat(byModel.split("\r\n")).containsExactly(
+                "model,cost_usd,input_tokens,output_tokens,sessions,unpriced_usd",
+                "(unknown model),0.75,200,40,2,0", "total,0.75,200,40,2,0");
     }
 
     private static List<Long> ids(JsonNode sessions) {

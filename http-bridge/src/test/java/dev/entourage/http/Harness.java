@@ -55,10 +55,20 @@ final class Harness implements AutoCloseable {
     }
 
     static Harness start(Path dir, BridgeConfig config, Map<String, HttpServlet> extras) {
+        return start(dir, config, extras, null);
+    }
+
+    /** A bridge whose prices are the bundled table with {@code prices} layered on top ({@code --prices FILE}). */
+    static Harness withPrices(Path dir, Path prices) {
+        return start(dir, new BridgeConfig("127.0.0.1", 0, GENEROUS_RPM, false), Map.of(), prices);
+    }
+
+    private static Harness start(Path dir, BridgeConfig config, Map<String, HttpServlet> extras, Path prices) {
         Clock clock = Clock.systemUTC();
         SqliteLedgerStore store = SqliteLedgerStore.open(dir.resolve("entourage.db"),
                 SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
-        LedgerServices ledger = new LedgerServices(store, PriceTable.bundled(), clock);
+        LedgerServices ledger = new LedgerServices(store, prices == null ? PriceTable.bundled()
+                : PriceTable.layered(prices), prices, clock, LedgerServices.DEFAULT_HOLD_TTL);
         Team team = ledger.settings().ensureDefaultTeam();
         AccessService access = new AccessService(store, clock);
         String adminKey = access.createKey(Team.DEFAULT_NAME, Role.ADMIN, null, "test admin").secret();

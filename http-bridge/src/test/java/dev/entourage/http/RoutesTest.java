@@ -216,7 +216,7 @@ class RoutesTest {
         assertThat(byParameter.header("Content-Type")).startsWith("text/csv");
         assertThat(byParameter.header("Content-Disposition")).contains("attachment").contains(".csv");
         assertThat(byParameter.body()).isEqualTo(String.join(",", CostsCsv.HEADER) + "\r\n"
-                + session + ",eng-1,1,\"Fix \"\"quoted\"\", bug\",claude-sonnet-4-20250514,0.5,1000,200,1200,0\r\n");
+                + session + ",eng-1,1,\"Fix \"\"quoted\"\", bug\",claude-sonnet-4-20250514,0.5,1000,200,1200,0,0\r\n");
         Harness.Answer byAccept = h.call("GET", "/api/v1/teams/default/costs", null, "X-API-Key", h.adminKey,
                 "Accept", "text/csv");
         assertThat(byAccept.body()).isEqualTo(byParameter.body());

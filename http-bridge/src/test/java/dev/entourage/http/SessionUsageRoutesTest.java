@@ -67,7 +67,7 @@ class SessionUsageRoutesTest {
             sources.add(e.get("cost_source").asText());
         });
         assertThat(ids).containsExactly("third", "second", "first");
-        assertThat(sources).containsExactly("estimated", "priced", "reported");
+        assertThat(sources).containsExactly("unpriced", "priced", "reported");
         JsonNode first = page.get("events").get(2);
         assertThat(first.get("cost_usd").decimalValue()).isEqualByComparingTo("0.25");
         assertThat(first.get("input_tokens").asLong()).isEqualTo(100);

@@ -32,7 +32,7 @@ public final class Ledger implements AutoCloseable {
         Objects.requireNonNull(db, "db");
         PriceTable table = prices == null ? PriceTable.bundled() : PriceTable.layered(prices);
         ManagedStore store = StoreProviders.forDb(db).open(db, clock);
-        LedgerServices services = new LedgerServices(store, table, clock);
+        LedgerServices services = new LedgerServices(store, table, prices, clock, LedgerServices.DEFAULT_HOLD_TTL);
         try {
             services.settings().ensureDefaultTeam();
         } catch (RuntimeException e) {

@@ -141,6 +141,11 @@ final class CostsCommand implements Callable<Integer> {
                 + " (" + found.zone().getId() + "), by " + by + ":");
         rows.add(total);
         Output.table(header, rows);
+        if (report.unpriced().totalMicros() > 0) {
+            Output.out().println("Of which " + Output.dollars(report.unpriced().totalMicros()) + " is unpriced: "
+                    + "estimated for models without a price (" + String.join(", ",
+                    new java.util.TreeSet<>(report.unpriced().byModel().keySet())) + ").");
+        }
     }
 
     private static List<String> row(List<String> keys, long costMicros, long input, long output, int sessions,

@@ -33,7 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     StoreOptions store;
 
     @Option(names = "--prices", paramLabel = "FILE",
-            description = "A price table (CSV, see `entourage prices --help`) replacing the bundled one.")
+            description = "A price table (CSV, see `entourage prices --help`) layered on the bundled one; watched "
+                    + "every 2 s and put in force when it changes (a file that does not parse keeps the old table), "
+                    + "or at once with POST /api/v1/prices/reload.")
     java.nio.file.Path prices;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = BridgeConfig.DEFAULT_HOST,

@@ -155,6 +155,11 @@ final class TeamsCommand {
                         + "gateway at /openai; 'none' removes it.")
         String openaiKeyFile;
 
+        @Option(names = "--refuse-unpriced-models", paramLabel = "true|false", arity = "1",
+                description = "Refuse sessions, usage reports and gateway calls on a model the price table has no "
+                        + "row for (true) instead of pricing them by an estimate (false, the default).")
+        Boolean refuseUnpricedModels;
+
         @Option(names = "--json", description = "Print the team as JSON.")
         boolean json;
 
@@ -192,7 +197,8 @@ final class TeamsCommand {
                             Limits.limit("--default-agent-weekly-limit", defaultAgentWeeklyLimit),
                             Limits.limit("--default-agent-monthly-limit", defaultAgentMonthlyLimit),
                             Limits.flag(strictAgents))
-                    .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls));
+                    .withMaxRepeatedToolCalls(Limits.repeats("--max-repeated-tool-calls", maxRepeatedToolCalls))
+                    .withRefuseUnpricedModels(Limits.flag(refuseUnpricedModels));
             for (String[] file : new String[][] {{"--anthropic-key-file", anthropicKeyFile},
                     {"--openai-key-file", openaiKeyFile}}) {
                 if (file[1] != null && !"none".equalsIgnoreCase(file[1].strip())) {

@@ -181,6 +181,19 @@ class CommandLineTest {
     }
 
     @Test
+    void teamsSetTurnsRefuseUnpricedModelsOnAndOffAndKeepsItWhenNotGiven() {
+        Run on = run("teams", "set", "default", "--refuse-unpriced-models", "true", "--json");
+        assertThat(on.code()).as(on.err()).isZero();
+        assertThat(on.json().path("refuse_unpriced_models").asBoolean()).isTrue();
+        assertThat(run("teams", "set", "default", "--json").json().path("refuse_unpriced_models").asBoolean())
+                .as("kept when not given").isTrue();
+        Run bad = run("teams", "set", "default", "--refuse-unpriced-models", "maybe");
+        assertThat(bad.code()).isEqualTo(2);
+        Run off = run("teams", "set", "default", "--refuse-unpriced-models", "false", "--json");
+        assertThat(off.json().path("refuse_unpriced_models").asBoolean()).isFalse();
+    }
+
+    @Test
     void anUnsupportedDatabaseUrlIsAUsageError() {
         Run postgres = run("init", "--db", "jdbc:postgresql://localhost/entourage");
         assertThat(postgres.code()).isEqualTo(2);

@@ -107,4 +107,22 @@ class CostsCommandTest {
         assertThat(run.out()).contains("\r\n\"'=HYPERLINK(\"\"x\"\")\",0.01,1,1,1\r\n")
                 .doesNotContain("\r\n=HYPERLINK").doesNotContain("\r\n\"=HYPERLINK");
     }
+
+    @Test
+    void unpricedSpendIsSaidApartUnderTheTableAndInTheJson() {
+        try (Ledger ledger = Ledger.open(dir.resolve("ledger.db").toString(), null, Clock.systemUTC())) {
+            var service = ledger.services();
+            long three = service.sessions().start(Actor.local(), Ref.name("eng-1"), null, "mystery-model-9")
+                    .session().id();
+            service.usage().report(Actor.local(), new UsageReport(three, new TokenCounts(100_000, 0, 0, 0, 0), null,
+                    null, null));
+        }
+
+        CliRunner.Run run = cli.run("costs", "--by", "model");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.lines().get(run.lines().size() - 1))
+                .isEqualTo("Of which $0.50 is unpriced: estimated for models without a price (mystery-model-9).");
+        CliRunner.Run json = cli.run("costs", "--format", "json");
+        assertThat(json.json().path("unpriced_usd").decimalValue()).isEqualByComparingTo("0.5");
+    }
 }

@@ -296,13 +296,33 @@ abstract class LedgerContract {
     }
 
     @Test
-    void anUnknownModelIsNeverFreeButEstimatedAtTheConservativeDefault() {
+    void anUnknownModelIsNeverFreeButUnpricedAtTheConservativeDefault() {
         Door agent = door("eng-7");
         agent.call("start_session", args("model", "mystery-model-9"));
         ToolAnswer answer = agent.call("report_usage", args("input_tokens", 1_000_000, "output_tokens", 0));
-        assertThat(answer.structured().path("cost_source").asText()).isEqualTo("estimated");
+        assertThat(answer.structured().path("cost_source").asText()).isEqualTo("unpriced");
         assertThat(dollars(answer.structured().path("cost_usd"))).as("the bundled @unknown row: $5 per million input")
                 .isEqualByComparingTo("5");
+    }
+
+    @Test
+    void aTeamRefusingUnpricedModelsRefusesASessionAndAReportOnOneNamingTheModel() {
+        cli.ok("teams", "set", "default", "--refuse-unpriced-models", "true");
+        Door agent = door("eng-8");
+
+        ToolAnswer refused = agent.call("start_session", args("model", "mystery-model-9"));
+        assertThat(refused.isError()).as(refused.text()).isTrue();
+        assertThat(refused.errorField()).isEqualTo("model");
+        assertThat(refused.text()).contains("mystery-model-9").contains("refuse_unpriced_models");
+
+        assertThat(agent.call("start_session", args("model", MODEL)).isError()).isFalse();
+        ToolAnswer report = agent.call("report_usage", args("input_tokens", 10, "output_tokens", 0,
+                "model", "mystery-model-9"));
+        assertThat(report.isError()).as(report.text()).isTrue();
+        assertThat(report.errorField()).isEqualTo("model");
+        ToolAnswer priced = agent.call("report_usage", CALL);
+        assertThat(dollars(priced.structured().path("session").path("cost_usd"))).as("the refused report added nothing")
+                .isEqualByComparingTo(CALL_COST);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code entourage serve} as a process: sharing a database with stdio sidecars, its settings, its shutdown. */
+/**
+ * {@code entourage serve} as a process: sharing a database with stdio sidecars, its settings, its shutdown, and its
+ * {@code --prices} file put in force without a restart when it changes (a broken one keeps the old table).
+ */
 class ServeProcessIT {
     @TempDir
     Path dir;
+
+    private static final String PRICE_HEADER = "model,match,input,output,cache_write_5m,cache_write_1h,cache_read";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Process> processes = new ArrayList<>();
@@ -32,13 +38,16 @@ class ServeProcessIT {
         processes.forEach(Process::destroyForcibly);
     }
 
-    private int startServe(Path db, Map<String, String> env) throws Exception {
+    /** Starts {@code entourage serve} with {@code more} arguments; its output goes to {@code serve-PORT.log}. */
+    private int startServe(Path db, Map<String, String> env, String... more) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", Sidecar.jar(), "serve", "--port",
-                Integer.toString(port), "--db", db.toString())
+        List<String> command = new ArrayList<>(List.of("java", "-jar", Sidecar.jar(), "serve", "--port",
+                Integer.toString(port), "--db", db.toString()));
+        command.addAll(List.of(more));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("serve-" + port + ".log").toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -166,5 +175,54 @@ class ServeProcessIT {
         }
 
         assertThat(codes).containsExactly(200, 200, 200, 429);
+    }
+
+    private BigDecimal report(int port, String key, long session) throws Exception {
+        HttpResponse<String> answer = post(port, "/api/v1/sessions/" + session + "/usage", key,
+                "{\"input_tokens\": 1000000, \"output_tokens\": 0}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+        return LedgerContract.dollars(LedgerContract.parse(answer.body()).path("cost_usd"));
+    }
+
+    @Test
+    void aChangedPriceFileIsPutInForceWithoutARestartAndABrokenOneKeepsTheOld() throws Exception {
+        Path db = dir.resolve("ledger.db");
+        Path prices = dir.resolve("prices.csv");
+        Files.write(prices, List.of(PRICE_HEADER, "house-model-1,exact,2,2,2,2,2"));
+        Cli cli = new Cli(db);
+        String admin = LedgerContract.parse(cli.output("init", "--json")).path("admin_key").asText();
+        cli.ok("agents", "set", "eng-1");
+        int port = startServe(db, Map.of(), "--prices", prices.toString());
+        Path log = dir.resolve("serve-" + port + ".log");
+        HttpResponse<String> started = post(port, "/api/v1/agents/eng-1/sessions", admin,
+                "{\"model\": \"house-model-1\"}");
+        long session = LedgerContract.parse(started.body()).path("id").asLong();
+        assertThat(report(port, admin, session)).isEqualByComparingTo("2");
+
+        Files.write(prices, List.of(PRICE_HEADER, "house-model-1,exact,lots,3,3,3,3"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains("Prices not reloaded") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        List<String> refused = Files.readAllLines(log).stream().filter(l -> l.contains("Prices not reloaded")).toList();
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0)).contains("prices.csv:2");
+        assertThat(Files.readString(log)).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(report(port, admin, session)).as("the old table stays in force").isEqualByComparingTo("2");
+
+        Files.write(prices, List.of(PRICE_HEADER, "house-model-1,exact,3,3,3,3,3"));
+        BigDecimal cost = report(port, admin, session);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (cost.compareTo(new BigDecimal("3")) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            cost = report(port, admin, session);
+        }
+        assertThat(cost).as("the watch put the new row in force").isEqualByComparingTo("3");
+
+        Files.write(prices, List.of(PRICE_HEADER, "house-model-1,exact,4,4,4,4,4"));
+        HttpResponse<String> reload = post(port, "/api/v1/prices/reload", admin, "");
+        assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+        assertThat(LedgerContract.parse(reload.body()).path("file").asText()).isEqualTo("prices.csv");
+        assertThat(report(port, admin, session)).isEqualByComparingTo("4");
     }
 }

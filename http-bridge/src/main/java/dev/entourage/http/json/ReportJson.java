@@ -45,6 +45,7 @@ public final class ReportJson {
         node.put("total_cost_usd", Money.toDollars(report.totalCostMicros()));
         node.put("total_input_tokens", report.totalInputTokens());
         node.put("total_output_tokens", report.totalOutputTokens());
+        node.put("unpriced_usd", Money.toDollars(report.unpriced().totalMicros()));
         ArrayNode sessions = node.putArray("sessions");
         for (CostReport.SessionCost s : report.sessions()) {
             ObjectNode row = sessions.addObject();
@@ -58,9 +59,13 @@ public final class ReportJson {
             row.put("output_tokens", s.outputTokens());
             row.put("tokens", s.tokens());
             row.put("duration_minutes", s.durationMinutes());
+            row.put("unpriced_usd", Money.toDollars(report.unpriced().session(s.sessionId())));
         }
         groups(node.putArray("by_agent"), report.byAgent(), "agent_id", "agent_name");
-        groups(node.putArray("by_model"), report.byModel(), null, "model");
+        ArrayNode models = node.putArray("by_model");
+        groups(models, report.byModel(), null, "model");
+        models.forEach(row -> ((ObjectNode) row).put("unpriced_usd",
+                Money.toDollars(report.unpriced().model(row.path("model").textValue()))));
         groups(node.putArray("by_task"), report.byTask(), "task_id", "task_title");
         ArrayNode days = node.putArray("by_day");
         for (CostReport.DayCost d : report.byDay()) {
@@ -101,6 +106,15 @@ public final class ReportJson {
         today.put("limit_usd", dollars(v.limitMicros()));
         today.put("remaining_usd", dollars(v.remainingMicros()));
         today.put("resets_at", time(v.day().resetsAt()));
+        today.put("unpriced_usd", Money.toDollars(v.unpriced().totalMicros()));
+        ArrayNode unpricedModels = today.putArray("unpriced_models");
+        v.unpriced().byModel().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> unpricedModels.addObject().put("model", e.getKey())
+                        .put("unpriced_usd", Money.toDollars(e.getValue())));
+        ArrayNode unpricedSessions = today.putArray("unpriced_sessions");
+        v.unpriced().bySession().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> unpricedSessions.addObject().put("session_id", e.getKey())
+                        .put("unpriced_usd", Money.toDollars(e.getValue())));
         ArrayNode agents = node.putArray("agents");
         for (DashboardView.AgentDay a : v.agents()) {
             ObjectNode row = agents.addObject();

@@ -45,6 +45,7 @@ public final class ReportSchemas {
                 .field("output_tokens", count())
                 .field("tokens", count())
                 .field("duration_minutes", count())
+                .field("unpriced_usd", dollars())
                 .build();
         ObjectNode day = object()
                 .field("day", date())
@@ -60,25 +61,30 @@ public final class ReportSchemas {
                 .field("total_cost_usd", dollars())
                 .field("total_input_tokens", count())
                 .field("total_output_tokens", count())
+                .field("unpriced_usd", dollars())
                 .field("sessions", array(session))
                 .field("by_agent", array(costGroup("agent_id", id(), "agent_name")))
-                .field("by_model", array(costGroup(null, null, "model")))
+                .field("by_model", array(costGroup(null, null, "model", "unpriced_usd")))
                 .field("by_task", array(costGroup("task_id", nullable(id()), "task_title")))
                 .field("by_day", array(day))
                 .build();
     }
 
-    private static ObjectNode costGroup(String idField, ObjectNode idSchema, String nameField) {
+    private static ObjectNode costGroup(String idField, ObjectNode idSchema, String nameField,
+                                        String... moreDollars) {
         SchemaNodes.Shape shape = object();
         if (idField != null) {
             shape.field(idField, idSchema);
         }
-        return shape.field(nameField, nullable(string()))
+        shape.field(nameField, nullable(string()))
                 .field("cost_usd", dollars())
                 .field("input_tokens", count())
                 .field("output_tokens", count())
-                .field("sessions", count())
-                .build();
+                .field("sessions", count());
+        for (String field : moreDollars) {
+            shape.field(field, dollars());
+        }
+        return shape.build();
     }
 
     /** {@link ReportJson#dashboard}: one team's dashboard page. */
@@ -89,6 +95,11 @@ public final class ReportSchemas {
                 .field("limit_usd", nullable(dollars()))
                 .field("remaining_usd", nullable(dollars()))
                 .field("resets_at", time())
+                .field("unpriced_usd", dollars())
+                .field("unpriced_models", array(object().field("model", string())
+                        .field("unpriced_usd", dollars()).build()))
+                .field("unpriced_sessions", array(object().field("session_id", id())
+                        .field("unpriced_usd", dollars()).build()))
                 .build();
         ObjectNode agent = object()
                 .field("id", id())

@@ -36,14 +36,14 @@ public final class RestRequests {
      * max_session_cost_usd, task_type_max_session_cost_usd, default_agent_daily_limit_usd,
      * default_agent_weekly_limit_usd, default_agent_monthly_limit_usd (what agents the team creates get; null: none),
      * strict_agents (refuse unknown agents instead of creating them), max_repeated_tool_calls (the loop guard's N,
-     * 2 to 1000; null: off).
+     * 2 to 1000; null: off), refuse_unpriced_models (refuse work on models without a price).
      */
     public static TeamSettings teamSettings(JsonNode body) {
         Set<String> allowed = Set.of("daily_cost_limit_usd", "timezone", "paused", "task_type_budgets_usd",
                 "alert_webhook_url", "alert_thresholds", "max_session_cost_per_minute_usd", "weekly_limit_usd",
                 "monthly_limit_usd", "max_session_cost_usd", "task_type_max_session_cost_usd",
                 "default_agent_daily_limit_usd", "default_agent_weekly_limit_usd", "default_agent_monthly_limit_usd",
-                "strict_agents", "max_repeated_tool_calls");
+                "strict_agents", "max_repeated_tool_calls", "refuse_unpriced_models");
         Fields fields = Fields.of(body, allowed);
         Change<Long> limit = limit(body, fields, "daily_cost_limit_usd");
         Change<ZoneId> zone = Change.keep();
@@ -64,7 +64,8 @@ public final class RestRequests {
                         limit(body, fields, "default_agent_weekly_limit_usd"),
                         limit(body, fields, "default_agent_monthly_limit_usd"), flag(body, fields, "strict_agents"))
                 .withMaxRepeatedToolCalls(has(body, "max_repeated_tool_calls") ? Change.to(repeats(fields))
-                        : Change.keep());
+                        : Change.keep())
+                .withRefuseUnpricedModels(flag(body, fields, "refuse_unpriced_models"));
     }
 
     private static Integer repeats(Fields fields) {

@@ -46,6 +46,7 @@ public final class SettingsJson {
         node.put("default_agent_monthly_limit_usd", dollars(t.agentDefaults().monthlyLimitMicros()));
         node.put("strict_agents", t.agentDefaults().strict());
         node.put("max_repeated_tool_calls", t.maxRepeatedToolCalls());
+        node.put("refuse_unpriced_models", t.refuseUnpricedModels());
         node.put("created_at", time(t.createdAt()));
         return node;
     }

@@ -47,6 +47,7 @@ public final class SettingsSchemas {
                 .field("default_agent_monthly_limit_usd", nullable(dollars()))
                 .field("strict_agents", bool())
                 .field("max_repeated_tool_calls", nullable(integer().put("minimum", 2).put("maximum", 1000)))
+                .field("refuse_unpriced_models", bool())
                 .field("created_at", time())
                 .build();
     }

@@ -47,6 +47,8 @@ public final class WireSchemas {
         shapes.put("dashboard", ReportSchemas.dashboard());
         shapes.put("spend", ReportSchemas.spend());
         shapes.put("session_usage", ReportSchemas.sessionUsage());
+        shapes.put("price", PriceSchemas.price());
+        shapes.put("price_reload", PriceSchemas.reload());
         shapes.put("error", SessionSchemas.error());
         shapes.put("error_body", SessionSchemas.errorBody());
         ReportSchemas.events().forEach((name, schema) -> shapes.put("event_" + name, schema));

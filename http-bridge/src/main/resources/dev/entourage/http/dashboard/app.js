@@ -396,6 +396,8 @@
       spentMicros: Math.max(micros(t.spent_usd) || 0, sameDay ? previous.spentMicros : 0),
       limitMicros: micros(t.limit_usd),
       resetsAt: t.resets_at,
+      unpricedMicros: micros(t.unpriced_usd) || 0,
+      unpricedModels: (t.unpriced_models || []).map((m) => m.model),
     };
 
     const agents = new Map();
@@ -466,6 +468,10 @@
     $('#today-date').textContent = t.date ? `· ${t.date} (${state.zone})` : '';
     setBar($('#today-bar'), t.spentMicros, t.limitMicros);
     $('#today-resets').textContent = t.resetsAt ? `Resets at ${when(t.resetsAt)}.` : '';
+    const unpriced = $('#today-unpriced');
+    unpriced.hidden = !(t.unpricedMicros > 0);
+    unpriced.textContent = t.unpricedMicros > 0 ? `Of which ${usdMicros(t.unpricedMicros)} is unpriced: estimated for `
+      + `models without a price (${t.unpricedModels.join(', ') || 'no model named'}).` : '';
     const paused = state.team && state.team.paused;
     $('#team-paused').textContent = paused ? 'The team is PAUSED: every agent is told to stop.' : '';
     $('#team-paused').className = paused ? 'paused' : '';

@@ -62,7 +62,8 @@ window.EntourageViews = (kit) => {
 
   function eventRow(e) {
     const source = el('td', { class: 'source' }, e.cost_source);
-    if (e.cost_source === 'estimated') source.title = 'unknown model: priced at the most expensive rates';
+    if (e.cost_source === 'unpriced') source.title = 'no price for this model: estimated at its family\'s dearest row or the default';
+    if (e.cost_source === 'estimated') source.title = 'a tier, speed or region without a price: priced at standard rates';
     return el('tr', { 'data-event-id': e.event_id },
       el('td', { class: 'time' }, timeElement(e.reported_at)), el('td', { class: 'model' }, e.model || '—'),
       el('td', { class: 'tokens' }, tokens(e)), el('td', { class: 'cost num' }, usd(e.cost_usd)), source,
@@ -202,7 +203,8 @@ window.EntourageViews = (kit) => {
     if (!data) return;
     const [field, nameField, heading] = GROUPS[$('#costs-by').value] || GROUPS.agent;
     const rows = (data[field] || []).map((g) => el('tr', {},
-      el('th', { scope: 'row' }, g[nameField] ?? (field === 'by_task' ? 'no task' : '—')),
+      el('th', { scope: 'row' }, (g[nameField] ?? (field === 'by_task' ? 'no task' : '—'))
+        + (Number(g.unpriced_usd) > 0 ? ` (unpriced: ${usd(g.unpriced_usd)})` : '')),
       el('td', { class: 'num' }, usd(g.cost_usd)), el('td', { class: 'num opt' }, kit.count.format(g.input_tokens)),
       el('td', { class: 'num opt' }, kit.count.format(g.output_tokens)), el('td', { class: 'num' }, String(g.sessions))));
     rows.push(el('tr', { class: 'total' }, el('th', { scope: 'row' }, 'Total'), el('td', { class: 'num' }, usd(data.total_cost_usd)),
@@ -210,7 +212,8 @@ window.EntourageViews = (kit) => {
       el('td', { class: 'num opt' }, kit.count.format(data.total_output_tokens)),
       el('td', { class: 'num' }, String((data.sessions || []).length))));
     const span = data.since === data.until ? data.since : `${data.since} to ${data.until}`;
-    $('#costs-title').textContent = `Costs ${span}`;
+    $('#costs-title').textContent = `Costs ${span}`
+      + (Number(data.unpriced_usd) > 0 ? ` · ${usd(data.unpriced_usd)} unpriced (models without a price)` : '');
     $('#costs-table').replaceChildren(el('table', { id: 'costs' }, el('caption', { class: 'sr-only' }, `Costs ${span} by ${heading.toLowerCase()}`),
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, heading), el('th', { scope: 'col', class: 'num' }, 'Cost'),
         el('th', { scope: 'col', class: 'num opt' }, 'Input'), el('th', { scope: 'col', class: 'num opt' }, 'Output'),

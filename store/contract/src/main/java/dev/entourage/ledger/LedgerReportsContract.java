@@ -182,7 +182,7 @@ public abstract class LedgerReportsContract extends StoreContract {
 
         assertThat(first.session().id()).isEqualTo(s);
         assertThat(first.events()).extracting(e -> e.usage().eventId(), e -> e.usage().costSource(), e -> e.usage().model())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("e3", CostSource.ESTIMATED, "no-such-model"),
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e3", CostSource.UNPRICED, "no-such-model"),
                         org.assertj.core.groups.Tuple.tuple("e2", CostSource.PRICED, "claude-sonnet-4"));
         assertThat(first.events().get(0).usage().reportedAt()).isEqualTo(START.plusSeconds(10));
         assertThat(first.nextBefore()).isNotNull();

@@ -347,13 +347,13 @@ public abstract class LedgerServiceContract extends StoreContract {
         Agent agent = agent("eng-1");
         Session session = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, "mystery-model-9").session();
         UsageReceipt receipt = report(session.id(), TEN_K_IN_ONE_K_OUT);
-        assertThat(receipt.costSource()).isEqualTo(CostSource.ESTIMATED);
+        assertThat(receipt.costSource()).isEqualTo(CostSource.UNPRICED);
         assertThat(receipt.costMicros()).isPositive().isGreaterThan(SONNET_COST)
                 .isEqualTo(PriceTable.bundled().unknownPrice().cost(TEN_K_IN_ONE_K_OUT));
 
         Session noModel = service.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session();
         UsageReceipt unnamed = report(noModel.id(), TEN_K_IN_ONE_K_OUT);
-        assertThat(unnamed.costSource()).isEqualTo(CostSource.ESTIMATED);
+        assertThat(unnamed.costSource()).isEqualTo(CostSource.UNPRICED);
         assertThat(unnamed.costMicros()).isEqualTo(receipt.costMicros());
     }
 

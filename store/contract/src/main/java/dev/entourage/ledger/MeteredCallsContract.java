@@ -87,6 +87,24 @@ public abstract class MeteredCallsContract extends StoreContract {
     }
 
     @Test
+    void aTeamRefusingUnpricedModelsRefusesTheCallNamingTheModelAndWritesNothing() {
+        ledger.settings().setTeam(LOCAL, Team.DEFAULT_NAME,
+                TeamSettings.none().withRefuseUnpricedModels(Change.to(true)));
+
+        LedgerException refused = catchThrowableOfType(LedgerException.class, () -> ledger.metered()
+                .begin(LOCAL, origin("cc-unpriced"), "claude-nonesuch-9", 10_000L, 2_000));
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(refused.getMessage()).contains("model");
+        assertThat(ledger.sessions().list(LOCAL, Ref.id(agent.id()), SessionQuery.latest(10))).isEmpty();
+        List<MeteredCall> open = fixture.store().read(r -> r.openMeteredCalls(10));
+        assertThat(open).isEmpty();
+        assertThat(budget().dailyHeld()).isZero();
+        assertThat(begin("cc-priced", 10_000L).call().state()).isEqualTo(MeteredCallState.OPEN);
+    }
+
+    @Test
     void settlingChargesTheExactUsageSettlesTheHoldAndClosesTheCallOnce() {
         MeteredCalls.Begun begun = begin("cc-2", 300_000L);
         CapturedCall exact = new CapturedCall(origin("cc-2"), "req_1", START, SONNET,

@@ -34,14 +34,29 @@ public final class BudgetService {
      *                                 estimate
      */
     public HoldReceipt reserve(Actor actor, Ref agentRef, Long taskId, Long sessionId, long estimateMicros) {
+        return reserve(actor, agentRef, taskId, sessionId, estimateMicros, null);
+    }
+
+    /**
+     * {@link #reserve(Actor, Ref, Long, Long, long)} for a call on {@code model} (the gateway's hold): refused, with
+     * nothing written, when the agent's team refuses unpriced models and the table has no row for it.
+     *
+     * @param model the model the held call names; null to skip the check
+     * @throws LedgerException {@code invalid_request} on {@code model} when it is refused as unpriced
+     */
+    public HoldReceipt reserve(Actor actor, Ref agentRef, Long taskId, Long sessionId, long estimateMicros,
+                               String model) {
         actor.mayWrite();
         if (estimateMicros < 0 || estimateMicros > Money.MAX_REPORTED_MICROS) {
             throw LedgerException.invalid("estimated_cost_usd", "must be between 0 and 10000");
         }
         return ctx.store.write(w -> {
             Instant now = ctx.clock.instant();
-            return Holds.reserve(w, subjects(w, actor, agentRef, taskId, sessionId), estimateMicros, now,
-                    ctx.eventIds.next(), now.plus(ctx.holdTtl));
+            Subjects s = subjects(w, actor, agentRef, taskId, sessionId);
+            if (model != null) {
+                UnpricedModels.check(s.team(), ctx.prices(), model, now);
+            }
+            return Holds.reserve(w, s, estimateMicros, now, ctx.eventIds.next(), now.plus(ctx.holdTtl));
         });
     }
 

@@ -126,7 +126,7 @@ public final class CaptureService {
         Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
         w.expireHolds(team.id(), now);
         String model = call.model() != null ? call.model() : session.model();
-        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, call.tokens(), call.reportedCostMicros(),
+        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices(), model, call.tokens(), call.reportedCostMicros(),
                 call.occurredAt(), call.speed());
         UsageCharge.Charged charged = UsageCharge.charge(w, new Subjects(team, agent, task, session), call.tokens(),
                 cost.micros(), now);

@@ -8,11 +8,29 @@ import java.util.Objects;
  * What a team spent between two dates of its zone (both included), by session, agent, model and task.
  * Spend counts on the day it was reported. Lists are ordered by cost, highest first, except {@code byDay}: every
  * day of the range, zero days included, oldest first.
+ *
+ * @param unpriced the part of the totals priced for models without a price ({@code cost_source "unpriced"})
  */
 public record CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
                          long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
-                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay) {
+                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay,
+                         UnpricedSpend unpriced) {
+    /** A report without unpriced spend; see {@link #withUnpriced}. */
+    public CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
+                      long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
+                      List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay) {
+        this(teamId, since, until, totalCostMicros, totalInputTokens, totalOutputTokens, sessions, byAgent, byModel,
+                byTask, byDay, UnpricedSpend.NONE);
+    }
+
+    /** This report with its unpriced part. */
+    public CostReport withUnpriced(UnpricedSpend spend) {
+        return new CostReport(teamId, since, until, totalCostMicros, totalInputTokens, totalOutputTokens, sessions,
+                byAgent, byModel, byTask, byDay, spend);
+    }
+
     public CostReport {
+        Objects.requireNonNull(unpriced, "unpriced");
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");
         sessions = List.copyOf(sessions);

@@ -8,8 +8,16 @@ public enum CostSource {
     REPORTED,
     /** Computed from a known model's prices. */
     PRICED,
-    /** The model was unknown: priced at its family's dearest current row, else the table's {@code @unknown} row. */
-    ESTIMATED;
+    /**
+     * A known model's row priced the call, but not all of it: the call asked for a modifier (a tier, speed or
+     * region) the row has no price for, and standard rates were applied.
+     */
+    ESTIMATED,
+    /**
+     * The price table has no row for the model: priced at its family's dearest current row, else the table's
+     * {@code @unknown} row, so never at $0. A team with {@code refuse_unpriced_models} refuses such work instead.
+     */
+    UNPRICED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -14,10 +14,11 @@ import java.util.Objects;
  * @param recentSessions the most recent ended or killed sessions, newest first
  * @param tasks          the newest tasks with their spend, newest first
  * @param alerts         the newest alerts, newest first
+ * @param unpriced       the part of today's spend priced for models without a price
  */
 public record DashboardView(Team team, Instant now, BudgetDay day, long spentMicros, List<AgentDay> agents,
                             List<Session> sessions, List<Session> recentSessions, List<TaskSpend> tasks,
-                            List<Alert> alerts) {
+                            List<Alert> alerts, UnpricedSpend unpriced) {
     /** Recent (ended or killed) sessions shown. */
     public static final int RECENT_SESSIONS = 20;
     /** Tasks shown. */
@@ -25,8 +26,21 @@ public record DashboardView(Team team, Instant now, BudgetDay day, long spentMic
     /** Alerts shown. */
     public static final int ALERTS = 20;
 
+    /** A view without unpriced spend; see {@link #withUnpriced}. */
+    public DashboardView(Team team, Instant now, BudgetDay day, long spentMicros, List<AgentDay> agents,
+                         List<Session> sessions, List<Session> recentSessions, List<TaskSpend> tasks,
+                         List<Alert> alerts) {
+        this(team, now, day, spentMicros, agents, sessions, recentSessions, tasks, alerts, UnpricedSpend.NONE);
+    }
+
+    /** This view with today's unpriced part. */
+    public DashboardView withUnpriced(UnpricedSpend spend) {
+        return new DashboardView(team, now, day, spentMicros, agents, sessions, recentSessions, tasks, alerts, spend);
+    }
+
     public DashboardView {
         Objects.requireNonNull(team, "team");
+        Objects.requireNonNull(unpriced, "unpriced");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(day, "day");
         agents = List.copyOf(agents);

@@ -14,13 +14,13 @@ import java.util.Objects;
  */
 final class LedgerContext {
     final LedgerStore store;
-    final PriceTable prices;
+    final PriceSource prices;
     final Clock clock;
     final Duration holdTtl;
     final EventIds eventIds;
     final LedgerEvents events;
 
-    LedgerContext(LedgerStore store, PriceTable prices, Clock clock, Duration holdTtl, LedgerEvents events) {
+    LedgerContext(LedgerStore store, PriceSource prices, Clock clock, Duration holdTtl, LedgerEvents events) {
         this.store = Objects.requireNonNull(store, "store");
         this.prices = Objects.requireNonNull(prices, "prices");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -30,6 +30,11 @@ final class LedgerContext {
         }
         this.events = Objects.requireNonNull(events, "events");
         this.eventIds = new EventIds(clock);
+    }
+
+    /** The price table in force now (a reload swaps it whole). */
+    PriceTable prices() {
+        return prices.table();
     }
 
     static Team team(LedgerReader r, Actor actor, Ref ref) {

@@ -64,6 +64,12 @@ public interface LedgerReader {
     List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
 
     /**
+     * As {@link #usageBetween}, of the usage events whose cost source is {@code unpriced} only (claims left out):
+     * what was priced for models the price table had no row for.
+     */
+    List<UsageLine> unpricedUsageBetween(long teamId, java.time.Instant from, java.time.Instant to);
+
+    /**
      * Micro-dollars reported in {@code [from, to)} by one team ({@code agentId} null) or by one agent of the team.
      */
     long spentBetween(long teamId, Long agentId, java.time.Instant from, java.time.Instant to);

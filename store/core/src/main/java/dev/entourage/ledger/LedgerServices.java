@@ -41,7 +41,18 @@ public final class LedgerServices {
 
     /** @param holdTtl how long a budget hold lasts unless settled or released; positive */
     public LedgerServices(LedgerStore store, PriceTable prices, Clock clock, Duration holdTtl) {
-        this.ctx = new LedgerContext(store, prices, clock, holdTtl, new LedgerEvents());
+        this(store, prices, null, clock, holdTtl);
+    }
+
+    /**
+     * @param prices     the table in force at start
+     * @param pricesFile the file {@code prices} was layered from ({@code --prices FILE}), which
+     *                   {@link #reloadPrices} and {@link #watchPrices} read again; null for none
+     */
+    public LedgerServices(LedgerStore store, PriceTable prices, java.nio.file.Path pricesFile, Clock clock,
+                          Duration holdTtl) {
+        this.ctx = new LedgerContext(store, new PriceSource(prices, pricesFile, clock), clock, holdTtl,
+                new LedgerEvents());
         this.sessions = new SessionService(ctx);
         this.usage = new UsageService(ctx);
         this.budgets = new BudgetService(ctx);
@@ -107,8 +118,35 @@ public final class LedgerServices {
         return ctx.holdTtl;
     }
 
+    /** The price table in force now; a reload swaps it whole, so keep the answer for one pricing only. */
     public PriceTable prices() {
-        return ctx.prices;
+        return ctx.prices();
+    }
+
+    /**
+     * Reads the price file again (layered on the bundled table) and puts it in force for every call from now on;
+     * history keeps the prices it was recorded with.
+     *
+     * @throws LedgerException {@code forbidden} for an actor that is not an admin, {@code conflict} when the ledger
+     *                         was opened without a price file, {@code invalid_request} on field {@code prices}
+     *                         naming the file and line when it does not parse (the old table stays in force)
+     */
+    public PriceReload reloadPrices(Actor actor) {
+        actor.mayAdminister();
+        return ctx.prices.reload();
+    }
+
+    /**
+     * Starts a daemon thread that reloads the price file when its modification time or size changes, looking
+     * every {@code every}; a file that does not parse keeps the old table and is logged once. Closing the answer
+     * stops it; without a price file it does nothing.
+     */
+    public AutoCloseable watchPrices(Duration every) {
+        Objects.requireNonNull(every, "every");
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException("every must be positive");
+        }
+        return ctx.prices.watch(every);
     }
 
     public Clock clock() {

@@ -45,7 +45,8 @@ public final class MeteredCalls {
      * @param inputEstimate the input tokens the hold was sized for, charged as the floor if the call is cut
      * @throws BudgetExceededException when the hold does not fit (nothing is written, not even the session)
      * @throws LedgerException         as {@link CaptureService#record} refuses the origin, {@code invalid_request} on
-     *                                 {@code estimated_cost_usd} or {@code input_tokens} out of range
+     *                                 {@code estimated_cost_usd} or {@code input_tokens} out of range, or on
+     *                                 {@code model} when the team refuses unpriced models and it has no price
      */
     public Begun begin(Actor actor, CaptureOrigin origin, String model, long holdMicros, long inputEstimate) {
         actor.mayWrite();
@@ -62,6 +63,7 @@ public final class MeteredCalls {
             ExternalSessions.Opened opened = ExternalSessions.open(w, actor, origin, null, null, now, true);
             Session session = opened.session();
             Agent agent = LedgerContext.agent(w, session.agentId());
+            UnpricedModels.check(LedgerContext.team(w, agent.teamId()), ctx.prices(), name, now);
             Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
             HoldReceipt hold = Holds.reserve(w, LedgerContext.subjects(w, agent, task, session), holdMicros, now,
                     ctx.eventIds.next(), now.plus(ctx.holdTtl));

@@ -47,7 +47,8 @@ public final class ReportService {
             Instant end = to.plusDays(1).atStartOfDay(team.zone()).toInstant();
             return CostReports.build(team.id(), from, to, r.usageBetween(team.id(), start, end),
                     id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id), now,
-                    team.zone(), r.usageSlots(team.id(), start, end));
+                    team.zone(), r.usageSlots(team.id(), start, end))
+                    .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(), start, end)));
         });
     }
 
@@ -129,7 +130,9 @@ public final class ReportService {
                     .map(task -> taskSpend(r, team, task)).toList();
             return new DashboardView(team, now, day, r.spent(SpendKey.teamDay(team.id(), day.date())), agents, active,
                     r.teamSessions(team.id(), false, DashboardView.RECENT_SESSIONS), tasks,
-                    r.alerts(team.id(), DashboardView.ALERTS));
+                    r.alerts(team.id(), DashboardView.ALERTS))
+                    .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(),
+                            day.date().atStartOfDay(team.zone()).toInstant(), day.resetsAt())));
         });
     }
 }

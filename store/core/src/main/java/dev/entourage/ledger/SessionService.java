@@ -23,7 +23,9 @@ public final class SessionService {
      * @param taskId null for work on no task
      * @param model  null when unknown; usage without {@code cost_usd} is then priced as an unknown model
      * @throws BudgetExceededException when a scope trips; carries the budget
-     * @throws LedgerException         {@code not_found} for an agent or task the actor cannot see
+     * @throws LedgerException         {@code not_found} for an agent or task the actor cannot see,
+     *                                 {@code invalid_request} on {@code model} when the model has no price and the
+     *                                 team refuses unpriced models
      */
     public SessionStart start(Actor actor, Ref agentRef, Long taskId, String model) {
         actor.mayWrite();
@@ -35,6 +37,9 @@ public final class SessionService {
             Task task = taskId == null ? null : LedgerContext.task(w, actor, taskId);
             if (task != null && task.teamId() != agent.teamId()) {
                 throw LedgerException.invalid("task_id", "task " + taskId + " belongs to another team");
+            }
+            if (modelId != null) {
+                UnpricedModels.check(team, ctx.prices(), modelId, now);
             }
             w.expireHolds(team.id(), now);
             Budget budget = BudgetRules.evaluate(w, new Subjects(team, agent, task, null), now);

@@ -24,12 +24,14 @@ import java.util.Optional;
  * @param agentDefaults         the limits of agents the team creates, and whether unknown agents are refused
  * @param maxRepeatedToolCalls  the loop guard: a session's N-th call in a row of the same tool with the same input
  *                              is refused (N ≥ 2); null for no guard
+ * @param refuseUnpricedModels  refuse sessions, usage reports and gateway holds on a model the price table has no
+ *                              row for ({@code refuse_unpriced_models}) instead of pricing them by an estimate
  */
 public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                    Map<String, Long> taskTypeBudgets, Instant createdAt, List<Integer> alertThresholds,
                    String alertWebhookUrl, Long maxSessionRateMicros, Long weeklyLimitMicros,
                    Long monthlyLimitMicros, Long maxSessionCostMicros, Map<String, Long> taskTypeSessionBudgets,
-                   AgentDefaults agentDefaults, Integer maxRepeatedToolCalls) {
+                   AgentDefaults agentDefaults, Integer maxRepeatedToolCalls, boolean refuseUnpricedModels) {
     /** The team that exists from the start. */
     public static final String DEFAULT_NAME = "default";
     /** Alert thresholds of a team that set none. */
@@ -47,11 +49,22 @@ public record Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boo
         Objects.requireNonNull(agentDefaults, "agentDefaults");
     }
 
+    /** A team that prices unpriced models by an estimate. */
+    public Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
+                Map<String, Long> taskTypeBudgets, Instant createdAt, List<Integer> alertThresholds,
+                String alertWebhookUrl, Long maxSessionRateMicros, Long weeklyLimitMicros,
+                Long monthlyLimitMicros, Long maxSessionCostMicros, Map<String, Long> taskTypeSessionBudgets,
+                AgentDefaults agentDefaults, Integer maxRepeatedToolCalls) {
+        this(id, name, dailyLimitMicros, zone, paused, taskTypeBudgets, createdAt, alertThresholds, alertWebhookUrl,
+                maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
+                taskTypeSessionBudgets, agentDefaults, maxRepeatedToolCalls, false);
+    }
+
     /** A team with daily and task-type caps only. */
     public Team(long id, String name, Long dailyLimitMicros, ZoneId zone, boolean paused,
                 Map<String, Long> taskTypeBudgets, Instant createdAt) {
         this(id, name, dailyLimitMicros, zone, paused, taskTypeBudgets, createdAt, DEFAULT_ALERT_THRESHOLDS, null,
-                null, null, null, null, Map.of(), AgentDefaults.NONE, null);
+                null, null, null, null, Map.of(), AgentDefaults.NONE, null, false);
     }
 
     public Optional<Long> taskTypeBudget(String taskType) {

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param defaultAgentMonthlyMicros their monthly cap, or null for none
  * @param strictAgents              refuse unknown agents instead of creating them on first use
  * @param maxRepeatedToolCalls      the loop guard's N (at least 2), or null to turn it off
+ * @param refuseUnpricedModels      refuse work on models the price table has no row for
  */
 public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                            Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
@@ -28,13 +29,13 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                            Change<Long> maxSessionCostMicros, Change<Map<String, Long>> taskTypeSessionBudgets,
                            Change<Long> defaultAgentDailyMicros, Change<Long> defaultAgentWeeklyMicros,
                            Change<Long> defaultAgentMonthlyMicros, Change<Boolean> strictAgents,
-                           Change<Integer> maxRepeatedToolCalls) {
+                           Change<Integer> maxRepeatedToolCalls, Change<Boolean> refuseUnpricedModels) {
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
                         Change<Map<String, Long>> taskTypeBudgets, Change<List<Integer>> alertThresholds,
                         Change<String> alertWebhookUrl, Change<Long> maxSessionRateMicros) {
         this(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl, maxSessionRateMicros,
                 Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(), Change.keep(),
-                Change.keep(), Change.keep(), Change.keep());
+                Change.keep(), Change.keep(), Change.keep(), Change.keep());
     }
 
     public TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, Change<Boolean> paused,
@@ -50,14 +51,14 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
     public TeamSettings withWindows(Change<Long> weekly, Change<Long> monthly) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weekly, monthly, maxSessionCostMicros, taskTypeSessionBudgets,
-                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents, maxRepeatedToolCalls);
+                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents, maxRepeatedToolCalls, refuseUnpricedModels);
     }
 
     /** This patch, also setting the session caps. */
     public TeamSettings withSessionCaps(Change<Long> maxSessionCost, Change<Map<String, Long>> byTaskType) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCost, byTaskType,
-                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents, maxRepeatedToolCalls);
+                defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros, strictAgents, maxRepeatedToolCalls, refuseUnpricedModels);
     }
 
     /** This patch, also setting what new agents get and whether unknown agents are refused. */
@@ -65,7 +66,7 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                                           Change<Boolean> strict) {
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
-                taskTypeSessionBudgets, daily, weekly, monthly, strict, maxRepeatedToolCalls);
+                taskTypeSessionBudgets, daily, weekly, monthly, strict, maxRepeatedToolCalls, refuseUnpricedModels);
     }
 
     /** This patch, also setting the loop guard ({@code max_repeated_tool_calls}). */
@@ -73,7 +74,15 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
         return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
                 maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
                 taskTypeSessionBudgets, defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros,
-                strictAgents, max);
+                strictAgents, max, refuseUnpricedModels);
+    }
+
+    /** This patch, also setting whether work on models without a price is refused. */
+    public TeamSettings withRefuseUnpricedModels(Change<Boolean> refuse) {
+        return new TeamSettings(dailyLimitMicros, zone, paused, taskTypeBudgets, alertThresholds, alertWebhookUrl,
+                maxSessionRateMicros, weeklyLimitMicros, monthlyLimitMicros, maxSessionCostMicros,
+                taskTypeSessionBudgets, defaultAgentDailyMicros, defaultAgentWeeklyMicros, defaultAgentMonthlyMicros,
+                strictAgents, maxRepeatedToolCalls, refuse);
     }
 
     /** The team with this patch applied; {@code thresholds} and {@code webhook} are the checked forms. */
@@ -85,7 +94,8 @@ public record TeamSettings(Change<Long> dailyLimitMicros, Change<ZoneId> zone, C
                 maxSessionRateMicros.or(team.maxSessionRateMicros()), weeklyLimitMicros.or(team.weeklyLimitMicros()),
                 monthlyLimitMicros.or(team.monthlyLimitMicros()), maxSessionCostMicros.or(team.maxSessionCostMicros()),
                 Objects.requireNonNullElse(taskTypeSessionBudgets.or(team.taskTypeSessionBudgets()), Map.of()),
-                agentDefaults(team.agentDefaults()), maxRepeatedToolCalls.or(team.maxRepeatedToolCalls()));
+                agentDefaults(team.agentDefaults()), maxRepeatedToolCalls.or(team.maxRepeatedToolCalls()),
+                Boolean.TRUE.equals(refuseUnpricedModels.or(team.refuseUnpricedModels())));
     }
 
     private AgentDefaults agentDefaults(AgentDefaults old) {

@@ -45,9 +45,16 @@ final class UsageCharge {
             if (reported != null) {
                 return new Cost(reported, CostSource.REPORTED, null, priced.costMicros());
             }
-            return new Cost(priced.costMicros(), priced.estimated() ? CostSource.ESTIMATED : CostSource.PRICED,
-                    priced.price(), priced.costMicros());
+            return new Cost(priced.costMicros(), sourceOf(priced), priced.price(), priced.costMicros());
         }
+    }
+
+    /** {@code unpriced} when the model has no row, {@code estimated} when a modifier had no price, else priced. */
+    static CostSource sourceOf(PricedCost priced) {
+        if (priced.unpriced()) {
+            return CostSource.UNPRICED;
+        }
+        return priced.estimated() ? CostSource.ESTIMATED : CostSource.PRICED;
     }
 
     /** The session and budget after a charge, and the decision. */

@@ -32,7 +32,7 @@ public final class UsageService {
      */
     public UsageReceipt report(Actor actor, UsageReport report) {
         actor.mayWrite();
-        report.modifiers().checkGeo(ctx.prices.inferenceGeos());
+        report.modifiers().checkGeo(ctx.prices().inferenceGeos());
         UsageReceipt receipt;
         if (report.eventId() == null) {
             String fresh = ctx.eventIds.next();
@@ -54,10 +54,13 @@ public final class UsageService {
         Agent agent = LedgerContext.agent(w, session.agentId());
         Team team = LedgerContext.team(w, agent.teamId());
         String model = report.model() != null ? report.model() : session.model();
+        if (report.costMicros() == null) {
+            UnpricedModels.check(team, ctx.prices(), model, now);
+        }
         HoldStatus holdStatus = Holds.settle(w, report.holdId(), agent, eventId, now);
         w.expireHolds(team.id(), now);
         PriceModifiers modifiers = report.modifiers();
-        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices, model, report.tokens(), report.costMicros(), now,
+        UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices(), model, report.tokens(), report.costMicros(), now,
                 modifiers.speed(), modifiers.serviceTier(), modifiers.inferenceGeo());
         UsageLabels labels = new UsageLabels(modifiers.speed(), null, null, null, modifiers.serviceTier(),
                 modifiers.inferenceGeo());

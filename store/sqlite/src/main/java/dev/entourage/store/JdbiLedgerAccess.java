@@ -143,11 +143,20 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public List<UsageLine> usageBetween(long teamId, Instant from, Instant to) {
+        return usageLines(teamId, from, to, "");
+    }
+
+    @Override
+    public List<UsageLine> unpricedUsageBetween(long teamId, Instant from, Instant to) {
+        return usageLines(teamId, from, to, " AND cost_source = 'unpriced'");
+    }
+
+    private List<UsageLine> usageLines(long teamId, Instant from, Instant to, String alsoWhere) {
         return handle().createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
                         + "SUM(output_tokens) AS output, SUM(cache_creation_input_tokens) AS cache_creation, "
                         + "SUM(cache_read_input_tokens) AS cache_read, SUM(cost_micros) AS cost FROM usage_events "
-                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to AND claim = 0 "
-                        + "GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
+                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to AND claim = 0"
+                        + alsoWhere + " GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
                 .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
                 .map((rs, ctx) -> new UsageLine(rs.getLong("session_id"), rs.getLong("agent_id"),
                         Columns.nullableLong(rs, "task_id"), rs.getString("model"), rs.getLong("input"), rs.getLong("output"),

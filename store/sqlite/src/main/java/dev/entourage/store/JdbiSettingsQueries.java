@@ -29,7 +29,7 @@ final class JdbiSettingsQueries {
             + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros, weekly_limit_micros, "
             + "monthly_limit_micros, max_session_cost_micros, task_type_session_budgets, "
             + "default_agent_daily_limit_micros, default_agent_weekly_limit_micros, "
-            + "default_agent_monthly_limit_micros, strict_agents, max_repeated_tool_calls";
+            + "default_agent_monthly_limit_micros, strict_agents, max_repeated_tool_calls, refuse_unpriced_models";
     /** The columns {@link #agent(ResultSet)} reads, by position. */
     static final String AGENT_COLUMNS = "id, name, team_id, daily_limit_micros, paused, created_at, "
             + "weekly_limit_micros, monthly_limit_micros";
@@ -68,7 +68,7 @@ final class JdbiSettingsQueries {
                 rs.getInt(5) != 0, budgets, Instant.ofEpochMilli(rs.getLong(7)), thresholds, rs.getString(9),
                 Columns.nullableLong(rs, 10), Columns.nullableLong(rs, 11), Columns.nullableLong(rs, 12), Columns.nullableLong(rs, 13),
                 byType(rs.getString(14)), new AgentDefaults(Columns.nullableLong(rs, 15), Columns.nullableLong(rs, 16),
-                Columns.nullableLong(rs, 17), rs.getInt(18) != 0), repeats(rs));
+                Columns.nullableLong(rs, 17), rs.getInt(18) != 0), repeats(rs), rs.getInt(20) != 0);
     }
 
     private static Integer repeats(ResultSet rs) throws SQLException {
@@ -111,7 +111,8 @@ final class JdbiSettingsQueries {
                         + "default_agent_daily_limit_micros = :agent_daily, "
                         + "default_agent_weekly_limit_micros = :agent_weekly, "
                         + "default_agent_monthly_limit_micros = :agent_monthly, strict_agents = :strict, "
-                        + "max_repeated_tool_calls = :repeats WHERE id = :id")
+                        + "max_repeated_tool_calls = :repeats, refuse_unpriced_models = :refuse_unpriced WHERE id = :id")
+                .bind("refuse_unpriced", team.refuseUnpricedModels() ? 1 : 0)
                 .bind("repeats", team.maxRepeatedToolCalls())
                 .bind("agent_daily", team.agentDefaults().dailyLimitMicros())
                 .bind("agent_weekly", team.agentDefaults().weeklyLimitMicros())

@@ -18,7 +18,7 @@ final class Migrations {
     private static final List<String> SQLITE = List.of("V1__ledger.sql", "V2__access.sql", "V3__holds.sql",
             "V4__alerts.sql", "V5__windows_and_session_caps.sql",
             "V6__event_ids_per_agent.sql", "V7__team_agent_defaults.sql", "V8__capture.sql", "V9__gateway.sql",
-            "V11__usage_wire_fields.sql");
+            "V11__usage_wire_fields.sql", "V12__unpriced_models.sql");
 
     private Migrations() {
     }

@@ -16,7 +16,7 @@ import java.time.Instant;
  *                           provider bills them as output)
  * @param reportedCostMicros Claude Code's {@code cost_usd_micros} (else round(cost_usd × 10^6)): charged as
  *                           {@code cost_source "reported"}, our table's price stored beside it; null → priced by our
- *                           table ({@code "priced"} or {@code "estimated"})
+ *                           table ({@code "priced"}, {@code "estimated"} or {@code "unpriced"})
  * @param speed              optional label kept on the event, as are {@code querySource} and {@code subagent}
  *                           ({@code agent.name})
  */
