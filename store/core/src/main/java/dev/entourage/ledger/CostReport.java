@@ -7,11 +7,16 @@ import java.util.Objects;
 /**
  * What a team spent between two dates of its zone (both included), by session, agent, model and task.
  * Spend counts on the day it was reported. Lists are ordered by cost, highest first, except {@code byDay}: every
- * day of the range, zero days included, oldest first.
+ * day of the range, zero days included, oldest first. Totals and groups cover every session; {@code sessions} is one
+ * page of them (the top ones by cost first).
+ *
+ * @param sessionCount how many sessions spent in the range, all pages together
+ * @param nextCursor   the cursor of the page after {@code sessions}, or null when it is the last
  */
 public record CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
                          long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
-                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay) {
+                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay, int sessionCount,
+                         String nextCursor) {
     public CostReport {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");

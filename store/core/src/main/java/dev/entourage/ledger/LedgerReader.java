@@ -51,9 +51,6 @@ public interface LedgerReader {
     /** A team's tasks, newest first. */
     List<Task> tasks(long teamId);
 
-    /** A team's usage reported in {@code [from, to)}, summed by session and model. */
-    List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
-
     /**
      * Micro-dollars reported in {@code [from, to)} by one team ({@code agentId} null) or by one agent of the team.
      */
@@ -85,8 +82,17 @@ public interface LedgerReader {
      */
     List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit);
 
-    /** A team's usage reported in {@code [from, to)}, summed by {@link UsageSlot} slot, session and model. */
-    List<UsageSlot> usageSlots(long teamId, java.time.Instant from, java.time.Instant to);
+    /**
+     * A team's spend rollups summed per interval {@code [edges[i], edges[i+1])} and per group {@code by}; intervals
+     * and groups with nothing charged are left out. Edges are ascending multiples of five minutes since the epoch.
+     */
+    List<SpendSum> spendSums(long teamId, List<java.time.Instant> edges, SpendSum.By by);
+
+    /**
+     * A team's sessions by what they spent in {@code [from, to)}, highest first (then by id), summed from rollups
+     * (interval 0, id the session's): at most {@code limit}, those after {@code after}'s (cost, id) when given.
+     */
+    List<SpendSum> sessionSums(long teamId, java.time.Instant from, java.time.Instant to, SpendSum after, int limit);
 
     /**
      * Counts for noticing other writers: usage rows above id {@code usageAfter}, sessions above id

@@ -2,7 +2,6 @@ package dev.entourage.ledger;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -22,15 +21,24 @@ public final class ReportService {
         this.ctx = ctx;
     }
 
-    /**
-     * What a team spent from {@code since} to {@code until}, dates in the team's zone, both included.
-     *
-     * @param since null for today; {@code until} null for today (or {@code since} if that is later)
-     * @throws LedgerException {@code invalid_request} when {@code until} is before {@code since} or the range is
-     *                         longer than {@value #MAX_REPORT_DAYS} days
-     */
+    /** {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)} with the top {@value PageCursor#DEFAULT_LIMIT}. */
     public CostReport costs(Actor actor, Ref teamRef, LocalDate since, LocalDate until) {
+        return costs(actor, teamRef, since, until, null, PageCursor.DEFAULT_LIMIT);
+    }
+
+    /**
+     * What a team spent from {@code since} to {@code until}, dates in the team's zone, both included: totals and
+     * groups over every session, and one page of sessions by cost, highest first.
+     *
+     * @param since  null for today; {@code until} null for today (or {@code since} if that is later)
+     * @param cursor the {@link CostReport#nextCursor()} of the previous page, or null for the top sessions
+     * @throws LedgerException {@code invalid_request} when {@code until} is before {@code since}, the range is
+     *                         longer than {@value #MAX_REPORT_DAYS} days, {@code limit} is not 1 to
+     *                         {@value PageCursor#MAX_LIMIT} or {@code cursor} is not one of this list
+     */
+    public CostReport costs(Actor actor, Ref teamRef, LocalDate since, LocalDate until, String cursor, int limit) {
         actor.mayReadTeam();
+        PageCursor.limit(limit);
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
@@ -43,11 +51,8 @@ public final class ReportService {
             if (ChronoUnit.DAYS.between(from, to) >= MAX_REPORT_DAYS) {
                 throw LedgerException.invalid("since", "the range must be at most " + MAX_REPORT_DAYS + " days");
             }
-            Instant start = from.atStartOfDay(team.zone()).toInstant();
-            Instant end = to.plusDays(1).atStartOfDay(team.zone()).toInstant();
-            return CostReports.build(team.id(), from, to, r.usageBetween(team.id(), start, end),
-                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id), now,
-                    team.zone(), r.usageSlots(team.id(), start, end));
+            return CostReports.build(r, team, from, to, cursor, limit, id -> LedgerContext.session(r, actor, id),
+                    id -> LedgerContext.task(r, actor, id), now);
         });
     }
 
@@ -59,10 +64,9 @@ public final class ReportService {
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
-            List<ZonedDateTime> starts = SpendSeries.bucketStarts(range, team.zone(), now);
-            List<UsageSlot> slots = r.usageSlots(team.id(), starts.get(0).toInstant(),
-                    SpendSeries.end(range, team.zone(), now));
-            return SpendSeries.build(range, by, team.zone(), now, slots);
+            List<SpendSum> sums = r.spendSums(team.id(), SpendSeries.edges(range, team.zone(), now),
+                    by == SpendSeries.Split.AGENT ? SpendSum.By.AGENT : SpendSum.By.MODEL);
+            return SpendSeries.build(range, by, team.zone(), now, sums);
         });
     }
 

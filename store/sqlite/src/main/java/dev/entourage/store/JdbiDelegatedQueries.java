@@ -4,6 +4,7 @@ import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.HookState;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SpendSum;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The part of the ledger's reads and writes that {@link JdbiLedgerAccess} hands on unchanged: captured sessions and
- * hook state ({@link JdbiCaptureQueries}), the dashboard and report queries ({@link JdbiReportQueries}) and the
+ * hook state ({@link JdbiCaptureQueries}), the dashboard and report queries ({@link JdbiReportQueries}, {@link JdbiRollupQueries}) and the
  * access tables ({@link JdbiAccessQueries}), over the same handle
  * and statement cache as the rest of the transaction.
  */
@@ -92,8 +93,13 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
-        return new JdbiReportQueries(handle()).usageSlots(teamId, from, to);
+    public List<SpendSum> spendSums(long teamId, List<Instant> edges, SpendSum.By by) {
+        return new JdbiRollupQueries(handle()).spendSums(teamId, edges, by);
+    }
+
+    @Override
+    public List<SpendSum> sessionSums(long teamId, Instant from, Instant to, SpendSum after, int limit) {
+        return new JdbiRollupQueries(handle()).sessionSums(teamId, from, to, after, limit);
     }
 
     @Override

@@ -17,7 +17,6 @@ import dev.entourage.ledger.StoredUsage;
 import dev.entourage.ledger.Task;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TokenCounts;
-import dev.entourage.ledger.UsageLine;
 import dev.entourage.ledger.UsageTotals;
 import dev.entourage.ledger.pricing.ModelPrice;
 import java.sql.ResultSet;
@@ -139,20 +138,6 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public List<Task> tasks(long teamId) {
         return settings().tasks(teamId);
-    }
-
-    @Override
-    public List<UsageLine> usageBetween(long teamId, Instant from, Instant to) {
-        return handle().createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
-                        + "SUM(output_tokens) AS output, SUM(cache_creation_input_tokens) AS cache_creation, "
-                        + "SUM(cache_read_input_tokens) AS cache_read, SUM(cost_micros) AS cost FROM usage_events "
-                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to AND claim = 0 "
-                        + "GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
-                .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
-                .map((rs, ctx) -> new UsageLine(rs.getLong("session_id"), rs.getLong("agent_id"),
-                        Columns.nullableLong(rs, "task_id"), rs.getString("model"), rs.getLong("input"), rs.getLong("output"),
-                        rs.getLong("cache_creation"), rs.getLong("cache_read"), rs.getLong("cost")))
-                .list();
     }
 
     @Override
@@ -297,6 +282,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli(),
                 usage.labels().speed(), usage.labels().querySource(), usage.labels().subagent(),
                 usage.labels().pricedCostMicros(), usage.claim() ? 1 : 0);
+        if (!usage.claim()) {
+            JdbiRollupQueries.add(sql, usage);
+        }
     }
 
     // holds, in JdbiHoldQueries (one per transaction: it remembers whether any hold is open)

@@ -3,19 +3,15 @@ package dev.entourage.store;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.UsageEntry;
-import dev.entourage.ledger.UsageSlot;
 import dev.entourage.ledger.events.ChangeMarker;
-import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The dashboard's and the reports' reads over one Jdbi handle (team-wide lists, usage in time slots, change
- * markers); {@link JdbiLedgerAccess} delegates to it.
+ * The dashboard's reads over one Jdbi handle (team-wide lists, a session's events, change markers);
+ * {@link JdbiLedgerAccess} delegates to it.
  */
 final class JdbiReportQueries {
-    private static final long SLOT_MILLIS = UsageSlot.SECONDS * 1000L;
-
     private final Handle handle;
 
     JdbiReportQueries(Handle handle) {
@@ -42,20 +38,6 @@ final class JdbiReportQueries {
                 .bind("session_id", sessionId).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new UsageEntry(rs.getLong("id"), JdbiLedgerAccess.usage(rs)))
-                .list();
-    }
-
-    List<UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
-        return handle.createQuery("SELECT u.reported_at / :slot AS slot, u.session_id, a.name AS agent_name, u.model, "
-                        + "SUM(u.cost_micros) AS cost, SUM(u.input_tokens) AS input, SUM(u.output_tokens) AS output "
-                        + "FROM usage_events u JOIN agents a ON a.id = u.agent_id "
-                        + "WHERE u.team_id = :team_id AND u.reported_at >= :from AND u.reported_at < :to AND u.claim = 0 "
-                        + "GROUP BY slot, u.session_id, a.name, u.model ORDER BY slot, u.session_id, u.model")
-                .bind("slot", SLOT_MILLIS).bind("team_id", teamId)
-                .bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
-                .map((rs, ctx) -> new UsageSlot(Instant.ofEpochMilli(rs.getLong("slot") * SLOT_MILLIS),
-                        rs.getLong("session_id"), rs.getString("agent_name"), rs.getString("model"),
-                        rs.getLong("cost"), rs.getLong("input"), rs.getLong("output")))
                 .list();
     }
 

@@ -1,0 +1,131 @@
+package dev.entourage.store;
+
+import dev.entourage.ledger.SpendSum;
+import dev.entourage.ledger.StoredUsage;
+import dev.entourage.ledger.TokenCounts;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The spend rollups (table {@code spend_rollups}, migration V10): one row per team, five-minute bucket, session and
+ * model, added to in the transaction of each charged usage event and read by reports and spend charts as one range
+ * scan of {@code (team_id, bucket)}. Portable SQL: {@code INSERT … ON CONFLICT … DO UPDATE}, a {@code VALUES}
+ * common table expression for the intervals.
+ */
+final class JdbiRollupQueries {
+    /** The length of a bucket. */
+    static final long BUCKET_MILLIS = 300_000L;
+    /** The model column's value for usage with no known model (a key column cannot be null). */
+    static final String NO_MODEL = "";
+
+    private static final String ADD = "INSERT INTO spend_rollups (team_id, bucket, session_id, model, agent_id, "
+            + "task_id, input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
+            + "cache_read_input_tokens, cost_micros, unpriced_micros, events) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+            + "ON CONFLICT (team_id, bucket, session_id, model) DO UPDATE SET "
+            + "input_tokens = spend_rollups.input_tokens + excluded.input_tokens, "
+            + "output_tokens = spend_rollups.output_tokens + excluded.output_tokens, "
+            + "cache_creation_input_tokens = spend_rollups.cache_creation_input_tokens "
+            + "+ excluded.cache_creation_input_tokens, "
+            + "cache_creation_1h_input_tokens = spend_rollups.cache_creation_1h_input_tokens "
+            + "+ excluded.cache_creation_1h_input_tokens, "
+            + "cache_read_input_tokens = spend_rollups.cache_read_input_tokens + excluded.cache_read_input_tokens, "
+            + "cost_micros = spend_rollups.cost_micros + excluded.cost_micros, "
+            + "unpriced_micros = spend_rollups.unpriced_micros + excluded.unpriced_micros, "
+            + "events = spend_rollups.events + 1";
+    private static final String SUMS = "SUM(r.cost_micros) AS cost, SUM(r.input_tokens) AS input, "
+            + "SUM(r.output_tokens) AS output, SUM(r.cache_creation_input_tokens) AS cache_creation, "
+            + "SUM(r.cache_read_input_tokens) AS cache_read, SUM(r.unpriced_micros) AS unpriced, "
+            + "SUM(r.events) AS events, COUNT(DISTINCT r.session_id) AS sessions";
+
+    private final Handle handle;
+
+    JdbiRollupQueries(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** Adds one charged event to its bucket's row, creating the row first. */
+    static void add(PreparedCache sql, StoredUsage usage) {
+        TokenCounts tokens = usage.tokens();
+        long at = usage.reportedAt().toEpochMilli();
+        sql.update(ADD, usage.teamId(), at - Math.floorMod(at, BUCKET_MILLIS), usage.sessionId(),
+                usage.model() == null ? NO_MODEL : usage.model(), usage.agentId(), usage.taskId(),
+                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(), tokens.cacheRead(),
+                usage.costMicros(), usage.costSource().wireName().equals("unpriced") ? usage.costMicros() : 0L);
+    }
+
+    List<SpendSum> spendSums(long teamId, List<Instant> edges, SpendSum.By by) {
+        if (edges.size() < 2) {
+            return List.of();
+        }
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i + 1 < edges.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(").append(i).append(", :lo").append(i).append(", :hi")
+                    .append(i).append(")");
+        }
+        String group = switch (by) {
+            case TOTAL -> "";
+            case AGENT -> ", r.agent_id, a.name";
+            case MODEL -> ", r.model";
+            case TASK -> ", r.task_id, t.title";
+        };
+        String join = switch (by) {
+            case AGENT -> " JOIN agents a ON a.id = r.agent_id";
+            case TASK -> " LEFT JOIN tasks t ON t.id = r.task_id";
+            default -> "";
+        };
+        Query query = handle.createQuery("WITH edges (i, lo, hi) AS (VALUES " + values + ") SELECT e.i" + group
+                + ", " + SUMS + " FROM edges e JOIN spend_rollups r ON r.team_id = :team_id AND r.bucket >= e.lo "
+                + "AND r.bucket < e.hi" + join + " GROUP BY e.i" + group + " ORDER BY e.i" + group);
+        query.bind("team_id", teamId);
+        for (int i = 0; i + 1 < edges.size(); i++) {
+            query.bind("lo" + i, edges.get(i).toEpochMilli()).bind("hi" + i, edges.get(i + 1).toEpochMilli());
+        }
+        return query.map((rs, ctx) -> sum(rs, rs.getInt(1), id(rs, by), name(rs, by))).list();
+    }
+
+    List<SpendSum> sessionSums(long teamId, Instant from, Instant to, SpendSum after, int limit) {
+        String keyset = after == null ? "" : " HAVING SUM(r.cost_micros) < :cost "
+                + "OR (SUM(r.cost_micros) = :cost AND r.session_id > :session_id)";
+        Query query = handle.createQuery("SELECT r.session_id, MIN(r.model) AS model, " + SUMS
+                        + " FROM spend_rollups r WHERE r.team_id = :team_id AND r.bucket >= :from AND r.bucket < :to "
+                        + "GROUP BY r.session_id" + keyset + " ORDER BY cost DESC, r.session_id LIMIT :limit")
+                .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
+                .bind("limit", limit);
+        if (after != null) {
+            query.bind("cost", after.costMicros()).bind("session_id", after.id());
+        }
+        return query.map((rs, ctx) -> sum(rs, 0, rs.getLong("session_id"), model(rs.getString("model")))).list();
+    }
+
+    private static Long id(ResultSet rs, SpendSum.By by) throws SQLException {
+        return switch (by) {
+            case AGENT -> rs.getLong("agent_id");
+            case TASK -> Columns.nullableLong(rs, "task_id");
+            default -> null;
+        };
+    }
+
+    private static String name(ResultSet rs, SpendSum.By by) throws SQLException {
+        return switch (by) {
+            case AGENT -> rs.getString("name");
+            case MODEL -> model(rs.getString("model"));
+            case TASK -> rs.getString("title");
+            default -> null;
+        };
+    }
+
+    private static String model(String stored) {
+        return stored == null || stored.equals(NO_MODEL) ? null : stored;
+    }
+
+    private static SpendSum sum(ResultSet rs, int interval, Long id, String name) throws SQLException {
+        return new SpendSum(interval, id, name, rs.getLong("cost"), rs.getLong("input"), rs.getLong("output"),
+                rs.getLong("cache_creation"), rs.getLong("cache_read"), rs.getLong("unpriced"), rs.getLong("events"),
+                rs.getInt("sessions"));
+    }
+}
