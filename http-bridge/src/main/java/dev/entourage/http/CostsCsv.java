@@ -18,14 +18,33 @@ final class CostsCsv {
     }
 
     static String of(CostReport report) {
-        List<List<String>> rows = new java.util.ArrayList<>();
-        for (CostReport.SessionCost s : report.sessions()) {
-            rows.add(List.of(Long.toString(s.sessionId()), text(s.agentName()),
-                    s.taskId() == null ? "" : Long.toString(s.taskId()), text(s.taskTitle()), text(s.model()),
-                    Money.toDollars(s.costMicros()).toPlainString(), Long.toString(s.inputTokens()),
-                    Long.toString(s.outputTokens()), Long.toString(s.tokens()), Long.toString(s.durationMinutes())));
+        return Csv.of(HEADER, report.sessions().stream().map(CostsCsv::row).toList());
+    }
+
+    /**
+     * Every session of the report's range, {@code first}'s page and then each next one {@code next} reads, written
+     * as they come: an export keeps all rows.
+     */
+    static void stream(CostReport first, java.util.function.Function<String, CostReport> next, java.io.Writer out)
+            throws java.io.IOException {
+        out.write(Csv.line(HEADER));
+        CostReport page = first;
+        while (true) {
+            for (CostReport.SessionCost s : page.sessions()) {
+                out.write(Csv.line(row(s)));
+            }
+            if (page.nextCursor() == null) {
+                return;
+            }
+            page = next.apply(page.nextCursor());
         }
-        return Csv.of(HEADER, rows);
+    }
+
+    private static List<String> row(CostReport.SessionCost s) {
+        return List.of(Long.toString(s.sessionId()), text(s.agentName()),
+                s.taskId() == null ? "" : Long.toString(s.taskId()), text(s.taskTitle()), text(s.model()),
+                Money.toDollars(s.costMicros()).toPlainString(), Long.toString(s.inputTokens()),
+                Long.toString(s.outputTokens()), Long.toString(s.tokens()), Long.toString(s.durationMinutes()));
     }
 
     /** The values of {@code ?by=} that {@link #grouped} takes. */
@@ -77,7 +96,7 @@ final class CostsCsv {
         }
         total.addAll(List.of(Money.toDollars(report.totalCostMicros()).toPlainString(),
                 Long.toString(report.totalInputTokens()), Long.toString(report.totalOutputTokens()),
-                Integer.toString(report.sessions().size())));
+                Integer.toString(report.sessionCount())));
         rows.add(total);
         return Csv.of(header, rows);
     }

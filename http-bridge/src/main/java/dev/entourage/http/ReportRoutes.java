@@ -7,10 +7,12 @@ import dev.entourage.http.json.ReportJson;
 import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.PageCursor;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.SpendSeries;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.access.Principal;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -43,21 +45,35 @@ final class ReportRoutes {
                 .add("GET", "/teams/{team_id}/spend", Access.PEOPLE, this::spend);
     }
 
+    /**
+     * Costs as JSON with one page of sessions ({@code limit}, {@code cursor}), or as CSV: grouped, or every session
+     * streamed in pages of {@value PageCursor#MAX_LIMIT}.
+     */
     private Reply costs(Call call) {
-        Query query = call.query("since", "until", "format", "by");
+        Query query = call.query("since", "until", "format", "by", "limit", "cursor");
         String format = query.choice("format", List.of("json", "csv"));
         String by = query.choice("by", CostsCsv.GROUPINGS);
         boolean csv = format != null ? format.equals("csv") : prefersCsv(call.header("Accept"));
         Ref teamRef = Ref.parse(call.path("team_id"));
-        CostReport report = ledger.reports().costs(call.actor(), teamRef, query.date("since"), query.date("until"));
+        LocalDate since = query.date("since");
+        LocalDate until = query.date("until");
+        int limit = csv ? PageCursor.MAX_LIMIT
+                : query.integer("limit", 1, PageCursor.MAX_LIMIT, PageCursor.DEFAULT_LIMIT);
+        String cursor = query.string("cursor");
+        CostReport report = ledger.reports().costs(call.actor(), teamRef, since, until, cursor, limit);
         if (!csv) {
             return Reply.ok(json.costs(report));
         }
         Team team = ledger.settings().team(call.actor(), Ref.id(report.teamId()));
         String file = "costs-" + team.name() + (by == null ? "" : "-by-" + by) + "-" + report.since() + "-"
                 + report.until() + ".csv";
-        return Reply.text(CostsCsv.CONTENT_TYPE, by == null ? CostsCsv.of(report) : CostsCsv.grouped(report, by),
-                Map.of("Content-Disposition", "attachment; filename=\"" + file + "\""));
+        Map<String, String> headers = Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        if (by != null) {
+            return Reply.text(CostsCsv.CONTENT_TYPE, CostsCsv.grouped(report, by), headers);
+        }
+        Ref team1 = Ref.id(report.teamId());
+        return Reply.streamed(CostsCsv.CONTENT_TYPE, headers, out -> CostsCsv.stream(report, next ->
+                ledger.reports().costs(call.actor(), team1, report.since(), report.until(), next, limit), out));
     }
 
     /** Whether {@code Accept} asks for CSV rather than JSON: text/csv listed, and before any JSON type. */

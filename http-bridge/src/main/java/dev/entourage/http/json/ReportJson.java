@@ -59,6 +59,8 @@ public final class ReportJson {
             row.put("tokens", s.tokens());
             row.put("duration_minutes", s.durationMinutes());
         }
+        node.put("session_count", report.sessionCount());
+        node.put("next_cursor", report.nextCursor());
         groups(node.putArray("by_agent"), report.byAgent(), "agent_id", "agent_name");
         groups(node.putArray("by_model"), report.byModel(), null, "model");
         groups(node.putArray("by_task"), report.byTask(), "task_id", "task_title");

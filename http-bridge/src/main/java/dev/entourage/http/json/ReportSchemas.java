@@ -61,6 +61,8 @@ public final class ReportSchemas {
                 .field("total_input_tokens", count())
                 .field("total_output_tokens", count())
                 .field("sessions", array(session))
+                .field("session_count", count())
+                .field("next_cursor", nullable(string()))
                 .field("by_agent", array(costGroup("agent_id", id(), "agent_name")))
                 .field("by_model", array(costGroup(null, null, "model")))
                 .field("by_task", array(costGroup("task_id", nullable(id()), "task_title")))
