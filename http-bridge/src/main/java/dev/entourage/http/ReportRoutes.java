@@ -3,12 +3,14 @@ package dev.entourage.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.ReportJson;
 import dev.entourage.http.json.SettingsJson;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.PageCursor;
 import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.SessionPage;
 import dev.entourage.ledger.SpendSeries;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.access.Principal;
@@ -31,10 +33,12 @@ final class ReportRoutes {
 
     private final LedgerServices ledger;
     private final ReportJson json;
+    private final LedgerJson sessionJson;
 
-    ReportRoutes(LedgerServices ledger, ReportJson json) {
+    ReportRoutes(LedgerServices ledger, ReportJson json, LedgerJson sessionJson) {
         this.ledger = ledger;
         this.json = json;
+        this.sessionJson = sessionJson;
     }
 
     /** Adds these routes to {@code router}, each with who may call it. */
@@ -42,7 +46,8 @@ final class ReportRoutes {
         router.add("GET", "/teams/{team_id}/costs", Access.PEOPLE, this::costs)
                 .add("GET", "/teams/{team_id}/alerts", Access.PEOPLE, this::alerts)
                 .add("GET", "/dashboard", Access.PEOPLE, this::dashboard)
-                .add("GET", "/teams/{team_id}/spend", Access.PEOPLE, this::spend);
+                .add("GET", "/teams/{team_id}/spend", Access.PEOPLE, this::spend)
+                .add("GET", "/teams/{team_id}/sessions", Access.PEOPLE, this::sessions);
     }
 
     /**
@@ -115,6 +120,23 @@ final class ReportRoutes {
         call.query();
         return Reply.ok(json.dashboard(ledger.reports().dashboard(call.actor(), Ref.id(p.teamId())),
                 p.role().wireName()));
+    }
+
+    /**
+     * One page of the team's sessions, newest first: {@code status=active} (default) or {@code closed} (ended and
+     * killed), {@code limit}, {@code cursor}; the dashboard's {@code sessions_next_cursor} reads on from its list.
+     */
+    private Reply sessions(Call call) {
+        Query query = call.query("status", "limit", "cursor");
+        String status = query.choice("status", List.of("active", "closed"));
+        SessionPage page = ledger.reports().teamSessions(call.actor(), Ref.parse(call.path("team_id")),
+                status == null || status.equals("active"), query.string("cursor"),
+                query.integer("limit", 1, PageCursor.MAX_LIMIT, PageCursor.DEFAULT_LIMIT));
+        ObjectNode node = NODES.objectNode();
+        ArrayNode sessions = node.putArray("sessions");
+        page.sessions().forEach(s -> sessions.add(sessionJson.session(s)));
+        node.put("next_cursor", page.nextCursor());
+        return Reply.ok(node);
     }
 
     /** Spend over time for charts: {@code ?range=today|7d|30d&by=agent|model}. */

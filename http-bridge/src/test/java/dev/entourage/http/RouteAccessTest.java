@@ -50,6 +50,7 @@ class RouteAccessTest {
                 route("GET", "/teams/{team_id}/alerts", Access.PEOPLE),
                 route("GET", "/dashboard", Access.PEOPLE),
                 route("GET", "/teams/{team_id}/spend", Access.PEOPLE),
+                route("GET", "/teams/{team_id}/sessions", Access.PEOPLE),
                 route("POST", "/auth/login", Access.PUBLIC),
                 route("POST", "/auth/keys", Access.ADMIN),
                 route("GET", "/auth/keys", Access.PEOPLE),

@@ -117,6 +117,8 @@ public final class ReportJson {
         }
         ArrayNode sessions = node.putArray("sessions");
         v.sessions().forEach(s -> sessions.add(ledgerJson.session(s)));
+        node.put("active_session_count", v.activeCount());
+        node.put("sessions_next_cursor", v.moreSessions());
         ArrayNode recent = node.putArray("recent_sessions");
         v.recentSessions().forEach(s -> recent.add(ledgerJson.session(s)));
         ArrayNode tasks = node.putArray("tasks");

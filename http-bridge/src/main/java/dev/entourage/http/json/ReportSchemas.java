@@ -109,6 +109,8 @@ public final class ReportSchemas {
                 .field("today", today)
                 .field("agents", array(agent))
                 .field("sessions", array(SessionSchemas.session()))
+                .field("active_session_count", count())
+                .field("sessions_next_cursor", nullable(string()))
                 .field("recent_sessions", array(SessionSchemas.session()))
                 .field("tasks", array(SettingsSchemas.taskSpend()))
                 .field("alerts", array(SettingsSchemas.alert()))

@@ -10,14 +10,18 @@ import java.util.Objects;
  * @param day            today in the team's zone, and when it resets
  * @param spentMicros    what the team spent today
  * @param agents         every agent of the team, by name, with its spend today
- * @param sessions       the team's active sessions, newest first
+ * @param sessions       the team's newest {@value #ACTIVE_SESSIONS} active sessions, newest first
  * @param recentSessions the most recent ended or killed sessions, newest first
  * @param tasks          the newest tasks with their spend, newest first
  * @param alerts         the newest alerts, newest first
+ * @param activeCount    how many sessions of the team are active, shown or not
+ * @param moreSessions   the cursor of the active sessions after {@code sessions}, or null when all are shown
  */
 public record DashboardView(Team team, Instant now, BudgetDay day, long spentMicros, List<AgentDay> agents,
                             List<Session> sessions, List<Session> recentSessions, List<TaskSpend> tasks,
-                            List<Alert> alerts) {
+                            List<Alert> alerts, int activeCount, String moreSessions) {
+    /** Active sessions shown. */
+    public static final int ACTIVE_SESSIONS = 50;
     /** Recent (ended or killed) sessions shown. */
     public static final int RECENT_SESSIONS = 20;
     /** Tasks shown. */

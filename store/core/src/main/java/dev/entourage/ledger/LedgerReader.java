@@ -73,8 +73,14 @@ public interface LedgerReader {
     /** A team's agents, by name. */
     List<Agent> agents(long teamId);
 
-    /** A team's sessions, newest first: the active ones, or else the ended and killed ones; at most {@code limit}. */
-    List<Session> teamSessions(long teamId, boolean active, int limit);
+    /**
+     * A team's sessions, newest first: the active ones, or else the ended and killed ones; those with an id below
+     * {@code beforeId} (all when null), at most {@code limit}.
+     */
+    List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit);
+
+    /** How many active sessions each agent of the team has (agents without one are left out). */
+    java.util.Map<Long, Integer> activeSessionCounts(long teamId);
 
     /**
      * A session's usage events with an id below {@code beforeId} (all when null), newest first, at most

@@ -3,7 +3,6 @@ package dev.entourage.ledger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +112,26 @@ public final class ReportService {
     }
 
     /**
+     * One page of a team's sessions, newest first: the active ones, or else the ended and killed ones; at most
+     * {@code limit}, after {@code cursor}'s (null for the newest). The dashboard's "more" reads these.
+     *
+     * @throws LedgerException {@code invalid_request} on {@code limit} unless 1 to {@value PageCursor#MAX_LIMIT},
+     *                         on {@code cursor} for one a session list did not give
+     */
+    public SessionPage teamSessions(Actor actor, Ref teamRef, boolean active, String cursor, int limit) {
+        actor.mayReadTeam();
+        PageCursor.limit(limit);
+        long[] after = PageCursor.parse(cursor, SessionService.CURSOR, 1);
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, teamRef);
+            List<Session> found = r.teamSessions(team.id(), active, after == null ? null : after[0], limit + 1);
+            boolean more = found.size() > limit;
+            List<Session> page = more ? found.subList(0, limit) : found;
+            return new SessionPage(page, more ? PageCursor.of(SessionService.CURSOR, page.get(limit - 1).id()) : null);
+        });
+    }
+
+    /**
      * What the dashboard shows of a team, in one read transaction: today's spend against the limit, every agent with
      * its spend today, active and recent sessions, the newest tasks and alerts.
      */
@@ -122,9 +141,10 @@ public final class ReportService {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
             BudgetDay day = BudgetDay.of(now, team.zone());
-            List<Session> active = r.teamSessions(team.id(), true, SessionQuery.MAX_LIMIT);
-            Map<Long, Integer> open = new HashMap<>();
-            active.forEach(s -> open.merge(s.agentId(), 1, Integer::sum));
+            List<Session> active = r.teamSessions(team.id(), true, null, DashboardView.ACTIVE_SESSIONS + 1);
+            boolean more = active.size() > DashboardView.ACTIVE_SESSIONS;
+            active = more ? active.subList(0, DashboardView.ACTIVE_SESSIONS) : active;
+            Map<Long, Integer> open = r.activeSessionCounts(team.id());
             List<DashboardView.AgentDay> agents = r.agents(team.id()).stream()
                     .map(a -> new DashboardView.AgentDay(a, r.spent(SpendKey.agentDay(a.id(), day.date())),
                             r.held(BudgetSubject.AGENT, a.id(), now), open.getOrDefault(a.id(), 0)))
@@ -132,8 +152,10 @@ public final class ReportService {
             List<TaskSpend> tasks = r.tasks(team.id()).stream().limit(DashboardView.TASKS)
                     .map(task -> taskSpend(r, team, task)).toList();
             return new DashboardView(team, now, day, r.spent(SpendKey.teamDay(team.id(), day.date())), agents, active,
-                    r.teamSessions(team.id(), false, DashboardView.RECENT_SESSIONS), tasks,
-                    r.alerts(team.id(), DashboardView.ALERTS));
+                    r.teamSessions(team.id(), false, null, DashboardView.RECENT_SESSIONS), tasks,
+                    r.alerts(team.id(), DashboardView.ALERTS),
+                    open.values().stream().mapToInt(Integer::intValue).sum(),
+                    more ? PageCursor.of(SessionService.CURSOR, active.get(active.size() - 1).id()) : null);
         });
     }
 }

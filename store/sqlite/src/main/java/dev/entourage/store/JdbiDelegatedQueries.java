@@ -83,8 +83,13 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public List<Session> teamSessions(long teamId, boolean active, int limit) {
-        return new JdbiReportQueries(handle()).teamSessions(teamId, active, limit);
+    public List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit) {
+        return new JdbiReportQueries(handle()).teamSessions(teamId, active, beforeId, limit);
+    }
+
+    @Override
+    public java.util.Map<Long, Integer> activeSessionCounts(long teamId) {
+        return new JdbiReportQueries(handle()).activeSessionCounts(teamId);
     }
 
     @Override

@@ -158,8 +158,12 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
         Query select = handle().createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.agent_id = :agent_id"
                         + (query.status() == null ? "" : " AND s.status = :status")
                         + (query.taskId() == null ? "" : " AND s.task_id = :task_id")
+                        + (query.beforeId() == null ? "" : " AND s.id < :before_id")
                         + " ORDER BY s.id DESC LIMIT :limit")
                 .bind("agent_id", agentId).bind("limit", query.limit());
+        if (query.beforeId() != null) {
+            select.bind("before_id", query.beforeId());
+        }
         if (query.status() != null) {
             select.bind("status", query.status().wireName());
         }

@@ -4,7 +4,9 @@ import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.UsageEntry;
 import dev.entourage.ledger.events.ChangeMarker;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -25,11 +27,22 @@ final class JdbiReportQueries {
                 .map((rs, ctx) -> JdbiSettingsQueries.agent(rs)).list();
     }
 
-    List<Session> teamSessions(long teamId, boolean active, int limit) {
+    List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit) {
         return handle.createQuery("SELECT " + JdbiLedgerAccess.SESSION_COLUMNS + "WHERE s.team_id = :team_id AND "
-                        + (active ? "s.status = 'active'" : "s.status <> 'active'") + " ORDER BY s.id DESC LIMIT :limit")
-                .bind("team_id", teamId).bind("limit", limit)
+                        + (active ? "s.status = 'active'" : "s.status <> 'active'") + " AND s.id < :before "
+                        + "ORDER BY s.id DESC LIMIT :limit")
+                .bind("team_id", teamId).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .bind("limit", limit)
                 .map((rs, ctx) -> JdbiLedgerAccess.session(rs)).list();
+    }
+
+    Map<Long, Integer> activeSessionCounts(long teamId) {
+        Map<Long, Integer> counts = new HashMap<>();
+        handle.createQuery("SELECT agent_id, COUNT(*) AS n FROM sessions WHERE team_id = :team_id "
+                        + "AND status = 'active' GROUP BY agent_id")
+                .bind("team_id", teamId)
+                .map((rs, ctx) -> counts.put(rs.getLong("agent_id"), rs.getInt("n"))).list();
+        return counts;
     }
 
     List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit) {
