@@ -6,6 +6,7 @@ import dev.entourage.ledger.TokenCounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -13,8 +14,8 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * The spend rollups (table {@code spend_rollups}, migration V10): one row per team, five-minute bucket, session and
  * model, added to in the transaction of each charged usage event and read by reports and spend charts as one range
- * scan of {@code (team_id, bucket)}. Portable SQL: {@code INSERT … ON CONFLICT … DO UPDATE}, a {@code VALUES}
- * common table expression for the intervals.
+ * scan of {@code (team_id, bucket)} per interval (a chart of today: one scan grouped by bucket). Portable SQL:
+ * {@code INSERT … ON CONFLICT … DO UPDATE}.
  */
 final class JdbiRollupQueries {
     /** The length of a bucket. */
@@ -59,14 +60,6 @@ final class JdbiRollupQueries {
     }
 
     List<SpendSum> spendSums(long teamId, List<Instant> edges, SpendSum.By by) {
-        if (edges.size() < 2) {
-            return List.of();
-        }
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i + 1 < edges.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append("(").append(i).append(", :lo").append(i).append(", :hi")
-                    .append(i).append(")");
-        }
         String group = switch (by) {
             case TOTAL -> "";
             case AGENT -> ", r.agent_id, a.name";
@@ -78,14 +71,36 @@ final class JdbiRollupQueries {
             case TASK -> " LEFT JOIN tasks t ON t.id = r.task_id";
             default -> "";
         };
-        Query query = handle.createQuery("WITH edges (i, lo, hi) AS (VALUES " + values + ") SELECT e.i" + group
-                + ", " + SUMS + " FROM edges e JOIN spend_rollups r ON r.team_id = :team_id AND r.bucket >= e.lo "
-                + "AND r.bucket < e.hi" + join + " GROUP BY e.i" + group + " ORDER BY e.i" + group);
-        query.bind("team_id", teamId);
-        for (int i = 0; i + 1 < edges.size(); i++) {
-            query.bind("lo" + i, edges.get(i).toEpochMilli()).bind("hi" + i, edges.get(i + 1).toEpochMilli());
+        String range = " FROM spend_rollups r" + join + " WHERE r.team_id = :team_id AND r.bucket >= :from "
+                + "AND r.bucket < :to";
+        if (oneBucketEach(edges)) {
+            long from = edges.get(0).toEpochMilli();
+            return handle.createQuery("SELECT (r.bucket - :from) / " + BUCKET_MILLIS + " AS i" + group + ", " + SUMS
+                            + range + " GROUP BY r.bucket" + group + " ORDER BY r.bucket" + group)
+                    .bind("team_id", teamId).bind("from", from).bind("to", edges.get(edges.size() - 1).toEpochMilli())
+                    .map((rs, ctx) -> sum(rs, rs.getInt(1), id(rs, by), name(rs, by))).list();
         }
-        return query.map((rs, ctx) -> sum(rs, rs.getInt(1), id(rs, by), name(rs, by))).list();
+        String sql = "SELECT 0 AS i" + group + ", " + SUMS + range + (group.isEmpty() ? " HAVING COUNT(*) > 0"
+                : " GROUP BY " + group.substring(2) + " ORDER BY " + group.substring(2));
+        List<SpendSum> sums = new ArrayList<>();
+        for (int i = 0; i + 1 < edges.size(); i++) {
+            int interval = i;
+            sums.addAll(handle.createQuery(sql).bind("team_id", teamId).bind("from", edges.get(i).toEpochMilli())
+                    .bind("to", edges.get(i + 1).toEpochMilli())
+                    .map((rs, ctx) -> sum(rs, interval, id(rs, by), name(rs, by))).list());
+        }
+        return sums;
+    }
+
+    /** Whether each interval is one bucket (a chart of today): then rows group by bucket, without the edges. */
+    private static boolean oneBucketEach(List<Instant> edges) {
+        for (int i = 0; i < edges.size(); i++) {
+            if (edges.get(i).toEpochMilli() != edges.get(0).toEpochMilli() + i * BUCKET_MILLIS
+                    || Math.floorMod(edges.get(i).toEpochMilli(), BUCKET_MILLIS) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<SpendSum> sessionSums(long teamId, Instant from, Instant to, SpendSum after, int limit) {
