@@ -99,12 +99,12 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
 
     @Override
     public List<SpendSum> spendSums(long teamId, List<Instant> edges, SpendSum.By by) {
-        return new JdbiRollupQueries(handle()).spendSums(teamId, edges, by);
+        return new JdbiRollupQueries(handle(), sql()).spendSums(teamId, edges, by);
     }
 
     @Override
     public List<SpendSum> sessionSums(long teamId, Instant from, Instant to, SpendSum after, int limit) {
-        return new JdbiRollupQueries(handle()).sessionSums(teamId, from, to, after, limit);
+        return new JdbiRollupQueries(handle(), sql()).sessionSums(teamId, from, to, after, limit);
     }
 
     @Override

@@ -44,9 +44,11 @@ final class JdbiRollupQueries {
             + "SUM(r.events) AS events, COUNT(DISTINCT r.session_id) AS sessions";
 
     private final Handle handle;
+    private final PreparedCache sql;
 
-    JdbiRollupQueries(Handle handle) {
+    JdbiRollupQueries(Handle handle, PreparedCache sql) {
         this.handle = handle;
+        this.sql = sql;
     }
 
     /** Adds one charged event to its bucket's row, creating the row first. */
@@ -80,14 +82,14 @@ final class JdbiRollupQueries {
                     .bind("team_id", teamId).bind("from", from).bind("to", edges.get(edges.size() - 1).toEpochMilli())
                     .map((rs, ctx) -> sum(rs, rs.getInt(1), id(rs, by), name(rs, by))).list();
         }
-        String sql = "SELECT 0 AS i" + group + ", " + SUMS + range + (group.isEmpty() ? " HAVING COUNT(*) > 0"
+        String perInterval = "SELECT 0 AS i" + group + ", " + SUMS + " FROM spend_rollups r" + join
+                + " WHERE r.team_id = ? AND r.bucket >= ? AND r.bucket < ?" + (group.isEmpty() ? " HAVING COUNT(*) > 0"
                 : " GROUP BY " + group.substring(2) + " ORDER BY " + group.substring(2));
         List<SpendSum> sums = new ArrayList<>();
         for (int i = 0; i + 1 < edges.size(); i++) {
             int interval = i;
-            sums.addAll(handle.createQuery(sql).bind("team_id", teamId).bind("from", edges.get(i).toEpochMilli())
-                    .bind("to", edges.get(i + 1).toEpochMilli())
-                    .map((rs, ctx) -> sum(rs, interval, id(rs, by), name(rs, by))).list());
+            sums.addAll(sql.list(perInterval, rs -> sum(rs, interval, id(rs, by), name(rs, by)), teamId,
+                    edges.get(i).toEpochMilli(), edges.get(i + 1).toEpochMilli()));
         }
         return sums;
     }
