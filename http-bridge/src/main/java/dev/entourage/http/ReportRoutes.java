@@ -132,11 +132,7 @@ final class ReportRoutes {
         SessionPage page = ledger.reports().teamSessions(call.actor(), Ref.parse(call.path("team_id")),
                 status == null || status.equals("active"), query.string("cursor"),
                 query.integer("limit", 1, PageCursor.MAX_LIMIT, PageCursor.DEFAULT_LIMIT));
-        ObjectNode node = NODES.objectNode();
-        ArrayNode sessions = node.putArray("sessions");
-        page.sessions().forEach(s -> sessions.add(sessionJson.session(s)));
-        node.put("next_cursor", page.nextCursor());
-        return Reply.ok(node);
+        return Reply.ok(sessionJson.sessionPage(page));
     }
 
     /** Spend over time for charts: {@code ?range=today|7d|30d&by=agent|model}. */

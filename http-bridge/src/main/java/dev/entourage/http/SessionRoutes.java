@@ -66,11 +66,7 @@ final class SessionRoutes {
         SessionPage page = ledger.sessions().page(call.actor(), Ref.parse(call.path("agent_id")),
                 status == null ? null : SessionStatus.fromWire(status), query.id("task_id"), query.string("cursor"),
                 query.integer("limit", 1, PageCursor.MAX_LIMIT, PageCursor.DEFAULT_LIMIT));
-        ObjectNode node = NODES.objectNode();
-        ArrayNode sessions = node.putArray("sessions");
-        page.sessions().forEach(s -> sessions.add(json.session(s)));
-        node.put("next_cursor", page.nextCursor());
-        return Reply.ok(node);
+        return Reply.ok(json.sessionPage(page));
     }
 
     private Reply usage(Call call) {
