@@ -1,8 +1,5 @@
 package dev.entourage.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
 import dev.entourage.http.json.ReportJson;
@@ -27,7 +24,6 @@ import java.util.Map;
  */
 final class SessionRoutes {
     static final int DEFAULT_USAGE_LIMIT = 100;
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final LedgerServices ledger;
     private final LedgerJson json;
