@@ -25,10 +25,10 @@ final class CostsCsv {
      * Every session of the report's range, {@code first}'s page and then each next one {@code next} reads, written
      * as they come: an export keeps all rows.
      */
-    static void stream(CostReport first, java.util.function.Function<String, CostReport> next, java.io.Writer out)
-            throws java.io.IOException {
+    static void stream(CostReport first, java.util.function.Function<String, CostReport.SessionPage> next,
+                       java.io.Writer out) throws java.io.IOException {
         out.write(Csv.line(HEADER));
-        CostReport page = first;
+        CostReport.SessionPage page = new CostReport.SessionPage(first.sessions(), first.nextCursor());
         while (true) {
             for (CostReport.SessionCost s : page.sessions()) {
                 out.write(Csv.line(row(s)));

@@ -76,9 +76,8 @@ final class ReportRoutes {
         if (by != null) {
             return Reply.text(CostsCsv.CONTENT_TYPE, CostsCsv.grouped(report, by), headers);
         }
-        Ref team1 = Ref.id(report.teamId());
         return Reply.streamed(CostsCsv.CONTENT_TYPE, headers, out -> CostsCsv.stream(report, next ->
-                ledger.reports().costs(call.actor(), team1, report.since(), report.until(), next, limit), out));
+                ledger.reports().costSessions(call.actor(), report, next, limit), out));
     }
 
     /** Whether {@code Accept} asks for CSV rather than JSON: text/csv listed, and before any JSON type. */

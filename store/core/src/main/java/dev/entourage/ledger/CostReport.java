@@ -27,6 +27,17 @@ public record CostReport(long teamId, LocalDate since, LocalDate until, long tot
         byDay = List.copyOf(byDay);
     }
 
+    /**
+     * One page of a range's sessions by cost, highest first.
+     *
+     * @param nextCursor the cursor of the next page, or null when this is the last
+     */
+    public record SessionPage(List<SessionCost> sessions, String nextCursor) {
+        public SessionPage {
+            sessions = List.copyOf(sessions);
+        }
+    }
+
     /** One session's spend inside the range. */
     public record SessionCost(long sessionId, String agentName, Long taskId, String taskTitle, String model,
                               long costMicros, long inputTokens, long outputTokens, long tokens,

@@ -35,27 +35,34 @@ final class CostReports {
      */
     static CostReport build(LedgerReader r, Team team, LocalDate since, LocalDate until, String cursor, int limit,
                             LongFunction<Session> sessions, LongFunction<Task> tasks, Instant now) {
-        long[] after = PageCursor.parse(cursor, CURSOR, 2);
         List<Instant> days = dayEdges(since, until, team.zone());
-        Instant start = days.get(0);
-        Instant end = days.get(days.size() - 1);
-        List<Instant> whole = List.of(start, end);
+        List<Instant> whole = List.of(days.get(0), days.get(days.size() - 1));
         SpendSum total = r.spendSums(team.id(), whole, SpendSum.By.TOTAL).stream().findFirst().orElse(null);
-        List<SpendSum> page = r.sessionSums(team.id(), start, end, after == null ? null
-                : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0), limit + 1);
+        CostReport.SessionPage page = sessions(r, team, since, until, cursor, limit, sessions, tasks, now);
+        return new CostReport(team.id(), since, until, total == null ? 0 : total.costMicros(),
+                total == null ? 0 : total.inputTokens(), total == null ? 0 : total.outputTokens(), page.sessions(),
+                groups(r.spendSums(team.id(), whole, SpendSum.By.AGENT), null),
+                groups(r.spendSums(team.id(), whole, SpendSum.By.MODEL), UNKNOWN_MODEL),
+                groups(r.spendSums(team.id(), whole, SpendSum.By.TASK), NO_TASK),
+                byDay(since, r.spendSums(team.id(), days, SpendSum.By.TOTAL), days.size() - 1),
+                total == null ? 0 : total.sessions(), page.nextCursor());
+    }
+
+    /** One page of the range's sessions by cost, highest first, after {@code cursor}'s (null for the top ones). */
+    static CostReport.SessionPage sessions(LedgerReader r, Team team, LocalDate since, LocalDate until,
+                                           String cursor, int limit, LongFunction<Session> sessions,
+                                           LongFunction<Task> tasks, Instant now) {
+        long[] after = PageCursor.parse(cursor, CURSOR, 2);
+        List<SpendSum> page = r.sessionSums(team.id(), since.atStartOfDay(team.zone()).toInstant(),
+                until.plusDays(1).atStartOfDay(team.zone()).toInstant(), after == null ? null
+                        : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0), limit + 1);
         boolean more = page.size() > limit;
         List<SessionCost> sessionCosts = new ArrayList<>();
         for (SpendSum sum : more ? page.subList(0, limit) : page) {
             sessionCosts.add(sessionCost(sum, sessions.apply(sum.id()), tasks, now));
         }
         SpendSum last = more ? page.get(limit - 1) : null;
-        return new CostReport(team.id(), since, until, total == null ? 0 : total.costMicros(),
-                total == null ? 0 : total.inputTokens(), total == null ? 0 : total.outputTokens(), sessionCosts,
-                groups(r.spendSums(team.id(), whole, SpendSum.By.AGENT), null),
-                groups(r.spendSums(team.id(), whole, SpendSum.By.MODEL), UNKNOWN_MODEL),
-                groups(r.spendSums(team.id(), whole, SpendSum.By.TASK), NO_TASK),
-                byDay(since, r.spendSums(team.id(), days, SpendSum.By.TOTAL), days.size() - 1),
-                total == null ? 0 : total.sessions(),
+        return new CostReport.SessionPage(sessionCosts,
                 last == null ? null : PageCursor.of(CURSOR, last.costMicros(), last.id()));
     }
 

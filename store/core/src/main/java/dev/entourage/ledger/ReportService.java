@@ -55,6 +55,21 @@ public final class ReportService {
         });
     }
 
+    /**
+     * One page of the sessions of {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)}'s report of the
+     * given range (its {@code since} and {@code until}), without totals nor groups: what an export reads on with.
+     */
+    public CostReport.SessionPage costSessions(Actor actor, CostReport report, String cursor, int limit) {
+        actor.mayReadTeam();
+        PageCursor.limit(limit);
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, Ref.id(report.teamId()));
+            return CostReports.sessions(r, team, report.since(), report.until(), cursor, limit,
+                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id),
+                    ctx.clock.instant());
+        });
+    }
+
     /** A team's spend over {@code range} in buckets, one series per agent or model. */
     public SpendSeries spend(Actor actor, Ref teamRef, SpendSeries.Range range, SpendSeries.Split by) {
         actor.mayReadTeam();
