@@ -46,6 +46,8 @@ final class ApiServlet extends HttpServlet {
         reply.headers().forEach(response::setHeader);
         if (reply.json() != null) {
             Responses.json(response, reply.status(), reply.json());
+        } else if (reply.stream() != null) {
+            Responses.streamed(response, reply.status(), reply.contentType(), reply.stream());
         } else {
             Responses.text(response, reply.status(), reply.contentType(), reply.text());
         }

@@ -18,15 +18,34 @@ final class CostsCsv {
     }
 
     static String of(CostReport report) {
-        List<List<String>> rows = new java.util.ArrayList<>();
-        for (CostReport.SessionCost s : report.sessions()) {
-            rows.add(List.of(Long.toString(s.sessionId()), text(s.agentName()),
-                    s.taskId() == null ? "" : Long.toString(s.taskId()), text(s.taskTitle()), text(s.model()),
-                    Money.toDollars(s.costMicros()).toPlainString(), Long.toString(s.inputTokens()),
-                    Long.toString(s.outputTokens()), Long.toString(s.tokens()), Long.toString(s.durationMinutes()),
-                    Money.toDollars(report.unpriced().session(s.sessionId())).toPlainString()));
+        return Csv.of(HEADER, report.sessions().stream().map(s -> row(report, s)).toList());
+    }
+
+    /**
+     * Every session of the report's range, {@code first}'s page and then each next one {@code next} reads, written
+     * as they come: an export keeps all rows.
+     */
+    static void stream(CostReport first, java.util.function.Function<String, CostReport.SessionPage> next,
+                       java.io.Writer out) throws java.io.IOException {
+        out.write(Csv.line(HEADER));
+        CostReport.SessionPage page = new CostReport.SessionPage(first.sessions(), first.nextCursor());
+        while (true) {
+            for (CostReport.SessionCost s : page.sessions()) {
+                out.write(Csv.line(row(first, s)));
+            }
+            if (page.nextCursor() == null) {
+                return;
+            }
+            page = next.apply(page.nextCursor());
         }
-        return Csv.of(HEADER, rows);
+    }
+
+    private static List<String> row(CostReport report, CostReport.SessionCost s) {
+        return List.of(Long.toString(s.sessionId()), text(s.agentName()),
+                s.taskId() == null ? "" : Long.toString(s.taskId()), text(s.taskTitle()), text(s.model()),
+                Money.toDollars(s.costMicros()).toPlainString(), Long.toString(s.inputTokens()),
+                Long.toString(s.outputTokens()), Long.toString(s.tokens()), Long.toString(s.durationMinutes()),
+                Money.toDollars(report.unpriced().session(s.sessionId())).toPlainString());
     }
 
     /** The values of {@code ?by=} that {@link #grouped} takes. */
@@ -86,7 +105,7 @@ final class CostsCsv {
         }
         total.addAll(List.of(Money.toDollars(report.totalCostMicros()).toPlainString(),
                 Long.toString(report.totalInputTokens()), Long.toString(report.totalOutputTokens()),
-                Integer.toString(report.sessions().size())));
+                Integer.toString(report.sessionCount())));
         if (byModel) {
             total.add(Money.toDollars(report.unpriced().totalMicros()).toPlainString());
         }

@@ -97,6 +97,23 @@ final class Responses {
         send(response, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A text body of unknown length, written as {@code stream} goes (chunked). A failure after the first bytes ends
+     * the answer short: the status is sent already.
+     */
+    static void streamed(HttpServletResponse response, int status, String contentType, Reply.Stream stream)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType(contentType);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        java.io.Writer out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(response.getOutputStream(),
+                StandardCharsets.UTF_8), 32 * 1024);
+        stream.writeTo(out);
+        out.flush();
+    }
+
     static void error(HttpServletResponse response, Errors errors, LedgerException e) throws IOException {
         if (e instanceof HttpFailure failure) {
             failure.headers().forEach(response::setHeader);

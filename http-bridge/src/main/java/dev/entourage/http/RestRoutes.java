@@ -20,7 +20,7 @@ final class RestRoutes {
         new SessionRoutes(ledger, json, reports).addTo(router);
         new BudgetRoutes(ledger, json).addTo(router);
         new SettingsRoutes(ledger).addTo(router);
-        new ReportRoutes(ledger, reports).addTo(router);
+        new ReportRoutes(ledger, reports, json).addTo(router);
         new PriceRoutes(ledger).addTo(router);
         new AuthRoutes(access, tokens).addTo(router);
         return router;

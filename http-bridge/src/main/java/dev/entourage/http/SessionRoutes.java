@@ -1,8 +1,5 @@
 package dev.entourage.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.LedgerRequests;
 import dev.entourage.http.json.ReportJson;
@@ -10,7 +7,8 @@ import dev.entourage.http.json.RestRequests;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Ref;
-import dev.entourage.ledger.SessionQuery;
+import dev.entourage.ledger.PageCursor;
+import dev.entourage.ledger.SessionPage;
 import dev.entourage.ledger.SessionStart;
 import dev.entourage.ledger.SessionStatus;
 import dev.entourage.ledger.SessionUsage;
@@ -25,9 +23,7 @@ import java.util.Map;
  * {@link LedgerJson}.
  */
 final class SessionRoutes {
-    static final int DEFAULT_SESSION_LIMIT = 100;
     static final int DEFAULT_USAGE_LIMIT = 100;
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final LedgerServices ledger;
     private final LedgerJson json;
@@ -59,16 +55,14 @@ final class SessionRoutes {
                 Map.of("Location", "/api/v1/sessions/" + start.session().id()));
     }
 
+    /** One page of an agent's sessions, newest first: {@code limit} (default 50, at most 500), {@code cursor}. */
     private Reply sessions(Call call) {
-        Query query = call.query("status", "task_id", "limit");
+        Query query = call.query("status", "task_id", "limit", "cursor");
         String status = query.string("status");
-        SessionQuery filter = new SessionQuery(status == null ? null : SessionStatus.fromWire(status),
-                query.id("task_id"), query.integer("limit", 1, SessionQuery.MAX_LIMIT, DEFAULT_SESSION_LIMIT));
-        ObjectNode node = NODES.objectNode();
-        ArrayNode sessions = node.putArray("sessions");
-        ledger.sessions().list(call.actor(), Ref.parse(call.path("agent_id")), filter)
-                .forEach(s -> sessions.add(json.session(s)));
-        return Reply.ok(node);
+        SessionPage page = ledger.sessions().page(call.actor(), Ref.parse(call.path("agent_id")),
+                status == null ? null : SessionStatus.fromWire(status), query.id("task_id"), query.string("cursor"),
+                query.integer("limit", 1, PageCursor.MAX_LIMIT, PageCursor.DEFAULT_LIMIT));
+        return Reply.ok(json.sessionPage(page));
     }
 
     private Reply usage(Call call) {

@@ -23,7 +23,7 @@ class CostsCsvTest {
         return new CostReport(1, DAY.minusDays(1), DAY, 1_750_000, 11, 6, sessions, agents,
                 List.of(new CostReport.CostGroup("m", null, 1_750_000, 11, 6, 2)), tasks,
                 List.of(new CostReport.DayCost(DAY.minusDays(1), 0, 0, 0, 0),
-                        new CostReport.DayCost(DAY, 1_750_000, 11, 6, 2)));
+                        new CostReport.DayCost(DAY, 1_750_000, 11, 6, 2)), 2, null);
     }
 
     @Test

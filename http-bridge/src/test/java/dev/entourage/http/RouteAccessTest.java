@@ -52,6 +52,7 @@ class RouteAccessTest {
                 route("GET", "/teams/{team_id}/spend", Access.PEOPLE),
                 route("POST", "/prices/reload", Access.ADMIN),
                 route("GET", "/prices/{model}", Access.AUTHENTICATED),
+                route("GET", "/teams/{team_id}/sessions", Access.PEOPLE),
                 route("POST", "/auth/login", Access.PUBLIC),
                 route("POST", "/auth/keys", Access.ADMIN),
                 route("GET", "/auth/keys", Access.PEOPLE),

@@ -131,7 +131,7 @@ final class CostsCommand implements Callable<Integer> {
         }
         List<String> totalKeys = by == By.task ? List.of("total", "") : List.of("total");
         List<String> total = row(totalKeys, report.totalCostMicros(), report.totalInputTokens(),
-                report.totalOutputTokens(), report.sessions().size(), csv);
+                report.totalOutputTokens(), report.sessionCount(), csv);
         if (csv) {
             rows.add(total);
             Output.csv(header, rows);

@@ -1,15 +1,13 @@
 package dev.entourage.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.app.Ledger;
-import dev.entourage.http.json.Json;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SessionPage;
 import dev.entourage.ledger.SessionQuery;
 import dev.entourage.ledger.SessionStatus;
 import java.time.Clock;
@@ -48,8 +46,13 @@ final class SessionsCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "ID", description = "Only sessions on this task.")
     Long task;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+            description = "At most N (default: ${DEFAULT-VALUE}; 1 to 500 without --all).")
     int limit;
+
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Without --all: the page after the one whose "
+            + "next_cursor (--format json) this is.")
+    String cursor;
 
     @Mixin
     ListFormat listing;
@@ -60,23 +63,23 @@ final class SessionsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "name one AGENT, or --all for every agent's sessions");
         }
-        SessionQuery query = new SessionQuery(status == null ? null : SessionStatus.fromWire(status), task, limit);
+        SessionStatus state = status == null ? null : SessionStatus.fromWire(status);
         try (Ledger ledger = store.open()) {
-            List<Session> sessions = all
-                    ? ledger.services().sessions().listTeam(Actor.local(), Ref.parse(team), query)
-                    : ledger.services().sessions().list(Actor.local(), Ref.parse(agent), query);
-            print(sessions, Clock.systemUTC());
+            if (all) {
+                print(ledger.services().sessions().listTeam(Actor.local(), Ref.parse(team),
+                        new SessionQuery(state, task, limit)), null, Clock.systemUTC());
+            } else {
+                SessionPage page = ledger.services().sessions().page(Actor.local(), Ref.parse(agent), state, task,
+                        cursor, limit);
+                print(page.sessions(), page.nextCursor(), Clock.systemUTC());
+            }
         }
         return 0;
     }
 
-    private void print(List<Session> sessions, Clock clock) {
+    private void print(List<Session> sessions, String nextCursor, Clock clock) {
         if (listing.format == Format.json) {
-            LedgerJson json = new LedgerJson(clock);
-            ObjectNode root = Json.mapper().createObjectNode();
-            ArrayNode array = root.putArray("sessions");
-            sessions.forEach(s -> array.add(json.session(s)));
-            Output.json(root);
+            Output.json(new LedgerJson(clock).sessionPage(new SessionPage(sessions, nextCursor)));
             return;
         }
         Instant now = clock.instant();

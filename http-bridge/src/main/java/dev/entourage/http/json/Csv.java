@@ -27,6 +27,13 @@ public final class Csv {
         return out.toString();
     }
 
+    /** One row with its CRLF: for writing rows as they come. */
+    public static String line(List<String> cells) {
+        StringBuilder out = new StringBuilder();
+        row(out, cells);
+        return out.toString();
+    }
+
     private static void row(StringBuilder out, List<String> cells) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

@@ -38,6 +38,15 @@ public final class LedgerJson {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** {@code {"sessions": [session…], "next_cursor"}}: one page of a session list. */
+    public ObjectNode sessionPage(dev.entourage.ledger.SessionPage page) {
+        ObjectNode node = NODES.objectNode();
+        ArrayNode sessions = node.putArray("sessions");
+        page.sessions().forEach(s -> sessions.add(session(s)));
+        node.put("next_cursor", page.nextCursor());
+        return node;
+    }
+
     /**
      * A session with its usage totals, status and why it stopped, and for a coding agent's session what was captured:
      * its source and own id, where it ran, API errors, and the cost metric's cross-check.

@@ -61,6 +61,8 @@ public final class ReportJson {
             row.put("duration_minutes", s.durationMinutes());
             row.put("unpriced_usd", Money.toDollars(report.unpriced().session(s.sessionId())));
         }
+        node.put("session_count", report.sessionCount());
+        node.put("next_cursor", report.nextCursor());
         groups(node.putArray("by_agent"), report.byAgent(), "agent_id", "agent_name");
         ArrayNode models = node.putArray("by_model");
         groups(models, report.byModel(), null, "model");
@@ -129,6 +131,8 @@ public final class ReportJson {
         }
         ArrayNode sessions = node.putArray("sessions");
         v.sessions().forEach(s -> sessions.add(ledgerJson.session(s)));
+        node.put("active_session_count", v.activeCount());
+        node.put("sessions_next_cursor", v.moreSessions());
         ArrayNode recent = node.putArray("recent_sessions");
         v.recentSessions().forEach(s -> recent.add(ledgerJson.session(s)));
         ArrayNode tasks = node.putArray("tasks");

@@ -202,8 +202,8 @@ public final class SessionSchemas {
                 .build();
     }
 
-    /** {@code {"sessions": [session…]}}: an agent's sessions, newest first. */
+    /** {@code {"sessions": [session…], "next_cursor"}}: one page of an agent's sessions, newest first. */
     public static ObjectNode sessionList() {
-        return object().field("sessions", array(session())).build();
+        return object().field("sessions", array(session())).field("next_cursor", nullable(string())).build();
     }
 }

@@ -28,6 +28,9 @@
     today: null,        // {date, spentMicros, limitMicros, resetsAt}
     agents: new Map(),  // id -> agent (with spentMicros, limitMicros)
     active: new Map(),  // id -> session
+    activeCount: 0,     // the team's active sessions, shown or not (the dashboard lists the newest 50)
+    moreCursor: null,   // where "More" reads on (GET /teams/{id}/sessions?cursor=), null when all are shown
+    extraActive: new Map(), // id -> session read with "More" (kept across re-reads of the dashboard)
     recent: [],         // sessions, newest first
     terminal: new Map(),// id -> session known ended/killed from events or actions (a stale re-read cannot revive it)
     tasks: [],
@@ -417,7 +420,13 @@
       const old = state.active.get(s.id);
       active.set(s.id, raced && old && micros(old.cost_usd) > micros(s.cost_usd) ? { ...s, ...pickCounters(old) } : s);
     }
+    for (const [id, s] of state.extraActive) {
+      if (state.terminal.has(id)) state.extraActive.delete(id);
+      else if (!active.has(id)) active.set(id, s);
+    }
     state.active = active;
+    state.activeCount = data.active_session_count ?? active.size;
+    if (state.extraActive.size === 0) state.moreCursor = data.sessions_next_cursor || null;
     const recent = [...(data.recent_sessions || [])];
     for (const s of state.terminal.values()) {
       if (!recent.some((r) => r.id === s.id)) recent.push(s);
@@ -591,6 +600,27 @@
     const sessions = [...state.active.values()].sort(newestFirst);
     $('#sessions-empty').hidden = sessions.length > 0;
     syncRows($('#sessions tbody'), sessions, (s) => s.id, (s) => sessionRow(s, true), updateSessionRow);
+    const total = Math.max(state.activeCount, sessions.length);
+    $('#sessions-more').hidden = !state.moreCursor;
+    $('#sessions-more-text').textContent = `Showing the newest ${sessions.length} of ${total} active sessions.`;
+  }
+
+  /** Reads the next page of active sessions into the list. */
+  async function onMoreSessions() {
+    if (!state.moreCursor || !state.team) return;
+    try {
+      const page = await api(`/api/v1/teams/${encodeURIComponent(state.team.id)}/sessions?cursor=`
+        + encodeURIComponent(state.moreCursor));
+      for (const s of page.sessions || []) {
+        if (state.terminal.has(s.id)) continue;
+        state.extraActive.set(s.id, s);
+        if (!state.active.has(s.id)) state.active.set(s.id, s);
+      }
+      state.moreCursor = page.next_cursor || null;
+      renderSessions();
+    } catch (e) {
+      handleFailure(e, 'More sessions');
+    }
   }
   function renderRecent() {
     $('#recent-empty').hidden = state.recent.length > 0;
@@ -1133,6 +1163,7 @@
       taskLabel, notice, drawDays: (model) => drawChart('days', model), rangeChanged: () => loadChart('days') });
     $('#signin').addEventListener('submit', onSignin);
     $('#signout').addEventListener('click', () => signOut('Signed out.'));
+    $('#sessions-more-button').addEventListener('click', onMoreSessions);
     $('#days-by').addEventListener('change', () => loadChart('days'));
     if ('ResizeObserver' in window) {
       const observer = new ResizeObserver(() => {

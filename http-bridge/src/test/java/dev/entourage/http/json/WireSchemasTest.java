@@ -115,7 +115,7 @@ class WireSchemasTest {
                 List.of(new CostReport.CostGroup("m", null, 1_750_000, 11, 6, 2)),
                 List.of(new CostReport.CostGroup("Fix", 3L, 1_500_000, 10, 5, 1),
                         new CostReport.CostGroup("(no task)", null, 250_000, 1, 1, 1)),
-                List.of(new CostReport.DayCost(day, 1_750_000, 11, 6, 2)));
+                List.of(new CostReport.DayCost(day, 1_750_000, 11, 6, 2)), 3, "Yzo1MDAwOjg");
         assertThat(errors(ReportSchemas.costs(), REPORTS.costs(report))).isEmpty();
     }
 

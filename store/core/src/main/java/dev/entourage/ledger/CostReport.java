@@ -7,26 +7,30 @@ import java.util.Objects;
 /**
  * What a team spent between two dates of its zone (both included), by session, agent, model and task.
  * Spend counts on the day it was reported. Lists are ordered by cost, highest first, except {@code byDay}: every
- * day of the range, zero days included, oldest first.
+ * day of the range, zero days included, oldest first. Totals and groups cover every session; {@code sessions} is one
+ * page of them (the top ones by cost first).
  *
- * @param unpriced the part of the totals priced for models without a price ({@code cost_source "unpriced"})
+ * @param sessionCount how many sessions spent in the range, all pages together
+ * @param nextCursor   the cursor of the page after {@code sessions}, or null when it is the last
+ * @param unpriced     the part of the totals priced for models without a price ({@code cost_source "unpriced"})
  */
 public record CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
                          long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
-                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay,
-                         UnpricedSpend unpriced) {
+                         List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay, int sessionCount,
+                         String nextCursor, UnpricedSpend unpriced) {
     /** A report without unpriced spend; see {@link #withUnpriced}. */
     public CostReport(long teamId, LocalDate since, LocalDate until, long totalCostMicros, long totalInputTokens,
                       long totalOutputTokens, List<SessionCost> sessions, List<CostGroup> byAgent,
-                      List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay) {
+                      List<CostGroup> byModel, List<CostGroup> byTask, List<DayCost> byDay, int sessionCount,
+                      String nextCursor) {
         this(teamId, since, until, totalCostMicros, totalInputTokens, totalOutputTokens, sessions, byAgent, byModel,
-                byTask, byDay, UnpricedSpend.NONE);
+                byTask, byDay, sessionCount, nextCursor, UnpricedSpend.NONE);
     }
 
     /** This report with its unpriced part. */
     public CostReport withUnpriced(UnpricedSpend spend) {
         return new CostReport(teamId, since, until, totalCostMicros, totalInputTokens, totalOutputTokens, sessions,
-                byAgent, byModel, byTask, byDay, spend);
+                byAgent, byModel, byTask, byDay, sessionCount, nextCursor, spend);
     }
 
     public CostReport {
@@ -38,6 +42,17 @@ public record CostReport(long teamId, LocalDate since, LocalDate until, long tot
         byModel = List.copyOf(byModel);
         byTask = List.copyOf(byTask);
         byDay = List.copyOf(byDay);
+    }
+
+    /**
+     * One page of a range's sessions by cost, highest first.
+     *
+     * @param nextCursor the cursor of the next page, or null when this is the last
+     */
+    public record SessionPage(List<SessionCost> sessions, String nextCursor) {
+        public SessionPage {
+            sessions = List.copyOf(sessions);
+        }
     }
 
     /** One session's spend inside the range. */

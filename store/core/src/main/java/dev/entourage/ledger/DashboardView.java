@@ -10,15 +10,19 @@ import java.util.Objects;
  * @param day            today in the team's zone, and when it resets
  * @param spentMicros    what the team spent today
  * @param agents         every agent of the team, by name, with its spend today
- * @param sessions       the team's active sessions, newest first
+ * @param sessions       the team's newest {@value #ACTIVE_SESSIONS} active sessions, newest first
  * @param recentSessions the most recent ended or killed sessions, newest first
  * @param tasks          the newest tasks with their spend, newest first
  * @param alerts         the newest alerts, newest first
+ * @param activeCount    how many sessions of the team are active, shown or not
+ * @param moreSessions   the cursor of the active sessions after {@code sessions}, or null when all are shown
  * @param unpriced       the part of today's spend priced for models without a price
  */
 public record DashboardView(Team team, Instant now, BudgetDay day, long spentMicros, List<AgentDay> agents,
                             List<Session> sessions, List<Session> recentSessions, List<TaskSpend> tasks,
-                            List<Alert> alerts, UnpricedSpend unpriced) {
+                            List<Alert> alerts, int activeCount, String moreSessions, UnpricedSpend unpriced) {
+    /** Active sessions shown. */
+    public static final int ACTIVE_SESSIONS = 50;
     /** Recent (ended or killed) sessions shown. */
     public static final int RECENT_SESSIONS = 20;
     /** Tasks shown. */
@@ -29,13 +33,15 @@ public record DashboardView(Team team, Instant now, BudgetDay day, long spentMic
     /** A view without unpriced spend; see {@link #withUnpriced}. */
     public DashboardView(Team team, Instant now, BudgetDay day, long spentMicros, List<AgentDay> agents,
                          List<Session> sessions, List<Session> recentSessions, List<TaskSpend> tasks,
-                         List<Alert> alerts) {
-        this(team, now, day, spentMicros, agents, sessions, recentSessions, tasks, alerts, UnpricedSpend.NONE);
+                         List<Alert> alerts, int activeCount, String moreSessions) {
+        this(team, now, day, spentMicros, agents, sessions, recentSessions, tasks, alerts, activeCount, moreSessions,
+                UnpricedSpend.NONE);
     }
 
     /** This view with today's unpriced part. */
     public DashboardView withUnpriced(UnpricedSpend spend) {
-        return new DashboardView(team, now, day, spentMicros, agents, sessions, recentSessions, tasks, alerts, spend);
+        return new DashboardView(team, now, day, spentMicros, agents, sessions, recentSessions, tasks, alerts,
+                activeCount, moreSessions, spend);
     }
 
     public DashboardView {

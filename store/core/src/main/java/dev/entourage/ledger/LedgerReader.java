@@ -60,14 +60,11 @@ public interface LedgerReader {
     /** A team's tasks, newest first. */
     List<Task> tasks(long teamId);
 
-    /** A team's usage reported in {@code [from, to)}, summed by session and model. */
-    List<UsageLine> usageBetween(long teamId, java.time.Instant from, java.time.Instant to);
-
     /**
-     * As {@link #usageBetween}, of the usage events whose cost source is {@code unpriced} only (claims left out):
-     * what was priced for models the price table had no row for.
+     * The spend of {@code [from, to)} (bucket-aligned) priced for models the price table had no row for
+     * ({@code cost_source "unpriced"}, claims left out), by session and model, read from the spend rollups.
      */
-    List<UsageLine> unpricedUsageBetween(long teamId, java.time.Instant from, java.time.Instant to);
+    List<UnpricedSpend.Line> unpricedUsageBetween(long teamId, java.time.Instant from, java.time.Instant to);
 
     /**
      * Micro-dollars reported in {@code [from, to)} by one team ({@code agentId} null) or by one agent of the team.
@@ -91,8 +88,14 @@ public interface LedgerReader {
     /** A team's agents, by name. */
     List<Agent> agents(long teamId);
 
-    /** A team's sessions, newest first: the active ones, or else the ended and killed ones; at most {@code limit}. */
-    List<Session> teamSessions(long teamId, boolean active, int limit);
+    /**
+     * A team's sessions, newest first: the active ones, or else the ended and killed ones; those with an id below
+     * {@code beforeId} (all when null), at most {@code limit}.
+     */
+    List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit);
+
+    /** How many active sessions each agent of the team has (agents without one are left out). */
+    java.util.Map<Long, Integer> activeSessionCounts(long teamId);
 
     /**
      * A session's usage events with an id below {@code beforeId} (all when null), newest first, at most
@@ -100,8 +103,17 @@ public interface LedgerReader {
      */
     List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit);
 
-    /** A team's usage reported in {@code [from, to)}, summed by {@link UsageSlot} slot, session and model. */
-    List<UsageSlot> usageSlots(long teamId, java.time.Instant from, java.time.Instant to);
+    /**
+     * A team's spend rollups summed per interval {@code [edges[i], edges[i+1])} and per group {@code by}; intervals
+     * and groups with nothing charged are left out. Edges are ascending multiples of five minutes since the epoch.
+     */
+    List<SpendSum> spendSums(long teamId, List<java.time.Instant> edges, SpendSum.By by);
+
+    /**
+     * A team's sessions by what they spent in {@code [from, to)}, highest first (then by id), summed from rollups
+     * (interval 0, id the session's): at most {@code limit}, those after {@code after}'s (cost, id) when given.
+     */
+    List<SpendSum> sessionSums(long teamId, java.time.Instant from, java.time.Instant to, SpendSum after, int limit);
 
     /**
      * Counts for noticing other writers: usage rows above id {@code usageAfter}, sessions above id

@@ -2,9 +2,7 @@ package dev.entourage.ledger;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,15 +20,24 @@ public final class ReportService {
         this.ctx = ctx;
     }
 
-    /**
-     * What a team spent from {@code since} to {@code until}, dates in the team's zone, both included.
-     *
-     * @param since null for today; {@code until} null for today (or {@code since} if that is later)
-     * @throws LedgerException {@code invalid_request} when {@code until} is before {@code since} or the range is
-     *                         longer than {@value #MAX_REPORT_DAYS} days
-     */
+    /** {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)} with the top {@value PageCursor#DEFAULT_LIMIT}. */
     public CostReport costs(Actor actor, Ref teamRef, LocalDate since, LocalDate until) {
+        return costs(actor, teamRef, since, until, null, PageCursor.DEFAULT_LIMIT);
+    }
+
+    /**
+     * What a team spent from {@code since} to {@code until}, dates in the team's zone, both included: totals and
+     * groups over every session, and one page of sessions by cost, highest first.
+     *
+     * @param since  null for today; {@code until} null for today (or {@code since} if that is later)
+     * @param cursor the {@link CostReport#nextCursor()} of the previous page, or null for the top sessions
+     * @throws LedgerException {@code invalid_request} when {@code until} is before {@code since}, the range is
+     *                         longer than {@value #MAX_REPORT_DAYS} days, {@code limit} is not 1 to
+     *                         {@value PageCursor#MAX_LIMIT} or {@code cursor} is not one of this list
+     */
+    public CostReport costs(Actor actor, Ref teamRef, LocalDate since, LocalDate until, String cursor, int limit) {
         actor.mayReadTeam();
+        PageCursor.limit(limit);
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
@@ -45,10 +52,24 @@ public final class ReportService {
             }
             Instant start = from.atStartOfDay(team.zone()).toInstant();
             Instant end = to.plusDays(1).atStartOfDay(team.zone()).toInstant();
-            return CostReports.build(team.id(), from, to, r.usageBetween(team.id(), start, end),
-                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id), now,
-                    team.zone(), r.usageSlots(team.id(), start, end))
+            return CostReports.build(r, team, from, to, cursor, limit, id -> LedgerContext.session(r, actor, id),
+                    id -> LedgerContext.task(r, actor, id), now)
                     .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(), start, end)));
+        });
+    }
+
+    /**
+     * One page of the sessions of {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)}'s report of the
+     * given range (its {@code since} and {@code until}), without totals nor groups: what an export reads on with.
+     */
+    public CostReport.SessionPage costSessions(Actor actor, CostReport report, String cursor, int limit) {
+        actor.mayReadTeam();
+        PageCursor.limit(limit);
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, Ref.id(report.teamId()));
+            return CostReports.sessions(r, team, report.since(), report.until(), cursor, limit,
+                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id),
+                    ctx.clock.instant());
         });
     }
 
@@ -60,10 +81,9 @@ public final class ReportService {
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
-            List<ZonedDateTime> starts = SpendSeries.bucketStarts(range, team.zone(), now);
-            List<UsageSlot> slots = r.usageSlots(team.id(), starts.get(0).toInstant(),
-                    SpendSeries.end(range, team.zone(), now));
-            return SpendSeries.build(range, by, team.zone(), now, slots);
+            List<SpendSum> sums = r.spendSums(team.id(), SpendSeries.edges(range, team.zone(), now),
+                    by == SpendSeries.Split.AGENT ? SpendSum.By.AGENT : SpendSum.By.MODEL);
+            return SpendSeries.build(range, by, team.zone(), now, sums);
         });
     }
 
@@ -110,6 +130,26 @@ public final class ReportService {
     }
 
     /**
+     * One page of a team's sessions, newest first: the active ones, or else the ended and killed ones; at most
+     * {@code limit}, after {@code cursor}'s (null for the newest). The dashboard's "more" reads these.
+     *
+     * @throws LedgerException {@code invalid_request} on {@code limit} unless 1 to {@value PageCursor#MAX_LIMIT},
+     *                         on {@code cursor} for one a session list did not give
+     */
+    public SessionPage teamSessions(Actor actor, Ref teamRef, boolean active, String cursor, int limit) {
+        actor.mayReadTeam();
+        PageCursor.limit(limit);
+        long[] after = PageCursor.parse(cursor, SessionService.CURSOR, 1);
+        return ctx.store.read(r -> {
+            Team team = LedgerContext.team(r, actor, teamRef);
+            List<Session> found = r.teamSessions(team.id(), active, after == null ? null : after[0], limit + 1);
+            boolean more = found.size() > limit;
+            List<Session> page = more ? found.subList(0, limit) : found;
+            return new SessionPage(page, more ? PageCursor.of(SessionService.CURSOR, page.get(limit - 1).id()) : null);
+        });
+    }
+
+    /**
      * What the dashboard shows of a team, in one read transaction: today's spend against the limit, every agent with
      * its spend today, active and recent sessions, the newest tasks and alerts.
      */
@@ -119,9 +159,10 @@ public final class ReportService {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
             BudgetDay day = BudgetDay.of(now, team.zone());
-            List<Session> active = r.teamSessions(team.id(), true, SessionQuery.MAX_LIMIT);
-            Map<Long, Integer> open = new HashMap<>();
-            active.forEach(s -> open.merge(s.agentId(), 1, Integer::sum));
+            List<Session> active = r.teamSessions(team.id(), true, null, DashboardView.ACTIVE_SESSIONS + 1);
+            boolean more = active.size() > DashboardView.ACTIVE_SESSIONS;
+            active = more ? active.subList(0, DashboardView.ACTIVE_SESSIONS) : active;
+            Map<Long, Integer> open = r.activeSessionCounts(team.id());
             List<DashboardView.AgentDay> agents = r.agents(team.id()).stream()
                     .map(a -> new DashboardView.AgentDay(a, r.spent(SpendKey.agentDay(a.id(), day.date())),
                             r.held(BudgetSubject.AGENT, a.id(), now), open.getOrDefault(a.id(), 0)))
@@ -129,8 +170,10 @@ public final class ReportService {
             List<TaskSpend> tasks = r.tasks(team.id()).stream().limit(DashboardView.TASKS)
                     .map(task -> taskSpend(r, team, task)).toList();
             return new DashboardView(team, now, day, r.spent(SpendKey.teamDay(team.id(), day.date())), agents, active,
-                    r.teamSessions(team.id(), false, DashboardView.RECENT_SESSIONS), tasks,
-                    r.alerts(team.id(), DashboardView.ALERTS))
+                    r.teamSessions(team.id(), false, null, DashboardView.RECENT_SESSIONS), tasks,
+                    r.alerts(team.id(), DashboardView.ALERTS),
+                    open.values().stream().mapToInt(Integer::intValue).sum(),
+                    more ? PageCursor.of(SessionService.CURSOR, active.get(active.size() - 1).id()) : null)
                     .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(),
                             day.date().atStartOfDay(team.zone()).toInstant(), day.resetsAt())));
         });

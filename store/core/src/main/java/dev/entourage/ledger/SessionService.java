@@ -116,6 +116,26 @@ public final class SessionService {
         return ctx.store.read(r -> r.sessions(LedgerContext.agent(r, actor, agentRef).id(), query));
     }
 
+    /** The kind of a session list's cursor: the id of the last session of a page. */
+    static final char CURSOR = 's';
+
+    /**
+     * One page of an agent's sessions, newest first: at most {@code limit} of {@code filter}'s, after
+     * {@code cursor}'s (null for the newest).
+     *
+     * @throws LedgerException {@code invalid_request} on {@code limit} unless 1 to {@value PageCursor#MAX_LIMIT},
+     *                         on {@code cursor} for one this list did not give
+     */
+    public SessionPage page(Actor actor, Ref agentRef, SessionStatus status, Long taskId, String cursor, int limit) {
+        PageCursor.limit(limit);
+        long[] after = PageCursor.parse(cursor, CURSOR, 1);
+        List<Session> found = list(actor, agentRef, new SessionQuery(status, taskId, limit + 1,
+                after == null ? null : after[0]));
+        boolean more = found.size() > limit;
+        List<Session> page = more ? found.subList(0, limit) : found;
+        return new SessionPage(page, more ? PageCursor.of(CURSOR, page.get(limit - 1).id()) : null);
+    }
+
     /** The sessions of every agent of {@code team} the actor sees, newest first, at most {@code query.limit()}. */
     public List<Session> listTeam(Actor actor, Ref team, SessionQuery query) {
         return ctx.store.read(r -> r.agents(LedgerContext.team(r, actor, team).id()).stream()

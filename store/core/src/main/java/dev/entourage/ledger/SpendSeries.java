@@ -104,35 +104,37 @@ public record SpendSeries(Range range, Split by, ZoneId zone, int bucketSeconds,
         return starts;
     }
 
-    /** Where the buckets of {@code range} at {@code now} end: the end of the bucket holding now. */
-    static Instant end(Range range, ZoneId zone, Instant now) {
+    /** The buckets' starts of {@code range} at {@code now}, then the end of the bucket holding now. */
+    static List<Instant> edges(Range range, ZoneId zone, Instant now) {
+        List<Instant> edges = new ArrayList<>();
         List<ZonedDateTime> starts = bucketStarts(range, zone, now);
+        starts.forEach(start -> edges.add(start.toInstant()));
         ZonedDateTime last = starts.get(starts.size() - 1);
-        return range == Range.TODAY ? last.toInstant().plus(FIVE_MINUTES)
-                : last.toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+        edges.add(range == Range.TODAY ? last.toInstant().plus(FIVE_MINUTES)
+                : last.toLocalDate().plusDays(1).atStartOfDay(zone).toInstant());
+        return edges;
     }
 
-    /** Sums {@code slots} into the buckets of {@code range} at {@code now}; slots outside them are left out. */
-    public static SpendSeries build(Range range, Split by, ZoneId zone, Instant now, List<UsageSlot> slots) {
+    /**
+     * The series of {@code range} at {@code now} from {@code sums} (by agent or model, interval i being bucket i);
+     * sums of other intervals are left out.
+     */
+    public static SpendSeries build(Range range, Split by, ZoneId zone, Instant now, List<SpendSum> sums) {
         List<ZonedDateTime> starts = bucketStarts(range, zone, now);
-        Instant end = end(range, zone, now);
-        Instant[] startInstants = starts.stream().map(ZonedDateTime::toInstant).toArray(Instant[]::new);
-        int n = startInstants.length;
-        Map<String, long[]> sums = new LinkedHashMap<>();
+        int n = starts.size();
+        Map<String, long[]> byName = new LinkedHashMap<>();
         long[] totals = new long[n];
-        for (UsageSlot slot : slots) {
-            Instant at = slot.start();
-            if (at.isBefore(startInstants[0]) || !at.isBefore(end)) {
+        for (SpendSum sum : sums) {
+            int bucket = sum.interval();
+            if (bucket < 0 || bucket >= n) {
                 continue;
             }
-            int index = Arrays.binarySearch(startInstants, at);
-            int bucket = index >= 0 ? index : -index - 2;
-            String name = by == Split.AGENT ? slot.agentName() : slot.model() == null ? UNKNOWN_MODEL : slot.model();
-            sums.computeIfAbsent(name, k -> new long[n])[bucket] += slot.costMicros();
-            totals[bucket] += slot.costMicros();
+            String name = by == Split.MODEL && sum.name() == null ? UNKNOWN_MODEL : sum.name();
+            byName.computeIfAbsent(name, k -> new long[n])[bucket] += sum.costMicros();
+            totals[bucket] += sum.costMicros();
         }
         List<Series> series = new ArrayList<>();
-        sums.forEach((name, values) -> series.add(new Series(name, Arrays.stream(values).boxed().toList(),
+        byName.forEach((name, values) -> series.add(new Series(name, Arrays.stream(values).boxed().toList(),
                 Arrays.stream(values).sum())));
         series.sort(Comparator.comparingLong(Series::totalMicros).reversed().thenComparing(Series::name));
         return new SpendSeries(range, by, zone, range == Range.TODAY ? (int) FIVE_MINUTES.toSeconds() : 86_400,

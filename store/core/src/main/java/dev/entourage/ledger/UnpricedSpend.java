@@ -21,12 +21,16 @@ public record UnpricedSpend(long totalMicros, Map<Long, Long> bySession, Map<Str
         byModel = Map.copyOf(byModel);
     }
 
-    /** Sums {@code lines} (usage summed by session and model, unpriced events only). */
-    public static UnpricedSpend of(List<UsageLine> lines) {
+    /** The unpriced micro-dollars of one session with one model (null for none). */
+    public record Line(long sessionId, String model, long costMicros) {
+    }
+
+    /** Sums {@code lines} (unpriced spend by session and model). */
+    public static UnpricedSpend of(List<Line> lines) {
         long total = 0;
         Map<Long, Long> bySession = new LinkedHashMap<>();
         Map<String, Long> byModel = new LinkedHashMap<>();
-        for (UsageLine line : lines) {
+        for (Line line : lines) {
             total += line.costMicros();
             bySession.merge(line.sessionId(), line.costMicros(), Long::sum);
             if (line.model() != null) {

@@ -15,14 +15,34 @@ import org.junit.jupiter.api.Test;
 class SpendSeriesTest {
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
-    private static UsageSlot slot(String at, String agent, String model, long micros) {
-        return new UsageSlot(Instant.parse(at), 1, agent, model, micros, 10, 5);
+    /** A rollup sum at {@code at}: in the interval of the edges holding it, as the store's range query finds it. */
+    private record Slot(String at, String agent, String model, long micros) {
+    }
+
+    private static Slot slot(String at, String agent, String model, long micros) {
+        return new Slot(at, agent, model, micros);
+    }
+
+    private static SpendSeries build(SpendSeries.Range range, SpendSeries.Split by, ZoneId zone, Instant now,
+                                     List<Slot> slots) {
+        List<Instant> edges = SpendSeries.edges(range, zone, now);
+        List<SpendSum> sums = new java.util.ArrayList<>();
+        for (Slot slot : slots) {
+            Instant at = Instant.parse(slot.at());
+            for (int i = 0; i + 1 < edges.size(); i++) {
+                if (!at.isBefore(edges.get(i)) && at.isBefore(edges.get(i + 1))) {
+                    sums.add(new SpendSum(i, null, by == SpendSeries.Split.AGENT ? slot.agent() : slot.model(),
+                            slot.micros(), 10, 5, 0, 0, 0, 1, 1));
+                }
+            }
+        }
+        return SpendSeries.build(range, by, zone, now, sums);
     }
 
     @Test
     void todayHasFiveMinuteBucketsFromMidnightOfTheZoneToTheOneHoldingNow() {
         Instant now = Instant.parse("2026-11-28T00:12:00Z"); // 01:12 in Paris
-        SpendSeries series = SpendSeries.build(SpendSeries.Range.TODAY, SpendSeries.Split.AGENT, PARIS, now, List.of(
+        SpendSeries series = build(SpendSeries.Range.TODAY, SpendSeries.Split.AGENT, PARIS, now, List.of(
                 slot("2026-11-27T22:55:00Z", "eng-1", null, 7), // 23:55 yesterday in Paris: left out
                 slot("2026-11-27T23:00:00Z", "eng-1", null, 100), // 00:00 in Paris: first bucket
                 slot("2026-11-28T00:10:00Z", "eng-2", "m", 300),
@@ -42,7 +62,7 @@ class SpendSeriesTest {
 
     @Test
     void justAfterMidnightTodayHasOneBucket() {
-        SpendSeries series = SpendSeries.build(SpendSeries.Range.TODAY, SpendSeries.Split.AGENT, PARIS,
+        SpendSeries series = build(SpendSeries.Range.TODAY, SpendSeries.Split.AGENT, PARIS,
                 Instant.parse("2026-11-27T23:00:00Z"), List.of());
         assertThat(series.buckets()).hasSize(1);
         assertThat(series.series()).isEmpty();
@@ -53,7 +73,7 @@ class SpendSeriesTest {
     void theDayTheClocksGoBackHas25HoursOfBucketsAndDaysFollowTheZone() {
         // 2026-10-25: Paris goes from UTC+2 to UTC+1 at 03:00 local; the day is 25 hours long
         Instant lateThatDay = Instant.parse("2026-10-25T22:59:00Z"); // 23:59 local
-        SpendSeries today = SpendSeries.build(SpendSeries.Range.TODAY, SpendSeries.Split.MODEL, PARIS, lateThatDay,
+        SpendSeries today = build(SpendSeries.Range.TODAY, SpendSeries.Split.MODEL, PARIS, lateThatDay,
                 List.of(slot("2026-10-25T00:55:00Z", "a", null, 1), slot("2026-10-25T01:00:00Z", "a", null, 2)));
         assertThat(today.buckets()).hasSize(25 * 12);
         assertThat(today.buckets().get(0).getOffset().getTotalSeconds()).isEqualTo(7200);
@@ -64,7 +84,7 @@ class SpendSeriesTest {
         assertThat(today.series().get(0).costMicros().get(36)).isEqualTo(2);
 
         Instant nextDay = Instant.parse("2026-10-26T10:00:00Z");
-        SpendSeries week = SpendSeries.build(SpendSeries.Range.DAYS_7, SpendSeries.Split.AGENT, PARIS, nextDay, List.of(
+        SpendSeries week = build(SpendSeries.Range.DAYS_7, SpendSeries.Split.AGENT, PARIS, nextDay, List.of(
                 slot("2026-10-24T21:55:00Z", "a", null, 1), // 23:55 on the 24th (UTC+2)
                 slot("2026-10-24T22:00:00Z", "a", null, 10), // 00:00 on the 25th (UTC+2)
                 slot("2026-10-25T22:55:00Z", "a", null, 100), // 23:55 on the 25th (UTC+1)
@@ -81,7 +101,7 @@ class SpendSeriesTest {
     @Test
     void thirtyDaysEndTodayAndLeaveOutTheDayBefore() {
         Instant now = Instant.parse("2026-11-28T12:00:00Z");
-        SpendSeries month = SpendSeries.build(SpendSeries.Range.DAYS_30, SpendSeries.Split.AGENT, PARIS, now, List.of(
+        SpendSeries month = build(SpendSeries.Range.DAYS_30, SpendSeries.Split.AGENT, PARIS, now, List.of(
                 slot("2026-10-29T23:00:00Z", "a", null, 1), // 00:00 on 10-30 in Paris: the first day
                 slot("2026-10-29T22:55:00Z", "a", null, 5), // the day before: left out
                 slot("2026-11-28T22:55:00Z", "a", null, 3))); // 23:55 today, still today's bucket
@@ -103,17 +123,9 @@ class SpendSeriesTest {
     }
 
     @Test
-    void costReportDaysIncludeZeroDaysOldestFirstCutAtTheZonesMidnight() {
-        List<CostReport.DayCost> days = CostReports.byDay(LocalDate.of(2026, 10, 24), LocalDate.of(2026, 10, 26), PARIS,
-                List.of(new UsageSlot(Instant.parse("2026-10-24T21:55:00Z"), 1, "a", null, 1, 10, 1),
-                        new UsageSlot(Instant.parse("2026-10-24T22:00:00Z"), 1, "a", null, 10, 20, 2),
-                        new UsageSlot(Instant.parse("2026-10-25T22:55:00Z"), 2, "b", null, 100, 30, 3),
-                        new UsageSlot(Instant.parse("2026-10-26T23:00:00Z"), 2, "b", null, 7, 1, 1)));
-        assertThat(days).containsExactly(
-                new CostReport.DayCost(LocalDate.of(2026, 10, 24), 1, 10, 1, 1),
-                new CostReport.DayCost(LocalDate.of(2026, 10, 25), 110, 50, 5, 2),
-                new CostReport.DayCost(LocalDate.of(2026, 10, 26), 0, 0, 0, 0));
-        assertThat(CostReports.byDay(LocalDate.of(2026, 11, 28), LocalDate.of(2026, 11, 28), PARIS, List.of()))
-                .containsExactly(new CostReport.DayCost(LocalDate.of(2026, 11, 28), 0, 0, 0, 0));
+    void costReportDaysAreEveryDayOfTheRangeCutAtTheZonesMidnight() {
+        assertThat(CostReports.dayEdges(LocalDate.of(2026, 10, 24), LocalDate.of(2026, 10, 26), PARIS)).containsExactly(
+                Instant.parse("2026-10-23T22:00:00Z"), Instant.parse("2026-10-24T22:00:00Z"),
+                Instant.parse("2026-10-25T23:00:00Z"), Instant.parse("2026-10-26T23:00:00Z"));
     }
 }

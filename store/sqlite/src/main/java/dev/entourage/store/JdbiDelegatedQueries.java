@@ -4,6 +4,7 @@ import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.HookState;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.Session;
+import dev.entourage.ledger.SpendSum;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The part of the ledger's reads and writes that {@link JdbiLedgerAccess} hands on unchanged: captured sessions and
- * hook state ({@link JdbiCaptureQueries}), the dashboard and report queries ({@link JdbiReportQueries}) and the
+ * hook state ({@link JdbiCaptureQueries}), the dashboard and report queries ({@link JdbiReportQueries}, {@link JdbiRollupQueries}) and the
  * access tables ({@link JdbiAccessQueries}), over the same handle
  * and statement cache as the rest of the transaction.
  */
@@ -115,8 +116,13 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public List<Session> teamSessions(long teamId, boolean active, int limit) {
-        return new JdbiReportQueries(handle()).teamSessions(teamId, active, limit);
+    public List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit) {
+        return new JdbiReportQueries(handle()).teamSessions(teamId, active, beforeId, limit);
+    }
+
+    @Override
+    public java.util.Map<Long, Integer> activeSessionCounts(long teamId) {
+        return new JdbiReportQueries(handle()).activeSessionCounts(teamId);
     }
 
     @Override
@@ -125,8 +131,18 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public List<dev.entourage.ledger.UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
-        return new JdbiReportQueries(handle()).usageSlots(teamId, from, to);
+    public List<SpendSum> spendSums(long teamId, List<Instant> edges, SpendSum.By by) {
+        return new JdbiRollupQueries(handle(), sql()).spendSums(teamId, edges, by);
+    }
+
+    @Override
+    public List<SpendSum> sessionSums(long teamId, Instant from, Instant to, SpendSum after, int limit) {
+        return new JdbiRollupQueries(handle(), sql()).sessionSums(teamId, from, to, after, limit);
+    }
+
+    @Override
+    public List<dev.entourage.ledger.UnpricedSpend.Line> unpricedUsageBetween(long teamId, Instant from, Instant to) {
+        return new JdbiRollupQueries(handle(), sql()).unpricedSums(teamId, from, to);
     }
 
     @Override

@@ -17,7 +17,6 @@ import dev.entourage.ledger.StoredUsage;
 import dev.entourage.ledger.Task;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TokenCounts;
-import dev.entourage.ledger.UsageLine;
 import dev.entourage.ledger.UsageTotals;
 import dev.entourage.ledger.pricing.ModelPrice;
 import java.sql.ResultSet;
@@ -142,29 +141,6 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     @Override
-    public List<UsageLine> usageBetween(long teamId, Instant from, Instant to) {
-        return usageLines(teamId, from, to, "");
-    }
-
-    @Override
-    public List<UsageLine> unpricedUsageBetween(long teamId, Instant from, Instant to) {
-        return usageLines(teamId, from, to, " AND cost_source = 'unpriced'");
-    }
-
-    private List<UsageLine> usageLines(long teamId, Instant from, Instant to, String alsoWhere) {
-        return handle().createQuery("SELECT session_id, agent_id, task_id, model, SUM(input_tokens) AS input, "
-                        + "SUM(output_tokens) AS output, SUM(cache_creation_input_tokens) AS cache_creation, "
-                        + "SUM(cache_read_input_tokens) AS cache_read, SUM(cost_micros) AS cost FROM usage_events "
-                        + "WHERE team_id = :team_id AND reported_at >= :from AND reported_at < :to AND claim = 0"
-                        + alsoWhere + " GROUP BY session_id, agent_id, task_id, model ORDER BY session_id, model")
-                .bind("team_id", teamId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
-                .map((rs, ctx) -> new UsageLine(rs.getLong("session_id"), rs.getLong("agent_id"),
-                        Columns.nullableLong(rs, "task_id"), rs.getString("model"), rs.getLong("input"), rs.getLong("output"),
-                        rs.getLong("cache_creation"), rs.getLong("cache_read"), rs.getLong("cost")))
-                .list();
-    }
-
-    @Override
     public Optional<Session> session(long id) {
         return sql.one("SELECT " + SESSION_COLUMNS + "WHERE s.id = ?", JdbiLedgerAccess::session, id);
     }
@@ -182,8 +158,12 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
         Query select = handle().createQuery("SELECT " + SESSION_COLUMNS + "WHERE s.agent_id = :agent_id"
                         + (query.status() == null ? "" : " AND s.status = :status")
                         + (query.taskId() == null ? "" : " AND s.task_id = :task_id")
+                        + (query.beforeId() == null ? "" : " AND s.id < :before_id")
                         + " ORDER BY s.id DESC LIMIT :limit")
                 .bind("agent_id", agentId).bind("limit", query.limit());
+        if (query.beforeId() != null) {
+            select.bind("before_id", query.beforeId());
+        }
         if (query.status() != null) {
             select.bind("status", query.status().wireName());
         }
@@ -309,6 +289,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 usage.labels().speed(), usage.labels().querySource(), usage.labels().subagent(),
                 usage.labels().pricedCostMicros(), usage.claim() ? 1 : 0, usage.labels().serviceTier(),
                 usage.labels().inferenceGeo());
+        if (!usage.claim()) {
+            JdbiRollupQueries.add(sql, usage);
+        }
     }
 
     // holds, in JdbiHoldQueries (one per transaction: it remembers whether any hold is open)

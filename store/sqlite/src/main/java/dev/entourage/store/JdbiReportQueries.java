@@ -3,19 +3,17 @@ package dev.entourage.store;
 import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.Session;
 import dev.entourage.ledger.UsageEntry;
-import dev.entourage.ledger.UsageSlot;
 import dev.entourage.ledger.events.ChangeMarker;
-import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The dashboard's and the reports' reads over one Jdbi handle (team-wide lists, usage in time slots, change
- * markers); {@link JdbiLedgerAccess} delegates to it.
+ * The dashboard's reads over one Jdbi handle (team-wide lists, a session's events, change markers);
+ * {@link JdbiLedgerAccess} delegates to it.
  */
 final class JdbiReportQueries {
-    private static final long SLOT_MILLIS = UsageSlot.SECONDS * 1000L;
-
     private final Handle handle;
 
     JdbiReportQueries(Handle handle) {
@@ -29,11 +27,22 @@ final class JdbiReportQueries {
                 .map((rs, ctx) -> JdbiSettingsQueries.agent(rs)).list();
     }
 
-    List<Session> teamSessions(long teamId, boolean active, int limit) {
+    List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit) {
         return handle.createQuery("SELECT " + JdbiLedgerAccess.SESSION_COLUMNS + "WHERE s.team_id = :team_id AND "
-                        + (active ? "s.status = 'active'" : "s.status <> 'active'") + " ORDER BY s.id DESC LIMIT :limit")
-                .bind("team_id", teamId).bind("limit", limit)
+                        + (active ? "s.status = 'active'" : "s.status <> 'active'") + " AND s.id < :before "
+                        + "ORDER BY s.id DESC LIMIT :limit")
+                .bind("team_id", teamId).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .bind("limit", limit)
                 .map((rs, ctx) -> JdbiLedgerAccess.session(rs)).list();
+    }
+
+    Map<Long, Integer> activeSessionCounts(long teamId) {
+        Map<Long, Integer> counts = new HashMap<>();
+        handle.createQuery("SELECT agent_id, COUNT(*) AS n FROM sessions WHERE team_id = :team_id "
+                        + "AND status = 'active' GROUP BY agent_id")
+                .bind("team_id", teamId)
+                .map((rs, ctx) -> counts.put(rs.getLong("agent_id"), rs.getInt("n"))).list();
+        return counts;
     }
 
     List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit) {
@@ -42,20 +51,6 @@ final class JdbiReportQueries {
                 .bind("session_id", sessionId).bind("before", beforeId == null ? Long.MAX_VALUE : beforeId)
                 .bind("limit", limit)
                 .map((rs, ctx) -> new UsageEntry(rs.getLong("id"), JdbiLedgerAccess.usage(rs)))
-                .list();
-    }
-
-    List<UsageSlot> usageSlots(long teamId, Instant from, Instant to) {
-        return handle.createQuery("SELECT u.reported_at / :slot AS slot, u.session_id, a.name AS agent_name, u.model, "
-                        + "SUM(u.cost_micros) AS cost, SUM(u.input_tokens) AS input, SUM(u.output_tokens) AS output "
-                        + "FROM usage_events u JOIN agents a ON a.id = u.agent_id "
-                        + "WHERE u.team_id = :team_id AND u.reported_at >= :from AND u.reported_at < :to AND u.claim = 0 "
-                        + "GROUP BY slot, u.session_id, a.name, u.model ORDER BY slot, u.session_id, u.model")
-                .bind("slot", SLOT_MILLIS).bind("team_id", teamId)
-                .bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
-                .map((rs, ctx) -> new UsageSlot(Instant.ofEpochMilli(rs.getLong("slot") * SLOT_MILLIS),
-                        rs.getLong("session_id"), rs.getString("agent_name"), rs.getString("model"),
-                        rs.getLong("cost"), rs.getLong("input"), rs.getLong("output")))
                 .list();
     }
 

@@ -14,39 +14,54 @@ import org.jdbi.v3.core.Handle;
  * so a process can open it while another holds the write lock.
  */
 final class Migrations {
-    /** The migration scripts of a dialect, in version order: {@code db/<dialect>/V<n>__<name>.sql}. */
+    /**
+     * The migration scripts of a dialect, in version order: {@code db/<dialect>/V<n>__<name>.sql}. A script's version
+     * is the {@code n} of its name (versions are assigned ahead, so the list may skip one while it is written).
+     */
     private static final List<String> SQLITE = List.of("V1__ledger.sql", "V2__access.sql", "V3__holds.sql",
             "V4__alerts.sql", "V5__windows_and_session_caps.sql",
             "V6__event_ids_per_agent.sql", "V7__team_agent_defaults.sql", "V8__capture.sql", "V9__gateway.sql",
-            "V11__usage_wire_fields.sql", "V12__unpriced_models.sql");
+            "V10__spend_rollups.sql", "V11__usage_wire_fields.sql", "V12__unpriced_models.sql");
 
     private Migrations() {
     }
 
-    /** How many versions there are: the newest version. */
+    /** The newest version. */
     static int count() {
+        return version(SQLITE.get(SQLITE.size() - 1));
+    }
+
+    /** How many scripts there are (one row each in {@code schema_migrations}). */
+    static int scripts() {
         return SQLITE.size();
+    }
+
+    private static int version(String script) {
+        return Integer.parseInt(script.substring(1, script.indexOf("__")));
     }
 
     /** Brings the schema to the newest version (writing nothing when it is there already); returns that version. */
     static int apply(Handle handle, Clock clock) {
         if (upToDate(handle)) {
-            return SQLITE.size();
+            return count();
         }
-        return apply(handle, clock, SQLITE.size());
+        return apply(handle, clock, count());
     }
 
     /** Brings the schema to version {@code upTo} (tests build older ledgers with it); returns that version. */
     static int apply(Handle handle, Clock clock, int upTo) {
         handle.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                 + "applied_at BIGINT NOT NULL)");
-        for (int version = 1; version <= upTo; version++) {
-            int v = version;
+        for (String script : SQLITE) {
+            int v = version(script);
+            if (v > upTo) {
+                break;
+            }
             handle.useTransaction(tx -> {
                 boolean applied = tx.createQuery("SELECT COUNT(*) FROM schema_migrations WHERE version = :v")
                         .bind("v", v).mapTo(Integer.class).one() > 0;
                 if (!applied) {
-                    for (String statement : statements(read("db/sqlite/" + SQLITE.get(v - 1)))) {
+                    for (String statement : statements(read("db/sqlite/" + script))) {
                         tx.execute(statement);
                     }
                     tx.createUpdate("INSERT INTO schema_migrations (version, applied_at) VALUES (:v, :at)")
@@ -62,7 +77,7 @@ final class Migrations {
         boolean tracked = handle.createQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
                 + "AND name = 'schema_migrations'").mapTo(Integer.class).one() > 0;
         return tracked && handle.createQuery("SELECT COUNT(*) FROM schema_migrations WHERE version BETWEEN 1 AND :n")
-                .bind("n", SQLITE.size()).mapTo(Integer.class).one() == SQLITE.size();
+                .bind("n", count()).mapTo(Integer.class).one() == SQLITE.size();
     }
 
     private static String read(String resource) {
