@@ -45,6 +45,15 @@ public interface LedgerStore extends AutoCloseable {
         return write(work);
     }
 
+    /**
+     * Calls {@code listener} (on a thread of the store's) soon after a write commits, in this process or another one
+     * sharing the database, where the database can tell (PostgreSQL's {@code LISTEN}); closing the answer stops it.
+     * A store that cannot tell returns a subscription that never calls, and watchers poll instead.
+     */
+    default AutoCloseable watchCommits(Runnable listener) {
+        return () -> { };
+    }
+
     @Override
     void close();
 }

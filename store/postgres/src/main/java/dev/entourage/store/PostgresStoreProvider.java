@@ -1,0 +1,27 @@
+package dev.entourage.store;
+
+import dev.entourage.ledger.spi.ManagedStore;
+import dev.entourage.ledger.spi.StoreProvider;
+import java.time.Clock;
+
+/**
+ * The PostgreSQL store for a {@code --db} that is a {@code postgresql://}, {@code postgres://} or
+ * {@code jdbc:postgresql:} URL. Light: neither the driver nor the pool is loaded until {@link #open}.
+ */
+public final class PostgresStoreProvider implements StoreProvider {
+    @Override
+    public boolean accepts(String db) {
+        return PostgresTarget.names(db);
+    }
+
+    /** A server's database is there or not; opening creates the schema in it, so it always "exists". */
+    @Override
+    public boolean exists(String db) {
+        return true;
+    }
+
+    @Override
+    public ManagedStore open(String db, Clock clock) {
+        return PostgresLedgerStore.open(PostgresTarget.parse(db, System.getenv()), clock);
+    }
+}
