@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -46,12 +47,12 @@ public interface LedgerStore extends AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} (on a thread of the store's) soon after a write commits, in this process or another one
-     * sharing the database, where the database can tell (PostgreSQL's {@code LISTEN}); closing the answer stops it.
-     * A store that cannot tell returns a subscription that never calls, and watchers poll instead.
+     * Calls {@code listener} (on a thread of the store's) soon after another process sharing the database commits a
+     * write, never for this store's own writes, where the database can tell (PostgreSQL's {@code LISTEN}); closing
+     * the answer stops it. Empty for a store that cannot tell: watchers poll it instead.
      */
-    default AutoCloseable watchCommits(Runnable listener) {
-        return () -> { };
+    default Optional<AutoCloseable> watchCommits(Runnable listener) {
+        return Optional.empty();
     }
 
     @Override

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -39,13 +41,15 @@ public final class PostgresLedgerStore implements ManagedStore {
     private final Jdbi jdbi;
     private final StorageFaults faults;
     private final PostgresChangeNotices notices;
+    /** This store's name in its notices, so that it is not woken by its own writes (it publishes those itself). */
+    private final String origin = UUID.randomUUID().toString();
 
     private PostgresLedgerStore(PostgresTarget target, HikariDataSource pool, StorageFaults faults) {
         this.target = target;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
         this.faults = faults;
-        this.notices = new PostgresChangeNotices(target);
+        this.notices = new PostgresChangeNotices(target, origin);
     }
 
     /**
@@ -139,7 +143,7 @@ public final class PostgresLedgerStore implements ManagedStore {
                 handle.begin();
                 sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, WRITE_LOCK);
                 T result = work.apply(new JdbiLedgerAccess(() -> handle, sql));
-                sql.number("SELECT 1 FROM (SELECT pg_notify(?, '')) AS sent", 0, PostgresChangeNotices.CHANNEL);
+                sql.number("SELECT 1 FROM (SELECT pg_notify(?, ?)) AS sent", 0, PostgresChangeNotices.CHANNEL, origin);
                 handle.commit();
                 return result;
             } catch (RuntimeException e) {
@@ -174,10 +178,10 @@ public final class PostgresLedgerStore implements ManagedStore {
         }
     }
 
-    /** Calls {@code listener} on its own thread soon after any process commits a write to this database. */
+    /** Calls {@code listener} on its own thread soon after another store (another process) commits a write. */
     @Override
-    public AutoCloseable watchCommits(Runnable listener) {
-        return notices.subscribe(listener);
+    public Optional<AutoCloseable> watchCommits(Runnable listener) {
+        return Optional.of(notices.subscribe(listener));
     }
 
     /** The schema's own bookkeeping: every version applied, none missing. */

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The store fixture for PostgreSQL: one embedded server (a real PostgreSQL, from Maven Central's binaries) for the
- * whole test JVM, and a schema of its own for each test's directory, dropped after the test.
+ * whole test JVM (without fsync: the rules are under test here, not durability), and a schema of its own for each
+ * test's directory, dropped after the test.
  */
 public final class PostgresStoreFixture extends StoreFixture {
     private static EmbeddedPostgres server;
@@ -25,7 +26,9 @@ public final class PostgresStoreFixture extends StoreFixture {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                server = EmbeddedPostgres.builder().setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off").setServerConfig("full_page_writes", "off")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -14,10 +14,12 @@ import org.slf4j.LoggerFactory;
  * store is taken before this process's count, so an own write is never mistaken the other way round; at worst
  * an own write committed but not yet published gives one needless refresh. Settings (pause state, limits, zones,
  * new tasks) are compared as a digest: a change in a poll interval without an own pause event is news (so a limit
- * this process changed, which publishes no event, also gives a refresh). The first look, at once on the watcher's
- * thread (a store that is down at start delays nothing), only takes the baseline. A store that tells of commits
- * ({@link LedgerStore#watchCommits}, PostgreSQL's LISTEN/NOTIFY) wakes the watcher for a look at once, so another
- * process's write is seen within moments rather than within an interval.
+ * this process changed, which publishes no event, also gives a refresh). The first look, one interval after the
+ * start and on the watcher's thread (a store that is down at start delays nothing), only takes the baseline.
+ *
+ * <p>A store that tells of other processes' commits itself ({@link LedgerStore#watchCommits}, PostgreSQL's
+ * LISTEN/NOTIFY) is not polled: each of its notices is news, published as it arrives, and this process's own writes
+ * never are (the store leaves them out), so there is no counting to race with.
  */
 public final class ChangeWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -30,7 +32,7 @@ public final class ChangeWatcher implements AutoCloseable {
     private final AtomicLong ownClosed = new AtomicLong();
     private final AtomicLong ownSettings = new AtomicLong();
     private final AutoCloseable subscription;
-    private final AutoCloseable commits;
+    private final AutoCloseable notices;
     private final Thread thread;
     private final Object sleep = new Object();
     private volatile boolean closed;
@@ -48,8 +50,6 @@ public final class ChangeWatcher implements AutoCloseable {
     private String lastSettings;
     private long ownSettingsSeen;
     private boolean started;
-    private boolean woken;
-    private boolean tried;
 
     /** Starts watching {@code store} every {@code every}, publishing on {@code events}; {@link #close()} stops it. */
     public ChangeWatcher(LedgerStore store, LedgerEvents events, Duration every) {
@@ -57,10 +57,20 @@ public final class ChangeWatcher implements AutoCloseable {
         this.events = events;
         this.every = every;
         this.subscription = events.subscribe(this::count);
-        this.commits = store.watchCommits(this::wake);
-        this.thread = new Thread(this::run, "entourage-change-watcher");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.notices = store.watchCommits(this::notice).orElse(null);
+        if (notices == null) {
+            this.thread = new Thread(this::run, "entourage-change-watcher");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        } else {
+            this.thread = null;
+        }
+    }
+
+    private void notice() {
+        if (!closed) {
+            events.publish(new LedgerEvent.ExternalChange());
+        }
     }
 
     private void count(LedgerEvent event) {
@@ -70,13 +80,6 @@ public final class ChangeWatcher implements AutoCloseable {
             (changed.session().isActive() ? ownSessions : ownClosed).incrementAndGet();
         } else if (event instanceof LedgerEvent.AgentPaused || event instanceof LedgerEvent.TeamPaused) {
             ownSettings.incrementAndGet();
-        }
-    }
-
-    private void wake() {
-        synchronized (sleep) {
-            woken = true;
-            sleep.notifyAll();
         }
     }
 
@@ -101,11 +104,9 @@ public final class ChangeWatcher implements AutoCloseable {
         while (!closed) {
             try {
                 synchronized (sleep) {
-                    if (!closed && !woken && tried) {
+                    if (!closed) {
                         sleep.wait(every.toMillis());
                     }
-                    woken = false;
-                    tried = true;
                 }
                 if (closed) {
                     return;
@@ -149,13 +150,18 @@ public final class ChangeWatcher implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            commits.close();
+            if (notices != null) {
+                notices.close();
+            }
             subscription.close();
         } catch (Exception e) {
             LOG.debug("Could not unsubscribe: {}", e.getMessage());
         }
         synchronized (sleep) {
             sleep.notifyAll();
+        }
+        if (thread == null) {
+            return;
         }
         try {
             thread.join(2_000);
