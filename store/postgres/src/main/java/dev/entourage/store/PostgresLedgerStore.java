@@ -75,6 +75,22 @@ public final class PostgresLedgerStore implements ManagedStore {
         return new PostgresLedgerStore(target, pool, faults);
     }
 
+    /** Whether {@code target}'s schema holds a ledger; true when the server cannot be asked (see the provider). */
+    static boolean holdsLedger(PostgresTarget target) {
+        java.util.Properties login = new java.util.Properties();
+        if (target.user() != null) {
+            login.setProperty("user", target.user());
+        }
+        if (target.password() != null) {
+            login.setProperty("password", target.password());
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(target.jdbcUrl(), login)) {
+            return Jdbi.create(() -> c).withHandle(h -> Dialect.POSTGRES.hasTable(h, "schema_migrations"));
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
     private static HikariConfig config(PostgresTarget target) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("entourage-postgres");

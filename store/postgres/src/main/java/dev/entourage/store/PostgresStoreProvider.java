@@ -14,10 +14,13 @@ public final class PostgresStoreProvider implements StoreProvider {
         return PostgresTarget.names(db);
     }
 
-    /** A server's database is there or not; opening creates the schema in it, so it always "exists". */
+    /**
+     * Whether the database holds a ledger (its {@code schema_migrations} table). A server that cannot be reached
+     * counts as holding one, so that opening it reports why it cannot be reached rather than "no ledger".
+     */
     @Override
     public boolean exists(String db) {
-        return true;
+        return PostgresLedgerStore.holdsLedger(PostgresTarget.parse(db, System.getenv()));
     }
 
     @Override
