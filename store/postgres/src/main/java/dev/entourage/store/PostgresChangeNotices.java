@@ -5,7 +5,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -126,14 +125,7 @@ final class PostgresChangeNotices implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Properties login = new Properties();
-        if (target.user() != null) {
-            login.setProperty("user", target.user());
-        }
-        if (target.password() != null) {
-            login.setProperty("password", target.password());
-        }
-        return DriverManager.getConnection(target.jdbcUrl(), login);
+        return DriverManager.getConnection(target.jdbcUrl(), target.login());
     }
 
     private void pause() {

@@ -77,14 +77,7 @@ public final class PostgresLedgerStore implements ManagedStore {
 
     /** Whether {@code target}'s schema holds a ledger; true when the server cannot be asked (see the provider). */
     static boolean holdsLedger(PostgresTarget target) {
-        java.util.Properties login = new java.util.Properties();
-        if (target.user() != null) {
-            login.setProperty("user", target.user());
-        }
-        if (target.password() != null) {
-            login.setProperty("password", target.password());
-        }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(target.jdbcUrl(), login)) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(target.jdbcUrl(), target.login())) {
             return Jdbi.create(() -> c).withHandle(h -> Dialect.POSTGRES.hasTable(h, "schema_migrations"));
         } catch (SQLException | RuntimeException e) {
             return true;
@@ -116,20 +109,8 @@ public final class PostgresLedgerStore implements ManagedStore {
 
     @Override
     public <T> T read(Function<LedgerReader, T> work) {
-        try (Handle handle = jdbi.open()) {
-            PreparedCache sql = new PreparedCache(handle.getConnection());
-            try {
-                handle.begin();
-                handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                T result = work.apply(new JdbiLedgerAccess(() -> handle, sql));
-                handle.commit();
-                return result;
-            } catch (RuntimeException e) {
-                rollback(handle);
-                throw e;
-            } finally {
-                sql.close();
-            }
+        try {
+            return transaction(false, work::apply);
         } catch (LedgerException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -141,7 +122,7 @@ public final class PostgresLedgerStore implements ManagedStore {
     public <T> T write(Function<LedgerWriter, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return writeOnce(work);
+                return transaction(true, work::apply);
             } catch (LedgerException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -152,14 +133,22 @@ public final class PostgresLedgerStore implements ManagedStore {
         }
     }
 
-    private <T> T writeOnce(Function<LedgerWriter, T> work) {
+    /** One transaction on a pooled connection: a write holds the write lock and sends a notice when it commits. */
+    private <T> T transaction(boolean writing, Function<JdbiLedgerAccess, T> work) {
         try (Handle handle = jdbi.open()) {
-            PreparedCache sql = new PreparedCache(handle.getConnection());
+            PreparedCache sql = new PreparedCache(handle.getConnection(), false);
             try {
                 handle.begin();
-                sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, WRITE_LOCK);
+                if (writing) {
+                    sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, WRITE_LOCK);
+                } else {
+                    handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
                 T result = work.apply(new JdbiLedgerAccess(() -> handle, sql));
-                sql.number("SELECT 1 FROM (SELECT pg_notify(?, ?)) AS sent", 0, PostgresChangeNotices.CHANNEL, origin);
+                if (writing) {
+                    sql.number("SELECT 1 FROM (SELECT pg_notify(?, ?)) AS sent", 0, PostgresChangeNotices.CHANNEL,
+                            origin);
+                }
                 handle.commit();
                 return result;
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Where a PostgreSQL ledger lives, from a {@code --db} value: {@code postgresql://user[:password]@host[:port]/db},
@@ -63,6 +64,18 @@ record PostgresTarget(String jdbcUrl, String user, String password) {
 
     private static String decode(String text) {
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    /** The driver's login properties: user and password, where given. */
+    Properties login() {
+        Properties login = new Properties();
+        if (user != null) {
+            login.setProperty("user", user);
+        }
+        if (password != null) {
+            login.setProperty("password", password);
+        }
+        return login;
     }
 
     /** The database for people: the driver's URL without its parameters (which may hold a password). */
