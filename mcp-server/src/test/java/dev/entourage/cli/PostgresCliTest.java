@@ -55,4 +55,17 @@ class PostgresCliTest {
         assertThat(doctor.code()).as(doctor.out() + doctor.err()).isZero();
         assertThat(doctor.out()).contains("postgresql");
     }
+
+    @Test
+    void aPasswordInTheDbUrlIsNeverShown() {
+        String secret = "pw-Zq81x";
+        for (String db : new String[] {"postgresql://postgres:" + secret + "@localhost:" + server.getPort()
+                + "/postgres?currentSchema=nothing_here", "jdbc:postgresql://localhost:" + server.getPort()
+                + "/postgres?user=postgres&password=" + secret + "&currentSchema=nothing_here"}) {
+            CliRunner.Run costs = CliRunner.execute(env(db), null, "costs");
+            assertThat(costs.code()).as(costs.err()).isEqualTo(1);
+            assertThat(costs.err()).contains("there is no ledger at").doesNotContain(secret);
+            assertThat(costs.out()).doesNotContain(secret);
+        }
+    }
 }
