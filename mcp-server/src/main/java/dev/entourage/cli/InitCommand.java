@@ -46,11 +46,12 @@ final class InitCommand implements Callable<Integer> {
         try (Ledger ledger = store.create()) {
             Team team = ledger.services().settings().team(Actor.local(), Ref.parse(Team.DEFAULT_NAME));
             Optional<IssuedKey> adminKey = ledger.access().firstAdminKey();
-            Path database = Path.of(ledger.admin().location());
-            Path keyFile = database.resolveSibling(ADMIN_KEY_FILE);
+            String database = ledger.admin().location();
+            Path keyFile = database.contains("://") ? serverKeyFile() : Path.of(database).resolveSibling(ADMIN_KEY_FILE);
             String saveProblem = null;
             if (adminKey.isPresent()) {
                 try {
+                    Files.createDirectories(keyFile.toAbsolutePath().getParent());
                     save(keyFile, adminKey.get().secret());
                 } catch (IOException | UnsupportedOperationException | SecurityException e) {
                     saveProblem = e.getClass().getSimpleName();
@@ -63,7 +64,7 @@ final class InitCommand implements Callable<Integer> {
                 node.put("team", team.name());
                 node.put("admin_key", adminKey.map(IssuedKey::secret).orElse(null));
                 node.put("admin_key_file", saved ? keyFile.toString() : null);
-                node.put("database", database.toString());
+                node.put("database", database);
                 node.put("created", !existed);
                 Output.json(node);
             } else {
@@ -89,6 +90,16 @@ final class InitCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Where the admin key of a ledger on a database server goes, as there is no file to put it beside: in
+     * {@code $ENTOURAGE_HOME}, else {@code $HOME/.entourage} (created if needed).
+     */
+    private Path serverKeyFile() {
+        String home = store.env().get("ENTOURAGE_HOME");
+        Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(store.home(), ".entourage");
+        return dir.resolve(ADMIN_KEY_FILE);
     }
 
     /**

@@ -86,12 +86,18 @@ public final class StoreOptions {
         check(location);
         boolean mayCreate = create || service && location.isDefault();
         if (!mayCreate && !Ledger.exists(location.db())) {
-            throw new LedgerException(ErrorCode.NOT_FOUND, "there is no ledger at " + location.db() + " (from "
+            String shown = withoutPassword(location.db());
+            throw new LedgerException(ErrorCode.NOT_FOUND, "there is no ledger at " + shown + " (from "
                     + location.source() + "); create it with `entourage init" + (location.isDefault() ? ""
-                    : " --db " + location.db()) + "`" + (service ? " (or pass --create)" : "")
+                    : " --db " + shown) + "`" + (service ? " (or pass --create)" : "")
                     + ", or fix the path", Map.of("field", "db"), null);
         }
         return Ledger.open(location.db(), prices, Clock.systemUTC());
+    }
+
+    /** {@code db} as it may be shown: a database URL without the password in it ({@code user:PASSWORD@}, {@code password=}). */
+    static String withoutPassword(String db) {
+        return db.replaceAll("(://[^:/@?]*):[^@/?]*@", "$1@").replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
     }
 
     private static void check(Location location) {

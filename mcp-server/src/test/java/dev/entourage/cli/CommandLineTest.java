@@ -195,9 +195,9 @@ class CommandLineTest {
 
     @Test
     void anUnsupportedDatabaseUrlIsAUsageError() {
-        Run postgres = run("init", "--db", "jdbc:postgresql://localhost/entourage");
-        assertThat(postgres.code()).isEqualTo(2);
-        assertThat(postgres.err()).contains("PostgreSQL");
+        Run mysql = run("init", "--db", "jdbc:mysql://localhost/entourage");
+        assertThat(mysql.code()).isEqualTo(2);
+        assertThat(mysql.err()).contains("a SQLite file path or a PostgreSQL URL");
     }
 
     @Test

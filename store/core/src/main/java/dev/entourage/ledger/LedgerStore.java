@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,15 @@ public interface LedgerStore extends AutoCloseable {
      */
     default <T> T writeUnlessBusy(Function<LedgerWriter, T> work) {
         return write(work);
+    }
+
+    /**
+     * Calls {@code listener} (on a thread of the store's) soon after another process sharing the database commits a
+     * write, never for this store's own writes, where the database can tell (PostgreSQL's {@code LISTEN}); closing
+     * the answer stops it. Empty for a store that cannot tell: watchers poll it instead.
+     */
+    default Optional<AutoCloseable> watchCommits(Runnable listener) {
+        return Optional.empty();
     }
 
     @Override

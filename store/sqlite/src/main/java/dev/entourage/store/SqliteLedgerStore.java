@@ -72,7 +72,7 @@ public final class SqliteLedgerStore implements ManagedStore {
         try {
             writeHandle = openRetryingWhileBusy(writeJdbi, busyTimeout);
             checkIntegrity(writeHandle, file);
-            Migrations.apply(writeHandle, clock);
+            Migrations.apply(writeHandle, Dialect.SQLITE, clock);
             writeHandle.setStatementBuilder(new CachingStatementBuilder());
             ReadConnections reads = new ReadConnections(
                     dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection,

@@ -439,7 +439,7 @@ class SqliteLedgerStoreTest {
         try (SqliteLedgerStore store = open()) {
             assertThat(teamNamed(store, "before")).isPresent();
         }
-        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo((long) Migrations.scripts());
+        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo((long) Migrations.count());
         assertThat(queryLong("SELECT MAX(version) FROM schema_migrations")).isEqualTo((long) Migrations.count());
         assertThat(queryLong("SELECT MAX(applied_at) FROM schema_migrations")).isEqualTo(NOW.toEpochMilli());
     }
@@ -460,7 +460,7 @@ class SqliteLedgerStoreTest {
         } finally {
             stores.forEach(SqliteLedgerStore::close);
         }
-        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo((long) Migrations.scripts());
+        assertThat(queryLong("SELECT COUNT(*) FROM schema_migrations")).isEqualTo((long) Migrations.count());
     }
 
     // ---------------------------------------------------------------- damage

@@ -33,7 +33,7 @@ class SqliteMigrationTest {
     void aVersion7LedgerWithDataMigratesToCapture() {
         Path file = dir.resolve("ledger.db");
         Jdbi.create("jdbc:sqlite:" + file).useHandle(h -> {
-            assertThat(Migrations.apply(h, clock, 7)).isEqualTo(7);
+            assertThat(Migrations.apply(h, Dialect.SQLITE, clock, 7)).isEqualTo(7);
             h.execute("INSERT INTO teams (id, name, created_at, daily_limit_micros) VALUES (1, 'default', 0, 5000000)");
             h.execute("INSERT INTO agents (id, name, team_id, created_at) VALUES (1, 'eng-1', 1, 0)");
             h.execute("INSERT INTO sessions (id, agent_id, team_id, status, started_at, cost_micros) "

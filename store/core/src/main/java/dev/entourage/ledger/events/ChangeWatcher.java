@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * new tasks) are compared as a digest: a change in a poll interval without an own pause event is news (so a limit
  * this process changed, which publishes no event, also gives a refresh). The first look, one interval after the
  * start and on the watcher's thread (a store that is down at start delays nothing), only takes the baseline.
+ *
+ * <p>A store that tells of other processes' commits itself ({@link LedgerStore#watchCommits}, PostgreSQL's
+ * LISTEN/NOTIFY) is not polled: each of its notices is news, published as it arrives, and this process's own writes
+ * never are (the store leaves them out), so there is no counting to race with.
  */
 public final class ChangeWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -28,6 +32,7 @@ public final class ChangeWatcher implements AutoCloseable {
     private final AtomicLong ownClosed = new AtomicLong();
     private final AtomicLong ownSettings = new AtomicLong();
     private final AutoCloseable subscription;
+    private final AutoCloseable notices;
     private final Thread thread;
     private final Object sleep = new Object();
     private volatile boolean closed;
@@ -52,9 +57,20 @@ public final class ChangeWatcher implements AutoCloseable {
         this.events = events;
         this.every = every;
         this.subscription = events.subscribe(this::count);
-        this.thread = new Thread(this::run, "entourage-change-watcher");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.notices = store.watchCommits(this::notice).orElse(null);
+        if (notices == null) {
+            this.thread = new Thread(this::run, "entourage-change-watcher");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        } else {
+            this.thread = null;
+        }
+    }
+
+    private void notice() {
+        if (!closed) {
+            events.publish(new LedgerEvent.ExternalChange());
+        }
     }
 
     private void count(LedgerEvent event) {
@@ -134,12 +150,18 @@ public final class ChangeWatcher implements AutoCloseable {
     public void close() {
         closed = true;
         try {
+            if (notices != null) {
+                notices.close();
+            }
             subscription.close();
         } catch (Exception e) {
             LOG.debug("Could not unsubscribe: {}", e.getMessage());
         }
         synchronized (sleep) {
             sleep.notifyAll();
+        }
+        if (thread == null) {
+            return;
         }
         try {
             thread.join(2_000);

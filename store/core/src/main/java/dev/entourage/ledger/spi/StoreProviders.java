@@ -20,7 +20,8 @@ public final class StoreProviders {
             }
         }
         String kind = db.startsWith("jdbc:postgresql:") || db.startsWith("postgresql:") || db.startsWith("postgres:")
-                ? "PostgreSQL is not supported yet; use a SQLite file path" : "use a SQLite file path";
+                ? "PostgreSQL needs the entourage-store-postgres module on the class path"
+                : "use a SQLite file path or a PostgreSQL URL (postgresql://user@host:5432/database)";
         throw LedgerException.invalid("db", "no store for this --db value: " + kind);
     }
 }

@@ -55,20 +55,20 @@ final class JdbiReportQueries {
     }
 
     ChangeMarker changeMarker(long usageAfter, long sessionsAfter, long closedFrom) {
+        String settings = String.join(",", handle.createQuery("SELECT 'a' || id || ':' || paused || ':' "
+                        + "|| COALESCE(CAST(daily_limit_micros AS TEXT), '-') || ':' || team_id AS setting FROM agents "
+                        + "UNION ALL SELECT 't' || id || ':' || paused || ':' "
+                        + "|| COALESCE(CAST(daily_limit_micros AS TEXT), '-') || ':' || timezone FROM teams "
+                        + "UNION ALL SELECT 'k' || COALESCE(MAX(id), 0) FROM tasks ORDER BY 1")
+                .mapTo(String.class).list());
         return handle.createQuery("SELECT (SELECT COALESCE(MAX(id), 0) FROM usage_events) AS usage_max, "
                         + "(SELECT COUNT(*) FROM usage_events WHERE id > :usage_after) AS new_usage, "
                         + "(SELECT COALESCE(MAX(id), 0) FROM sessions) AS session_max, "
                         + "(SELECT COUNT(*) FROM sessions WHERE id > :sessions_after) AS new_sessions, "
-                        + "(SELECT COUNT(*) FROM sessions WHERE id >= :closed_from AND status <> 'active') AS closed, "
-                        + "(SELECT group_concat(setting, ',') FROM (SELECT 'a' || id || ':' || paused || ':' "
-                        + "|| COALESCE(daily_limit_micros, '-') || ':' || team_id AS setting FROM agents "
-                        + "UNION ALL SELECT 't' || id || ':' || paused || ':' || COALESCE(daily_limit_micros, '-') "
-                        + "|| ':' || timezone FROM teams UNION ALL SELECT 'k' || COALESCE(MAX(id), 0) FROM tasks "
-                        + "ORDER BY 1)) AS settings")
+                        + "(SELECT COUNT(*) FROM sessions WHERE id >= :closed_from AND status <> 'active') AS closed")
                 .bind("usage_after", usageAfter).bind("sessions_after", sessionsAfter).bind("closed_from", closedFrom)
                 .map((rs, ctx) -> new ChangeMarker(rs.getLong("usage_max"), rs.getLong("new_usage"),
-                        rs.getLong("session_max"), rs.getLong("new_sessions"), rs.getLong("closed"),
-                        rs.getString("settings")))
+                        rs.getLong("session_max"), rs.getLong("new_sessions"), rs.getLong("closed"), settings))
                 .one();
     }
 

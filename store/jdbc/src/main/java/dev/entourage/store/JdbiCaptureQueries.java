@@ -51,7 +51,7 @@ final class JdbiCaptureQueries {
     void addMetric(long sessionId, String seriesKey, long micros, boolean cumulative) {
         sql.update("INSERT INTO metric_series (session_id, series_key, value_micros) VALUES (?, ?, ?) "
                         + "ON CONFLICT (session_id, series_key) DO UPDATE SET value_micros = "
-                        + "CASE WHEN ? THEN excluded.value_micros ELSE metric_series.value_micros + excluded.value_micros END",
+                        + "CASE WHEN ? = 1 THEN excluded.value_micros ELSE metric_series.value_micros + excluded.value_micros END",
                 sessionId, seriesKey, micros, cumulative ? 1 : 0);
         sql.update("UPDATE sessions SET metric_cost_micros = (SELECT SUM(value_micros) FROM metric_series "
                 + "WHERE session_id = ?) WHERE id = ?", sessionId, sessionId);

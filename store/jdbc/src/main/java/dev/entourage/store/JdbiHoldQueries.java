@@ -40,7 +40,8 @@ final class JdbiHoldQueries {
 
     private boolean anyOpenHold() {
         if (anyOpenHold == null) {
-            anyOpenHold = sql.number("SELECT EXISTS (SELECT 1 FROM budget_holds WHERE status = 'held')", 0) != 0;
+            anyOpenHold = sql.number("SELECT CASE WHEN EXISTS (SELECT 1 FROM budget_holds WHERE status = 'held') "
+                    + "THEN 1 ELSE 0 END", 0) != 0;
         }
         return anyOpenHold;
     }

@@ -18,10 +18,21 @@ import java.util.Optional;
  */
 final class PreparedCache {
     private final Connection connection;
+    private final boolean checked;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     PreparedCache(Connection connection) {
+        this(connection, true);
+    }
+
+    /**
+     * @param checked whether to ask the driver, before each use, whether the statement still runs and how many
+     *                parameters it takes: cheap on SQLite, a round trip to the server on PostgreSQL (whose
+     *                statements are not finalized behind one's back)
+     */
+    PreparedCache(Connection connection, boolean checked) {
         this.connection = connection;
+        this.checked = checked;
     }
 
     /** Reads one row at a time. */
@@ -74,12 +85,12 @@ final class PreparedCache {
     }
 
     private PreparedStatement bound(String sql, Object... parameters) throws SQLException {
-        PreparedStatement statement = reusable(statements.get(sql));
+        PreparedStatement statement = checked ? reusable(statements.get(sql)) : statements.get(sql);
         if (statement == null) {
             statement = connection.prepareStatement(sql);
             statements.put(sql, statement);
         }
-        if (statement.getParameterMetaData().getParameterCount() != parameters.length) {
+        if (checked && statement.getParameterMetaData().getParameterCount() != parameters.length) {
             throw new IllegalArgumentException("SQL with a different number of parameters than given: " + sql);
         }
         for (int i = 0; i < parameters.length; i++) {

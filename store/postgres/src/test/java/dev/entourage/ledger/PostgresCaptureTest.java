@@ -1,0 +1,11 @@
+package dev.entourage.ledger;
+
+import dev.entourage.ledger.testing.StoreFixture;
+import dev.entourage.store.PostgresStoreFixture;
+
+class PostgresCaptureTest extends CaptureContract {
+    @Override
+    protected StoreFixture fixture() {
+        return new PostgresStoreFixture();
+    }
+}
