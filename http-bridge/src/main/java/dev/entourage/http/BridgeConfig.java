@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  *                      (a {@code :*} port suffix allows any port)
  * @param anthropicUpstream where the gateway at {@code /anthropic} forwards model calls
  * @param openaiUpstream    where the gateway at {@code /openai} forwards model calls
+ * @param countTokens       whether the gateway sizes an Anthropic call's hold by asking the upstream's
+ *                          {@code count_tokens} first (one more upstream round trip per call) instead of by the body's
+ *                          size alone
  */
 public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
                            List<String> allowedOrigins, java.net.URI anthropicUpstream,
-                           java.net.URI openaiUpstream) {
+                           java.net.URI openaiUpstream, boolean countTokens) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_RATE_LIMIT_RPM = 100;
@@ -82,6 +85,13 @@ public record BridgeConfig(String host, int port, int rateLimitRpm, boolean noAu
                         + "values like https://app.example.com or http://bridge.lan:8000, comma-separated)");
             }
         }
+    }
+
+    /** Sizing gateway holds by the body's size alone. */
+    public BridgeConfig(String host, int port, int rateLimitRpm, boolean noAuth, List<String> allowedHosts,
+                        List<String> allowedOrigins, java.net.URI anthropicUpstream, java.net.URI openaiUpstream) {
+        this(host, port, rateLimitRpm, noAuth, allowedHosts, allowedOrigins, anthropicUpstream, openaiUpstream,
+                false);
     }
 
     /** Forwarding the OpenAI gateway to the OpenAI API itself. */

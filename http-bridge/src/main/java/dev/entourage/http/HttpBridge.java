@@ -138,7 +138,8 @@ public final class HttpBridge implements AutoCloseable {
         gated.add(HookServlet.PATH);
         ServletHolder gatewayHolder = new ServletHolder("entourage-gateway", new dev.entourage.http.gateway
                 .AnthropicGateway(ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream(),
-                client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds()));
+                client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds(),
+                config.countTokens()));
         gatewayHolder.setAsyncSupported(true);
         context.addServlet(gatewayHolder, dev.entourage.http.gateway.AnthropicGateway.PATH);
         ServletHolder openAiHolder = new ServletHolder("entourage-gateway-openai", new dev.entourage.http.gateway

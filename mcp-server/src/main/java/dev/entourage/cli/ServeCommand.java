@@ -84,6 +84,11 @@ final class ServeCommand implements Callable<Integer> {
             + "forwards model calls (default: ${DEFAULT-VALUE}).")
     String openaiUpstream = "https://api.openai.com";
 
+    @Option(names = "--gateway-count-tokens", description = "Size the hold of a call through /anthropic by asking "
+            + "the upstream's count_tokens first: a tighter hold for one more upstream round trip per call. Without "
+            + "it the hold is sized by the request body's size (one token per four bytes), which errs high.")
+    boolean gatewayCountTokens;
+
     @Option(names = "--no-auth", description = "Serve without credentials, as admin of the default team. Only on "
             + "a loopback address, for one developer's own machine.")
     boolean noAuth;
@@ -98,7 +103,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = new BridgeConfig(host, port, rpm, noAuth, allowedHosts, allowedOrigins,
                     BridgeConfig.upstream("--anthropic-upstream", anthropicUpstream),
-                    BridgeConfig.upstream("--openai-upstream", openaiUpstream));
+                    BridgeConfig.upstream("--openai-upstream", openaiUpstream), gatewayCountTokens);
         } catch (BridgeConfig.Invalid e) {
             throw LedgerException.invalid(e.option(), e.getMessage());
         }

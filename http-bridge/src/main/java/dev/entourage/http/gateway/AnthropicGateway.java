@@ -54,6 +54,7 @@ public final class AnthropicGateway extends HttpServlet {
     private final URI upstreamBase;
     private final transient GatewayLimits limits;
     private final transient TeamKeys anthropicKeys;
+    private final boolean countTokens;
     private transient Upstream upstream;
 
     /**
@@ -61,12 +62,16 @@ public final class AnthropicGateway extends HttpServlet {
      *             authentication answers its local admin), empty when it is not valid
      */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase) {
-        this(ledger, keys, upstreamBase, GatewayLimits.NONE);
+        this(ledger, keys, upstreamBase, GatewayLimits.NONE, false);
     }
 
-    /** @param limits the bridge's rate limit on model calls, taken once per request by its Entourage key */
+    /**
+     * @param limits      the bridge's rate limit on model calls, taken once per request by its Entourage key
+     * @param countTokens whether a hold is sized by the upstream's {@code count_tokens} (else by the body's size)
+     */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
-                            GatewayLimits limits) {
+                            GatewayLimits limits, boolean countTokens) {
+        this.countTokens = countTokens;
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
@@ -142,7 +147,9 @@ public final class AnthropicGateway extends HttpServlet {
         try {
             HoldSize.model(json);
             upstreamRequest = Credentialed.of(request, teamKey(payer));
-            OptionalLong counted = TokenCounter.count(upstream, json, Credentialed.credentials(upstreamRequest));
+            OptionalLong counted = countTokens
+                    ? TokenCounter.count(upstream, json, Credentialed.credentials(upstreamRequest))
+                    : OptionalLong.empty();
             size = HoldSize.of(ledger.prices(), json, body.length, counted, ledger.clock().instant());
             begun = ledger.metered().begin(payer.actor(), payer.origin(), size.model(), size.micros(),
                     size.inputEstimate());
@@ -184,7 +191,8 @@ public final class AnthropicGateway extends HttpServlet {
         try {
             if (exact) {
                 ledger.metered().settle(payer.actor(), call, new CapturedCall(payer.origin(), eventId,
-                        ledger.clock().instant(), model, tally.tokens(), null, speed, MeteredCalls.EXACT_SOURCE, null));
+                        ledger.clock().instant(), model, tally.tokens(), null, speed, MeteredCalls.EXACT_SOURCE, null,
+                        tally.serviceTier(), tally.inferenceGeo()));
             } else {
                 ledger.metered().floor(payer.actor(), call, eventId, tally.floor(size.inputEstimate()));
             }

@@ -26,8 +26,8 @@ final class Metering {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
     }
 
-    /** A begun call. */
-    record Held(MeteredCall call) {
+    /** A begun call, and the budget as its hold left it. */
+    record Held(MeteredCall call, dev.entourage.ledger.Budget budget) {
         String holdId() {
             return call.holdId();
         }
@@ -40,7 +40,8 @@ final class Metering {
      * @throws LedgerException                              as opening the session refuses
      */
     Held hold(Payer payer, String model, long micros, long inputEstimate) {
-        return new Held(ledger.metered().begin(payer.actor(), payer.origin(), model, micros, inputEstimate).call());
+        MeteredCalls.Begun begun = ledger.metered().begin(payer.actor(), payer.origin(), model, micros, inputEstimate);
+        return new Held(begun.call(), begun.hold().budget());
     }
 
     /** Releases the hold of a call that cost nothing. */
@@ -53,15 +54,16 @@ final class Metering {
      * swallowed: the answer went to the client already, and the call is charged its floor when its hold expires.
      *
      * @param exact       whether {@code tokens} are the provider's own or a floor
-     * @param serviceTier the tier the answer names, or null; not priced yet (the call is charged at the standard
-     *                    tier) until {@link CapturedCall} carries a tier to the engine's {@code PriceRequest}
+     * @param serviceTier the tier the answer names ({@code default}, {@code flex}, {@code priority}…), or null:
+     *                    priced by the engine's tier multiplier and kept on the event
      */
     void record(Payer payer, Held held, String eventId, String model, TokenCounts tokens, boolean exact,
                 String serviceTier) {
         try {
             if (exact) {
                 ledger.metered().settle(payer.actor(), held.call(), new CapturedCall(payer.origin(), eventId,
-                        ledger.clock().instant(), model, tokens, null, null, MeteredCalls.EXACT_SOURCE, null));
+                        ledger.clock().instant(), model, tokens, null, null, MeteredCalls.EXACT_SOURCE, null,
+                        serviceTier, null));
             } else {
                 ledger.metered().floor(payer.actor(), held.call(), eventId, tokens);
             }

@@ -131,7 +131,8 @@ public final class OpenAiGateway extends HttpServlet {
         OpenAiTally tally = new OpenAiTally();
         String path = api == OpenAiHold.Api.CHAT ? CHAT : RESPONSES;
         try {
-            Forwarder.forward(upstream, request, path, size.forwarded(), response, tally,
+            Forwarder.forward(upstream, request, path, size.forwarded(),
+                    Utilisation.on(response, Utilisation.headers(held.budget())), tally,
                     result -> settle(result, response, payer, held, size, tally));
         } catch (RuntimeException e) {
             metering.release(payer, held);

@@ -18,6 +18,8 @@ final class UsageTally extends AnswerTally {
     private long streamedChars;
     private String model;
     private String speed;
+    private String serviceTier;
+    private String inferenceGeo;
     private boolean complete;
 
     /** A JSON message: its model and usage. */
@@ -61,6 +63,8 @@ final class UsageTally extends AnswerTally {
         cacheRead = count(usage, "cache_read_input_tokens", cacheRead);
         cacheWrite1h = count(usage.path("cache_creation"), "ephemeral_1h_input_tokens", cacheWrite1h);
         speed = text(usage.path("speed"), speed);
+        serviceTier = text(usage.path("service_tier"), serviceTier);
+        inferenceGeo = text(usage.path("inference_geo"), inferenceGeo);
     }
 
     /** Whether the answer ended with its final usage ({@code message_stop}, or a JSON message with usage). */
@@ -73,6 +77,16 @@ final class UsageTally extends AnswerTally {
     @Override
     public String model() {
         return model;
+    }
+
+    /** The {@code service_tier} the answer's usage names ({@code standard}, {@code priority}, {@code batch}), or null. */
+    String serviceTier() {
+        return serviceTier;
+    }
+
+    /** The {@code inference_geo} the answer's usage names ({@code us}, {@code not_available}…), or null. */
+    String inferenceGeo() {
+        return inferenceGeo;
     }
 
     /** The {@code speed} the answer's usage names ({@code fast}), or null. */

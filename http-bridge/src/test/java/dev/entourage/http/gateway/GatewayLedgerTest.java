@@ -59,6 +59,7 @@ class GatewayLedgerTest {
     private AccessService access;
     private HttpBridge bridge;
     private String agentKey;
+    private boolean countTokens = true;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -76,7 +77,8 @@ class GatewayLedgerTest {
     }
 
     private HttpBridge start(int rpm) {
-        return HttpBridge.start(new BridgeConfig("127.0.0.1", 0, rpm, false, List.of(), List.of(), upstream.uri()),
+        return HttpBridge.start(new BridgeConfig("127.0.0.1", 0, rpm, false, List.of(), List.of(), upstream.uri(),
+                        OpenAiGateway.DEFAULT_UPSTREAM, countTokens),
                 ledger, access, Map.of());
     }
 
@@ -105,6 +107,21 @@ class GatewayLedgerTest {
         assertThat(header(seen, "x-api-key")).isEqualTo(CALLER_KEY);
         assertThat(header(seen, "anthropic-version")).isEqualTo("2023-06-01");
         assertThat(header(seen, "x-entourage-key")).isNull();
+    }
+
+    @Test
+    void withoutCountTokensTheHoldIsSizedByTheBodyAloneAndNothingMoreIsSentUpstream() throws Exception {
+        bridge.close();
+        countTokens = false;
+        bridge = start(1_000_000);
+        upstream.countedInput = 150_000;
+        String body = message(StandInUpstream.MODEL, true, "");
+
+        long held = heldWhileStreaming(body);
+
+        long bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        assertThat(held).isEqualTo(hold(StandInUpstream.MODEL, (bytes + 3) / 4, PriceRequest::at));
+        assertThat(upstream.countBodies).isEmpty();
     }
 
     @Test
@@ -146,6 +163,28 @@ class GatewayLedgerTest {
         assertThat(usage.costMicros()).isEqualTo(fast)
                 .isGreaterThan(ledger.prices().price("claude-opus-5", tokens).costMicros());
         assertThat(usage.labels().speed()).isEqualTo("fast");
+    }
+
+    @Test
+    void pricesTheSettledUsageAtTheTierAndGeographyTheAnswerNamesAndKeepsThem() throws Exception {
+        upstream.answerModel = "claude-opus-4-6";
+        upstream.usageExtra = ",\"service_tier\":\"batch\",\"inference_geo\":\"us\"";
+
+        HttpResponse<String> answer = send(message("claude-opus-4-6", false, ""), CALLER_KEY);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        TokenCounts tokens = new TokenCounts(StandInUpstream.INPUT, StandInUpstream.OUTPUT,
+                StandInUpstream.CACHE_WRITE, StandInUpstream.CACHE_WRITE_1H, StandInUpstream.CACHE_READ);
+        long standard = ledger.prices().price(PriceRequest.of("claude-opus-4-6", tokens).at(Instant.now()))
+                .costMicros();
+        long batchUs = ledger.prices().price(PriceRequest.of("claude-opus-4-6", tokens).at(Instant.now())
+                .serviceTier("batch").inferenceGeo("us")).costMicros();
+        dev.entourage.ledger.StoredUsage usage = store.read(r -> r.usageByEventId(
+                ledger.settings().agent(Actor.local(), Ref.name("eng-1")).id(), "req_standin1")).orElseThrow();
+        assertThat(batchUs).isNotEqualTo(standard);
+        assertThat(usage.costMicros()).isEqualTo(batchUs);
+        assertThat(usage.labels().serviceTier()).isEqualTo("batch");
+        assertThat(usage.labels().inferenceGeo()).isEqualTo("us");
     }
 
     @Test

@@ -117,6 +117,35 @@ class OpenAiGatewayTest {
     }
 
     @Test
+    void pricesTheServiceTierTheAnswerNamesAndKeepsIt() throws Exception {
+        upstream.serviceTier = "flex";
+
+        assertThat(send(CHAT, chat(false, ""), agentKey).statusCode()).isEqualTo(200);
+
+        StoredUsage usage = events().get(0);
+        assertThat(usage.labels().serviceTier()).isEqualTo("flex");
+        long flex = ledger.prices().price(dev.entourage.ledger.pricing.PriceRequest.of(usage.model(),
+                expectedTokens()).at(usage.reportedAt()).serviceTier("flex")).costMicros();
+        assertThat(flex).isBetween(EXPECTED_MICROS / 2, EXPECTED_MICROS / 2 + 1);
+        assertThat(usage.costMicros()).isEqualTo(flex);
+    }
+
+    @Test
+    void addsTheBudgetHeadersWhenTheHoldBringsAScopeNearItsLimit() throws Exception {
+        String body = chat(false, "");
+        long hold = OpenAiHold.of(ledger.prices(), OpenAiHold.Api.CHAT, body.getBytes(StandardCharsets.UTF_8))
+                .micros();
+        ledger.settings().setAgent(Actor.local(), "eng-1", null,
+                new AgentSettings(Change.to(hold * 100 / 90), Change.keep()));
+
+        HttpResponse<String> near = send(CHAT, body, agentKey);
+
+        assertThat(near.statusCode()).isEqualTo(200);
+        assertThat(near.headers().firstValue("x-entourage-budget-scope")).contains("agent_daily");
+        assertThat(near.headers().firstValue("x-entourage-budget-remaining-usd")).isPresent();
+    }
+
+    @Test
     void asksForTheUsageChunkOfAStreamedChatAndRecordsItsExactUsage() throws Exception {
         HttpResponse<String> answer = send(CHAT, chat(true, ""), agentKey);
 

@@ -41,6 +41,8 @@ final class StandInUpstream implements AutoCloseable {
     /** What {@code count_tokens} answers, and its status (200 unless scripted). */
     volatile long countedInput = INPUT;
     volatile int countStatus = 200;
+    /** More fields of the answers' usage, e.g. {@code ,"service_tier":"batch"} (none unless scripted). */
+    volatile String usageExtra = "";
     /** The model the answers name. */
     volatile String answerModel = MODEL;
     final List<String> countBodies = new CopyOnWriteArrayList<>();
@@ -93,7 +95,7 @@ final class StandInUpstream implements AutoCloseable {
         }
         String usage = "\"input_tokens\":" + INPUT + ",\"cache_creation_input_tokens\":" + CACHE_WRITE
                 + ",\"cache_read_input_tokens\":" + CACHE_READ + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":"
-                + (CACHE_WRITE - CACHE_WRITE_1H) + ",\"ephemeral_1h_input_tokens\":" + CACHE_WRITE_1H + "}";
+                + (CACHE_WRITE - CACHE_WRITE_1H) + ",\"ephemeral_1h_input_tokens\":" + CACHE_WRITE_1H + "}" + usageExtra;
         if (!body.replace(" ", "").contains("\"stream\":true")) {
             send(exchange, 200, "application/json", "{\"id\":\"msg_" + seq + "\",\"type\":\"message\",\"role\":"
                     + "\"assistant\",\"model\":\"" + answerModel + "\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"

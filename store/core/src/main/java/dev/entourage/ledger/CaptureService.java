@@ -127,12 +127,13 @@ public final class CaptureService {
         w.expireHolds(team.id(), now);
         String model = call.model() != null ? call.model() : session.model();
         UsageCharge.Cost cost = UsageCharge.Cost.of(ctx.prices(), model, call.tokens(), call.reportedCostMicros(),
-                call.occurredAt(), call.speed());
+                call.occurredAt(), call.speed(), call.serviceTier(), call.inferenceGeo());
         UsageCharge.Charged charged = UsageCharge.charge(w, new Subjects(team, agent, task, session), call.tokens(),
                 cost.micros(), now);
         w.addCapturedCost(session.id(), cost.micros());
         UsageLabels labels = new UsageLabels(call.speed(), call.querySource(), call.subagent(),
-                cost.source() == CostSource.REPORTED ? cost.pricedMicros() : null);
+                cost.source() == CostSource.REPORTED ? cost.pricedMicros() : null, call.serviceTier(),
+                call.inferenceGeo());
         String fingerprint = CAPTURED + call.origin().source().wireName() + "|" + call.origin().externalSessionId();
         w.insertUsage(new StoredUsage(call.eventId(), session.id(), agent.id(), team.id(), session.taskId(), model,
                 call.tokens(), cost.micros(), cost.source(), cost.price(), fingerprint, charged.action(),

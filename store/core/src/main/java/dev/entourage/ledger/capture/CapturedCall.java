@@ -18,10 +18,21 @@ import java.time.Instant;
  *                           {@code cost_source "reported"}, our table's price stored beside it; null → priced by our
  *                           table ({@code "priced"}, {@code "estimated"} or {@code "unpriced"})
  * @param speed              optional label kept on the event, as are {@code querySource} and {@code subagent}
- *                           ({@code agent.name})
+ *                           ({@code agent.name}); priced as a modifier
+ * @param serviceTier        the service tier the provider says it served the call at ({@code batch},
+ *                           {@code priority}, {@code flex}…), or null for standard; priced as a modifier and kept
+ * @param inferenceGeo       where the provider says inference ran ({@code us}…), or null; priced and kept
  */
 public record CapturedCall(CaptureOrigin origin, String eventId, Instant occurredAt, String model, TokenCounts tokens,
-                           Long reportedCostMicros, String speed, String querySource, String subagent) {
+                           Long reportedCostMicros, String speed, String querySource, String subagent,
+                           String serviceTier, String inferenceGeo) {
+    /** A call the provider served at the standard tier with no inference geography. */
+    public CapturedCall(CaptureOrigin origin, String eventId, Instant occurredAt, String model, TokenCounts tokens,
+                        Long reportedCostMicros, String speed, String querySource, String subagent) {
+        this(origin, eventId, occurredAt, model, tokens, reportedCostMicros, speed, querySource, subagent, null,
+                null);
+    }
+
     public CapturedCall {
         if (origin == null) {
             throw LedgerException.invalid("session.id", "is required");
@@ -40,5 +51,7 @@ public record CapturedCall(CaptureOrigin origin, String eventId, Instant occurre
         speed = Text.optional("speed", speed, 100);
         querySource = Text.optional("query_source", querySource, 100);
         subagent = Text.optional("agent.name", subagent, 200);
+        serviceTier = Text.optional("service_tier", serviceTier, 100);
+        inferenceGeo = Text.optional("inference_geo", inferenceGeo, 100);
     }
 }
