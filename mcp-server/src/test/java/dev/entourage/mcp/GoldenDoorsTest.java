@@ -314,7 +314,7 @@ class GoldenDoorsTest {
     }
 
     private long capturedSession(String externalId) {
-        for (JsonNode s : get("/api/v1/agents/golden/sessions?limit=1000").get("sessions")) {
+        for (JsonNode s : get("/api/v1/agents/golden/sessions?limit=500").get("sessions")) {
             if (externalId.equals(s.path("external_id").asText())) {
                 return s.get("id").asLong();
             }
