@@ -74,7 +74,7 @@ class MigrateCommandTest {
             var service = ledger.services();
             Actor local = Actor.local();
             long task = service.settings().createTask(local, Ref.parse("default"),
-                    new NewTask("Fix login", null, null, List.of(), 2_000_000L)).id();
+                    new NewTask("Fix login", null, null, List.of(), 5_000_000L)).id();
             long one = service.sessions().start(local, Ref.name("eng-1"), task, "claude-sonnet-4").session().id();
             long two = service.sessions().start(local, Ref.name("scout"), null, "claude-opus-4").session().id();
             service.usage().report(local, new UsageReport(one, new TokenCounts(1000, 200, 0, 0, 0), 1_250_000L, null,
