@@ -106,8 +106,10 @@ class MigrateCommandTest {
     }
 
     @Test
-    void theCopyAnswersAsTheSqliteLedgerDidAndTakesNewWritesAfterwards() {
+    void theCopyAnswersAsTheSqliteLedgerDidAndTakesNewWritesAfterwards() throws IOException {
+        byte[] source = Files.readAllBytes(sqlite);
         CliRunner.Run run = migrate("sqlite:" + sqlite, target, "--json");
+        assertThat(Files.readAllBytes(sqlite)).as("the source is only read").isEqualTo(source);
         assertThat(run.code()).as(run.err()).isZero();
         JsonNode summary = run.json();
         assertThat(summary.get("mismatches")).isEmpty();
@@ -189,6 +191,19 @@ class MigrateCommandTest {
             rows.next();
             assertThat(rows.getLong(1)).isZero();
         }
+    }
+
+    @Test
+    void aSourceBehindTheNewestSchemaIsRefusedSayingHowToBringItUp() throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + sqlite);
+             Statement s = c.createStatement()) {
+            s.execute("DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+        }
+        CliRunner.Run run = migrate("sqlite:" + sqlite, target);
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("older than this entourage's").contains("entourage doctor --db " + sqlite)
+                .contains("nothing was written");
+        assertThat(on(target, "costs").err()).as("nothing was made in the target").contains("there is no ledger");
     }
 
     @Test
