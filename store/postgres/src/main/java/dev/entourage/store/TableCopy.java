@@ -42,16 +42,8 @@ final class TableCopy {
         }
         Map<String, Set<String>> parents = new HashMap<>();
         for (String table : tables) {
-            Set<String> refs = new LinkedHashSet<>();
-            try (Statement s = source.createStatement();
-                 ResultSet keys = s.executeQuery("PRAGMA foreign_key_list(\"" + table + "\")")) {
-                while (keys.next()) {
-                    String parent = keys.getString("table");
-                    if (!parent.equals(table)) {
-                        refs.add(parent);
-                    }
-                }
-            }
+            Set<String> refs = new LinkedHashSet<>(pragma("foreign_key_list", table, "table"));
+            refs.remove(table);
             parents.put(table, refs);
         }
         List<String> order = new ArrayList<>();
@@ -79,15 +71,10 @@ final class TableCopy {
     /** Copies every row of {@code table}, {@code batch} rows per round trip; returns how many. */
     long copy(String table, int batch) throws SQLException {
         Map<String, String> types = columnsOfTarget(table);
-        List<String> columns = new ArrayList<>();
-        try (Statement s = source.createStatement();
-             ResultSet info = s.executeQuery("PRAGMA table_info(\"" + table + "\")")) {
-            while (info.next()) {
-                String column = info.getString("name");
-                if (!types.containsKey(column)) {
-                    throw new IllegalStateException("the target's " + table + " has no column " + column);
-                }
-                columns.add(column);
+        List<String> columns = pragma("table_info", table, "name");
+        for (String column : columns) {
+            if (!types.containsKey(column)) {
+                throw new IllegalStateException("the target's " + table + " has no column " + column);
             }
         }
         String list = String.join(", ", columns);
@@ -111,6 +98,18 @@ final class TableCopy {
             }
         }
         return rows;
+    }
+
+    /** One column of a SQLite {@code PRAGMA name("table")} answer, row by row. */
+    private List<String> pragma(String name, String table, String column) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement s = source.createStatement();
+             ResultSet rows = s.executeQuery("PRAGMA " + name + "(\"" + table + "\")")) {
+            while (rows.next()) {
+                values.add(rows.getString(column));
+            }
+        }
+        return values;
     }
 
     private static void bind(PreparedStatement write, int at, String type, ResultSet read, int from)
