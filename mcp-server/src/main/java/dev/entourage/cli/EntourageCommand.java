@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, McpCommand.class, InitCommand.class, TeamsCommand.class, AgentsCommand.class,
                 TasksCommand.class, BudgetCommand.class, SessionsCommand.class, CostsCommand.class, PricesCommand.class,
                 KeysCommand.class, UsersCommand.class, KillCommand.class, DoctorCommand.class, BackupCommand.class,
+                MigrateCommand.class,
                 HookCommand.class, InstallCommand.class,
                 UninstallCommand.class, RunCommand.class,
                 CommandLine.HelpCommand.class},
@@ -77,6 +78,9 @@ public final class EntourageCommand implements Runnable {
             }
             if (type == ServeCommand.class) {
                 return type.cast(new ServeCommand(env));
+            }
+            if (type == MigrateCommand.class) {
+                return type.cast(new MigrateCommand(env));
             }
             return fallback.create(type);
         }
