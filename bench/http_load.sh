@@ -7,11 +7,14 @@
 #   bench/http_load.sh --db-dir /dev/shm      # the DB on tmpfs: takes fsync out of the figures
 #   bench/http_load.sh --duration 5s --warmup 2s --label quick
 #   BENCH_JAVA_OPTS='-XX:+UseParallelGC' bench/http_load.sh   # extra JVM flags for the server
+#   bench/http_load.sh --db postgresql://bench@127.0.0.1:5433/bench   # an EMPTY PostgreSQL database instead
 #
 # Options: --duration D (each measured run; default 15s), --warmup D (each warm-up run; 0 skips them;
 # default 5s), --connections N (16), --threads N (wrk -t, 2), --rate N (the paced check_budget run, req/s;
-# 1000), --port N (0 = a free port), --db-dir DIR (default: $TMPDIR or /tmp), --label TEXT, --keep (keep the
-# temp directory: DB, server log, wrk outputs).
+# 1000), --port N (0 = a free port), --db-dir DIR (default: $TMPDIR or /tmp), --db URL (a database URL such as
+# postgresql://user@host:port/db naming an empty database, used instead of a fresh SQLite file under --db-dir;
+# the password from PGPASSWORD or ~/.pgpass), --label TEXT, --keep (keep the temp directory: DB, server log, wrk
+# outputs).
 #
 # Steps: `./entourage --version` (builds the jar if the sources changed; retried while a build fails, e.g.
 # on a half-written file), a copy of the jar in a temp directory (others' builds may rewrite
@@ -36,7 +39,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 
-duration=15s warmup=5s conns=16 threads=2 rate=1000 port=0 db_dir="${TMPDIR:-/tmp}" label="" keep=0
+duration=15s warmup=5s conns=16 threads=2 rate=1000 port=0 db_dir="${TMPDIR:-/tmp}" db_url="" label="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
     --rate) rate="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --db-dir) db_dir="$2"; shift 2 ;;
+    --db) db_url="$2"; shift 2 ;;
     --label) label="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -104,12 +108,17 @@ trap 'failed=1' ERR
 cp mcp-server/target/entourage.jar "$tmp/entourage.jar"
 java -jar "$tmp/entourage.jar" --version >/dev/null || { failed=1; echo "the jar copy does not run" >&2; exit 1; }
 jar="$tmp/entourage.jar"
-db="$tmp/entourage.db"
+db="${db_url:-$tmp/entourage.db}"
 results="$tmp/results.jsonl"
 
-say "fresh DB $db"
+db_shown="in $db_dir"
+# shown without the user, password and query of the URL
+[ -z "$db_url" ] || db_shown="$(printf '%s' "${db_url%%\?*}" | sed 's|//[^@/]*@|//|')"
+say "fresh DB ${db_url:+$db_shown}${db_url:-$db}"
 java -jar "$jar" init --json --db "$db" >"$tmp/init.json"
-json_field admin_key <"$tmp/init.json" >/dev/null
+if [ "$(json_field created <"$tmp/init.json")" != True ]; then
+  failed=1; echo "http_load.sh: --db must name an empty database (init found a ledger there)" >&2; exit 1
+fi
 agent_key="$(java -jar "$jar" keys create --role agent --agent bench --json --db "$db" | json_field key)"
 
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of flags
@@ -226,7 +235,7 @@ if grep -qiE 'exception|error' "$tmp/serve.log"; then
   problem "the server log has errors"
 fi
 
-say "results${label:+ ($label)}: -t$threads -c$conns, $duration per run, DB in $db_dir, $(nproc) cores"
+say "results${label:+ ($label)}: -t$threads -c$conns, $duration per run, DB $db_shown, $(nproc) cores"
 python3 "$here/http_load.py" table "$results"
 echo
 echo "non-2xx answers and socket errors over all runs: $errors"

@@ -22,8 +22,13 @@ final class Sidecar extends McpClientDoor {
 
     /** @param env variables added to the process's environment (e.g. {@code CLAUDE_CODE_SESSION_ID}) */
     Sidecar(Path db, String agent, Map<String, String> env, String... extraArgs) {
+        this(db.toString(), agent, env, extraArgs);
+    }
+
+    /** @param db what {@code --db} names: a file, or a database URL such as {@code postgresql://…} */
+    Sidecar(String db, String agent, Map<String, String> env, String... extraArgs) {
         this.args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar(), "mcp",
-                "--agent", agent, "--db", db.toString(), "--create"));
+                "--agent", agent, "--db", db, "--create"));
         this.args.addAll(List.of(extraArgs));
         this.env = Map.copyOf(env);
         start();
