@@ -12,7 +12,6 @@ import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.access.Principal;
 import dev.entourage.ledger.capture.CapturedCall;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * caller's credential when the team keeps one ({@link TeamKeys}); a successful answer near a limit carries the
  * {@link Utilisation} headers.
  */
-public final class AnthropicGateway extends HttpServlet {
+public final class AnthropicGateway extends UpstreamServlet {
     private static final long serialVersionUID = 1L;
     /** The servlet's path spec. */
     public static final String PATH = "/anthropic/*";
@@ -51,11 +49,9 @@ public final class AnthropicGateway extends HttpServlet {
 
     private final transient LedgerServices ledger;
     private final transient Function<String, Optional<Principal>> keys;
-    private final URI upstreamBase;
     private final transient GatewayLimits limits;
     private final transient TeamKeys anthropicKeys;
     private final boolean countTokens;
-    private transient Upstream upstream;
 
     /**
      * @param keys the principal of an Entourage key (null when the header is missing: a bridge without
@@ -71,24 +67,12 @@ public final class AnthropicGateway extends HttpServlet {
      */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
                             GatewayLimits limits, boolean countTokens) {
+        super(upstreamBase);
         this.countTokens = countTokens;
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.anthropicKeys = new TeamKeys(ledger, UpstreamProvider.ANTHROPIC);
-    }
-
-    @Override
-    public void init() {
-        upstream = Upstream.start(upstreamBase);
-    }
-
-    @Override
-    public void destroy() {
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     @Override
@@ -123,7 +107,7 @@ public final class AnthropicGateway extends HttpServlet {
         if (messages) {
             metered(request, response, payer, body);
         } else {
-            Forwarder.forward(upstream, Credentialed.of(request, teamKey(payer)), path, body, response, null,
+            Forwarder.forward(upstream(), Credentialed.of(request, teamKey(payer)), path, body, response, null,
                     result -> {
                         if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                             unreachable(response);
@@ -148,7 +132,7 @@ public final class AnthropicGateway extends HttpServlet {
             HoldSize.model(json);
             upstreamRequest = Credentialed.of(request, teamKey(payer));
             OptionalLong counted = countTokens
-                    ? TokenCounter.count(upstream, json, Credentialed.credentials(upstreamRequest))
+                    ? TokenCounter.count(upstream(), json, Credentialed.credentials(upstreamRequest))
                     : OptionalLong.empty();
             size = HoldSize.of(ledger.prices(), json, body.length, counted, ledger.clock().instant());
             begun = ledger.metered().begin(payer.actor(), payer.origin(), size.model(), size.micros(),
@@ -164,7 +148,7 @@ public final class AnthropicGateway extends HttpServlet {
         MeteredCall call = begun.call();
         UsageTally tally = new UsageTally();
         try {
-            Forwarder.forward(upstream, upstreamRequest, MESSAGES, body,
+            Forwarder.forward(upstream(), upstreamRequest, MESSAGES, body,
                     Utilisation.on(response, Utilisation.headers(begun.hold().budget())), tally,
                     result -> settle(result, response, payer, call, size, tally));
         } catch (RuntimeException e) {
@@ -215,17 +199,6 @@ public final class AnthropicGateway extends HttpServlet {
             return ledger.settings().team(payer.actor(), Ref.id(team)).zone();
         } catch (LedgerException e) {
             return ZoneOffset.UTC;
-        }
-    }
-
-    /**
-     * Lets the client's connection wait as long as the upstream may be silent: a non-streamed answer can take
-     * minutes, longer than the bridge's idle timeout.
-     */
-    private static void patient(HttpServletRequest request) {
-        ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
-        if (base != null) {
-            base.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(Forwarder.IDLE_TIMEOUT_MILLIS);
         }
     }
 

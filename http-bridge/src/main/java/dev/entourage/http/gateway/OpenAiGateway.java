@@ -6,7 +6,6 @@ import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.access.Principal;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * ({@link OpenAiReplies}); the upstream's pass unchanged. The event id is the upstream's {@code x-request-id}.
  * Logs name the agent, status and request id, never a header's value.
  */
-public final class OpenAiGateway extends HttpServlet {
+public final class OpenAiGateway extends UpstreamServlet {
     private static final long serialVersionUID = 1L;
     /** The servlet's path spec. */
     public static final String PATH = "/openai/*";
@@ -41,8 +39,6 @@ public final class OpenAiGateway extends HttpServlet {
     private final transient Function<String, Optional<Principal>> keys;
     private final transient GatewayLimits limits;
     private final transient TeamKeys openAiKeys;
-    private final URI upstreamBase;
-    private transient Upstream upstream;
 
     /**
      * @param keys the principal of an Entourage key (null when the header is missing: a bridge without
@@ -51,24 +47,12 @@ public final class OpenAiGateway extends HttpServlet {
      */
     public OpenAiGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
                          GatewayLimits limits) {
+        super(upstreamBase);
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.metering = new Metering(ledger);
         this.keys = Objects.requireNonNull(keys, "keys");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.openAiKeys = new TeamKeys(ledger, UpstreamProvider.OPENAI);
-        this.upstreamBase = Objects.requireNonNull(upstreamBase, "upstreamBase");
-    }
-
-    @Override
-    public void init() {
-        upstream = Upstream.start(upstreamBase);
-    }
-
-    @Override
-    public void destroy() {
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     @Override
@@ -105,7 +89,7 @@ public final class OpenAiGateway extends HttpServlet {
         if (api != null) {
             metered(upstreamRequest, response, payer, api, body);
         } else {
-            Forwarder.forward(upstream, upstreamRequest, path, null, response, null, result -> {
+            Forwarder.forward(upstream(), upstreamRequest, path, null, response, null, result -> {
                 if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                     unreachable(response);
                 }
@@ -131,7 +115,7 @@ public final class OpenAiGateway extends HttpServlet {
         OpenAiTally tally = new OpenAiTally();
         String path = api == OpenAiHold.Api.CHAT ? CHAT : RESPONSES;
         try {
-            Forwarder.forward(upstream, request, path, size.forwarded(),
+            Forwarder.forward(upstream(), request, path, size.forwarded(),
                     Utilisation.on(response, Utilisation.headers(held.budget())), tally,
                     result -> settle(result, response, payer, held, size, tally));
         } catch (RuntimeException e) {
@@ -164,14 +148,6 @@ public final class OpenAiGateway extends HttpServlet {
     private Optional<String> teamKey(Payer payer) {
         Long team = payer.teamId(ledger);
         return team == null ? Optional.empty() : openAiKeys.key(team);
-    }
-
-    /** Lets the client's connection wait as long as the upstream may be silent (a long non-streamed answer). */
-    private static void patient(HttpServletRequest request) {
-        ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
-        if (base != null) {
-            base.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(Forwarder.IDLE_TIMEOUT_MILLIS);
-        }
     }
 
     private static void unreachable(HttpServletResponse response) throws IOException {
