@@ -342,6 +342,36 @@ class OtlpRoutesTest {
     }
 
     @Test
+    void aRefusedExportOfAnExportsSizeIsReadAndTheConnectionKeptForTheNextOne() throws Exception {
+        java.net.URI uri = h.uri("/v1/logs");
+        byte[] body = new byte[64 * 1024];
+        String head = "POST /v1/logs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + h.adminKey
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < 2; i++) {
+                out.write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+                assertThat(in.readLine()).as("answer %d", i).startsWith("HTTP/1.1 415");
+                long length = -1;
+                for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                    assertThat(line.toLowerCase(java.util.Locale.ROOT)).doesNotStartWith("connection: close");
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Long.parseLong(line.substring(15).strip());
+                    }
+                }
+                assertThat(length).isPositive();
+                assertThat(in.skip(length)).isEqualTo(length);
+            }
+        }
+        assertNothingWritten();
+    }
+
+    @Test
     void aHugeRepeatedFieldIsRefusedWhole() {
         ScopeLogs.Builder scope = ScopeLogs.newBuilder();
         scope.addLogRecords(Otlp.apiRequest("s", "r").toBuilder().addAllAttributes(Otlp.attributes(

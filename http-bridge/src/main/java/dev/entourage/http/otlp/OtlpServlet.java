@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ abstract class OtlpServlet extends HttpServlet {
             send(response, 200, body.encoding().mediaType(), OtlpCodec.encode(response(outcome, message),
                     body.encoding()));
         } catch (OtlpFailure e) {
-            if (e.bodyUnread() && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
+            if (e.bodyUnread() && !drained(request)) {
                 response.setHeader("Connection", "close");
             }
             fail(response, e.status(), e.getMessage(), encoding);
@@ -83,6 +84,34 @@ abstract class OtlpServlet extends HttpServlet {
         } catch (RuntimeException e) {
             LOG.error("{} failed unexpectedly", request.getRequestURI(), e);
             fail(response, 500, internal(), encoding);
+        }
+    }
+
+    /**
+     * Reads and drops the unread body of a refused export when it is no bigger than an export may be, so the
+     * connection closes cleanly or stays open (closing on unread bytes can reset it before the client has read the
+     * answer); false when the body is too big or does not arrive, and the connection must close.
+     */
+    private static boolean drained(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        if (length <= 0 && request.getHeader("Transfer-Encoding") == null) {
+            return true;
+        }
+        if (length > HttpBridge.MAX_BODY_BYTES) {
+            return false;
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] buffer = new byte[16 * 1024];
+            long total = 0;
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                total += n;
+                if (total > HttpBridge.MAX_BODY_BYTES) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
