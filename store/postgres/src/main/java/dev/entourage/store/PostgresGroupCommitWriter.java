@@ -39,6 +39,8 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    private Handle handle;
+    private PreparedCache sql;
 
     PostgresGroupCommitWriter(Jdbi jdbi, StorageFaults faults, long writeLock, String channel, String origin) {
         this.jdbi = jdbi;
@@ -113,8 +115,8 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
 
     /** Runs the batch once; null when it committed, else what broke the whole transaction. */
     private RuntimeException commit(List<Job<?>> batch) {
-        try (Handle handle = jdbi.open()) {
-            PreparedCache sql = new PreparedCache(handle.getConnection(), false);
+        try {
+            Handle handle = connection();
             try {
                 handle.begin();
                 sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, writeLock);
@@ -131,12 +133,37 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                 return null;
             } catch (RuntimeException e) {
                 rollback(handle);
+                disconnect();
                 return e;
-            } finally {
-                sql.close();
             }
         } catch (RuntimeException e) {
+            disconnect();
             return e;
+        }
+    }
+
+    /**
+     * The writer's pooled connection with its statement cache, kept across batches (so the server's prepared
+     * statements are reused); a new one after a batch that broke.
+     */
+    private Handle connection() {
+        if (handle == null) {
+            handle = jdbi.open();
+            sql = new PreparedCache(handle.getConnection(), false);
+        }
+        return handle;
+    }
+
+    private void disconnect() {
+        if (handle != null) {
+            try {
+                sql.close();
+                handle.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Could not close the writer's connection: {}", e.getMessage());
+            }
+            handle = null;
+            sql = null;
         }
     }
 
@@ -171,6 +198,9 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         Job<?> left;
         while ((left = queue.poll()) != null) {
             left.fail(shuttingDown());
+        }
+        if (!thread.isAlive()) {
+            disconnect();
         }
     }
 
