@@ -21,11 +21,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The ledger in one PostgreSQL database that several processes (bridges, sidecars, on several machines) share,
- * through a HikariCP pool. Each write is one READ COMMITTED transaction that first takes one transaction-scoped
+ * through a HikariCP pool. Writes go through one {@link PostgresGroupCommitWriter} per process: the writes queued
+ * together share one READ COMMITTED transaction (each in its own savepoint) that first takes one transaction-scoped
  * advisory lock, so write units are serialised across every process as SQLite's {@code BEGIN IMMEDIATE} serialises
  * them on one file: a budget read inside a write sees every write committed before it and nothing commits between
- * its read and its write. A unit that fails with a serialisation failure or a deadlock ({@code 40001},
- * {@code 40P01}) runs again, at most {@link #MAX_ATTEMPTS} times. Each write also sends a notice on the
+ * its read and its write. A batch that fails with a serialisation failure or a deadlock ({@code 40001},
+ * {@code 40P01}) runs again, at most {@link #MAX_ATTEMPTS} times. Each batch also sends a notice on the
  * {@value PostgresChangeNotices#CHANNEL} channel, delivered to listeners when it commits. Reads run in a
  * REPEATABLE READ, READ ONLY transaction: one snapshot, never waiting on writers.
  */
@@ -41,6 +42,7 @@ public final class PostgresLedgerStore implements ManagedStore {
     private final Jdbi jdbi;
     private final StorageFaults faults;
     private final PostgresChangeNotices notices;
+    private final PostgresGroupCommitWriter writer;
     /** This store's name in its notices, so that it is not woken by its own writes (it publishes those itself). */
     private final String origin = UUID.randomUUID().toString();
 
@@ -50,6 +52,7 @@ public final class PostgresLedgerStore implements ManagedStore {
         this.jdbi = Jdbi.create(pool);
         this.faults = faults;
         this.notices = new PostgresChangeNotices(target, origin);
+        this.writer = new PostgresGroupCommitWriter(jdbi, faults, WRITE_LOCK, PostgresChangeNotices.CHANNEL, origin);
     }
 
     /**
@@ -110,7 +113,7 @@ public final class PostgresLedgerStore implements ManagedStore {
     @Override
     public <T> T read(Function<LedgerReader, T> work) {
         try {
-            return transaction(false, work::apply);
+            return readTransaction(work::apply);
         } catch (LedgerException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -120,35 +123,22 @@ public final class PostgresLedgerStore implements ManagedStore {
 
     @Override
     public <T> T write(Function<LedgerWriter, T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return transaction(true, work::apply);
-            } catch (LedgerException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (attempt >= MAX_ATTEMPTS || !retryable(e)) {
-                    throw faults.unavailable("write", e);
-                }
-            }
-        }
+        return writer.submit(work::apply);
     }
 
-    /** One transaction on a pooled connection: a write holds the write lock and sends a notice when it commits. */
-    private <T> T transaction(boolean writing, Function<JdbiLedgerAccess, T> work) {
+    /** Test hook: how many writes wait for this store's writer. */
+    int queuedWrites() {
+        return writer.queued();
+    }
+
+    /** One REPEATABLE READ, READ ONLY transaction on a pooled connection. */
+    private <T> T readTransaction(Function<JdbiLedgerAccess, T> work) {
         try (Handle handle = jdbi.open()) {
             PreparedCache sql = new PreparedCache(handle.getConnection(), false);
             try {
                 handle.begin();
-                if (writing) {
-                    sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, WRITE_LOCK);
-                } else {
-                    handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                }
+                handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 T result = work.apply(new JdbiLedgerAccess(() -> handle, sql));
-                if (writing) {
-                    sql.number("SELECT 1 FROM (SELECT pg_notify(?, ?)) AS sent", 0, PostgresChangeNotices.CHANNEL,
-                            origin);
-                }
                 handle.commit();
                 return result;
             } catch (RuntimeException e) {
@@ -233,6 +223,7 @@ public final class PostgresLedgerStore implements ManagedStore {
 
     @Override
     public void close() {
+        writer.close();
         notices.close();
         pool.close();
     }

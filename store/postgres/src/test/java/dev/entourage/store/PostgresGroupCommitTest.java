@@ -1,0 +1,95 @@
+package dev.entourage.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerWriter;
+import dev.entourage.ledger.StorageUnavailableException;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The PostgreSQL store's group commit: the writes queued together share one transaction, each in its savepoint. */
+class PostgresGroupCommitTest {
+    private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+
+    @RegisterExtension
+    final PostgresStoreFixture fixture = new PostgresStoreFixture();
+
+    private final ExecutorService callers = Executors.newFixedThreadPool(5);
+
+    @AfterEach
+    void stopCallers() {
+        callers.shutdownNow();
+    }
+
+    @Test
+    void aFailingPieceIsRolledBackAloneAndTheOthersCommitInOneTransaction() throws Exception {
+        PostgresLedgerStore store = (PostgresLedgerStore) fixture.store();
+        store.write(w -> w.insertTeam("taken", NOW));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Long> first = callers.submit(() -> store.write(w -> {
+            holding.countDown();
+            await(release);
+            return insertedIn(w, "first");
+        }));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Future<Object> refused = callers.submit(() -> store.write(w -> {
+            w.insertTeam("refused", NOW);
+            throw LedgerException.invalid("name", "refused on purpose");
+        }));
+        Future<Object> duplicate = callers.submit(() -> store.write(w -> {
+            w.insertTeam("half", NOW);
+            return w.insertTeam("taken", NOW);
+        }));
+        Future<Long> one = callers.submit(() -> store.write(w -> insertedIn(w, "one")));
+        Future<Long> two = callers.submit(() -> store.write(w -> insertedIn(w, "two")));
+        waitUntilQueued(store, 4);
+        release.countDown();
+
+        long firstTransaction = first.get(30, TimeUnit.SECONDS);
+        long oneTransaction = one.get(30, TimeUnit.SECONDS);
+        assertThat(two.get(30, TimeUnit.SECONDS)).as("the writes queued together share one transaction")
+                .isEqualTo(oneTransaction);
+        assertThat(oneTransaction).isNotEqualTo(firstTransaction);
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(LedgerException.class).hasMessageContaining("refused on purpose");
+        assertThatThrownBy(() -> duplicate.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(StorageUnavailableException.class);
+
+        assertThat(fixture.cell("SELECT string_agg(name, ',' ORDER BY name) FROM teams"))
+                .isEqualTo("first,one,taken,two");
+    }
+
+    /** Inserts team {@code name}; returns the (top-level) transaction it was written in. */
+    private static long insertedIn(LedgerWriter w, String name) {
+        w.insertTeam(name, NOW);
+        return ((JdbiLedgerAccess) w).sql().number("SELECT txid_current()", -1);
+    }
+
+    private static void waitUntilQueued(PostgresLedgerStore store, int writes) throws InterruptedException {
+        for (int i = 0; i < 3_000 && store.queuedWrites() < writes; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(store.queuedWrites()).isEqualTo(writes);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
