@@ -130,7 +130,8 @@ class GatewayCrashIT {
             port = socket.getLocalPort();
         }
         Process process = new ProcessBuilder("java", "-jar", Sidecar.jar(), "serve", "--port", Integer.toString(port),
-                "--db", db.toString(), "--anthropic-upstream", "http://127.0.0.1:" + upstream.getAddress().getPort())
+                "--db", db.toString(), "--anthropic-upstream", "http://127.0.0.1:" + upstream.getAddress().getPort(),
+                "--gateway-count-tokens")
                 .redirectOutput(dir.resolve("serve-" + port + ".log").toFile()).redirectErrorStream(true).start();
         processes.add(process);
         ports.add(port);
