@@ -1,16 +1,8 @@
 package dev.entourage.store;
 
-import dev.entourage.ledger.ErrorCode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.StorageUnavailableException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -29,16 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresGroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresGroupCommitWriter.class);
-    private static final int MAX_BATCH = 512;
 
     private final Jdbi jdbi;
     private final StorageFaults faults;
     private final long writeLock;
     private final String channel;
     private final String origin;
-    private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private volatile boolean closed;
+    private final WriteQueue<JdbiLedgerAccess> queue;
     private Handle handle;
     private PreparedCache sql;
 
@@ -48,81 +37,44 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         this.writeLock = writeLock;
         this.channel = channel;
         this.origin = origin;
-        this.thread = new Thread(this::run, "entourage-postgres-writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.queue = new WriteQueue<>("entourage-postgres-writer", this::commitWithRetries);
     }
 
     /** Queues {@code work} and waits until the transaction holding it has committed (or failed). */
     <T> T submit(Function<JdbiLedgerAccess, T> work) {
-        Job<T> job = new Job<>(work);
-        queue.add(job);
-        if (closed && !thread.isAlive() && queue.remove(job)) {
-            throw shuttingDown();
-        }
-        try {
-            return job.result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return queue.submit(work, false);
     }
 
     /** How many writes wait for the writer (test hook). */
     int queued() {
-        return queue.size();
+        return queue.queued();
     }
 
-    private void run() {
-        List<Job<?>> batch = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                commitWithRetries(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("Writer batch failed unexpectedly", e);
-                batch.forEach(job -> job.fail(internal()));
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void commitWithRetries(List<Job<?>> batch) {
+    private void commitWithRetries(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
         for (int attempt = 1; ; attempt++) {
             RuntimeException failure = commit(batch);
             if (failure == null) {
-                batch.forEach(Job::complete);
+                batch.forEach(PendingWrite::complete);
                 return;
             }
             if (attempt >= PostgresLedgerStore.MAX_ATTEMPTS || !PostgresLedgerStore.retryable(failure)) {
                 StorageUnavailableException unavailable = faults.unavailable("write", failure);
-                batch.forEach(job -> job.fail(unavailable));
+                batch.forEach(write -> write.fail(unavailable));
                 return;
             }
         }
     }
 
     /** Runs the batch once; null when it committed, else what broke the whole transaction. */
-    private RuntimeException commit(List<Job<?>> batch) {
+    private RuntimeException commit(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
         try {
             Handle handle = connection();
             try {
                 handle.begin();
                 sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, writeLock);
                 JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql);
-                for (Job<?> job : batch) {
-                    RuntimeException broken = job.runInSavepoint(sql, access);
+                for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
+                    RuntimeException broken = runInSavepoint(write, access);
                     if (broken != null) {
                         rollback(handle);
                         return broken;
@@ -139,6 +91,27 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             disconnect();
             return e;
+        }
+    }
+
+    /**
+     * Runs one piece in a savepoint; returns what broke the whole transaction (a failed savepoint, or a failure
+     * worth running the batch again for), else null, with the piece's own failure kept for its caller.
+     */
+    private RuntimeException runInSavepoint(PendingWrite<JdbiLedgerAccess, ?> write, JdbiLedgerAccess access) {
+        sql.update("SAVEPOINT job");
+        try {
+            write.run(access);
+            sql.update("RELEASE SAVEPOINT job");
+            return null;
+        } catch (RuntimeException e) {
+            if (!(e instanceof LedgerException) && PostgresLedgerStore.retryable(e)) {
+                return e;
+            }
+            write.failed(e instanceof LedgerException ? (LedgerException) e : faults.unavailable("write", e));
+            sql.update("ROLLBACK TO SAVEPOINT job");
+            sql.update("RELEASE SAVEPOINT job");
+            return null;
         }
     }
 
@@ -177,76 +150,10 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static LedgerException internal() {
-        return new LedgerException(ErrorCode.INTERNAL, "An internal error occurred; nothing was written.", Map.of(),
-                null);
-    }
-
-    private static StorageUnavailableException shuttingDown() {
-        return new StorageUnavailableException("The ledger is shutting down; nothing was written. Retry in a moment.",
-                null);
-    }
-
     @Override
     public void close() {
-        closed = true;
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Job<?> left;
-        while ((left = queue.poll()) != null) {
-            left.fail(shuttingDown());
-        }
-        if (!thread.isAlive()) {
+        if (queue.stop()) {
             disconnect();
-        }
-    }
-
-    private final class Job<T> {
-        private final Function<JdbiLedgerAccess, T> work;
-        private final CompletableFuture<T> result = new CompletableFuture<>();
-        private T value;
-        private RuntimeException failure;
-
-        Job(Function<JdbiLedgerAccess, T> work) {
-            this.work = work;
-        }
-
-        /**
-         * Runs the work in a savepoint; returns what broke the whole transaction (a failed savepoint, or a
-         * failure worth running the batch again for), else null, with the piece's own failure kept for its caller.
-         */
-        RuntimeException runInSavepoint(PreparedCache sql, JdbiLedgerAccess access) {
-            value = null;
-            failure = null;
-            sql.update("SAVEPOINT job");
-            try {
-                value = work.apply(access);
-                sql.update("RELEASE SAVEPOINT job");
-                return null;
-            } catch (RuntimeException e) {
-                if (!(e instanceof LedgerException) && PostgresLedgerStore.retryable(e)) {
-                    return e;
-                }
-                failure = e instanceof LedgerException ledger ? ledger : faults.unavailable("write", e);
-                sql.update("ROLLBACK TO SAVEPOINT job");
-                sql.update("RELEASE SAVEPOINT job");
-                return null;
-            }
-        }
-
-        void complete() {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-            } else {
-                result.complete(value);
-            }
-        }
-
-        void fail(RuntimeException e) {
-            result.completeExceptionally(e);
         }
     }
 }
