@@ -102,7 +102,7 @@ public final class OpenAiGateway extends UpstreamServlet {
         OpenAiHold size;
         Metering.Held held;
         try {
-            size = OpenAiHold.of(ledger.prices(), api, body);
+            size = OpenAiHold.of(ledger.prices(), api, body, ledger.clock().instant());
             held = metering.hold(payer, size.model(), size.micros(), size.inputEstimate());
         } catch (BudgetExceededException e) {
             LOG.info("gateway: refused an OpenAI call of agent {} over budget", payer.origin().agent());

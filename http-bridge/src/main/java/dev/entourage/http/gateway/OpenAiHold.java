@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.Money;
 import dev.entourage.ledger.TokenCounts;
+import dev.entourage.ledger.pricing.PriceRequest;
 import dev.entourage.ledger.pricing.PriceTable;
 import java.io.IOException;
 
@@ -15,8 +16,9 @@ import java.io.IOException;
  *
  * <p>Input is estimated at one token per four body bytes (rounded up); output is the request's cap —
  * {@code max_completion_tokens}, else {@code max_tokens} (Chat Completions, times {@code n} choices), or
- * {@code max_output_tokens} (Responses) — else {@value #DEFAULT_OUTPUT_CAP} tokens; both at the model's prices (a model
- * without a row at its family's dearest, else the table's default).
+ * {@code max_output_tokens} (Responses) — else {@value #DEFAULT_OUTPUT_CAP} tokens; both at the model's prices in force
+ * at the call's time and for the request's {@code service_tier} (a model without a row at its family's dearest, else
+ * the table's default).
  *
  * <p>A streamed chat request is forwarded with {@code stream_options.include_usage: true}, so that the stream ends
  * with a chunk carrying the call's usage (its {@code choices} is empty; clients skip such chunks). Every other body
@@ -42,7 +44,7 @@ record OpenAiHold(String model, long inputEstimate, long micros, byte[] forwarde
      * @throws LedgerException {@code invalid_request} naming {@code body}, {@code model}, the cap field, {@code n} or
      *                         {@code stream_options} when it is missing or malformed
      */
-    static OpenAiHold of(PriceTable prices, Api api, byte[] body) {
+    static OpenAiHold of(PriceTable prices, Api api, byte[] body, java.time.Instant at) {
         JsonNode request;
         try {
             request = JSON.readTree(body);
@@ -65,7 +67,9 @@ record OpenAiHold(String model, long inputEstimate, long micros, byte[] forwarde
         }
         long input = Math.min((body.length + 3L) / 4, TokenCounts.MAX_TOKENS);
         output = Math.min(output, TokenCounts.MAX_TOKENS);
-        long micros = prices.price(model.asText(), new TokenCounts(input, output, 0, 0, 0)).costMicros();
+        JsonNode tier = request.path("service_tier");
+        long micros = prices.price(PriceRequest.of(model.asText(), new TokenCounts(input, output, 0, 0, 0)).at(at)
+                .serviceTier(tier.isTextual() ? tier.asText() : null)).costMicros();
         byte[] forwarded = api == Api.CHAT && request.path("stream").asBoolean(false)
                 ? withUsage((ObjectNode) request, body) : body;
         return new OpenAiHold(model.asText(), input, Math.min(micros, Money.MAX_REPORTED_MICROS), forwarded);

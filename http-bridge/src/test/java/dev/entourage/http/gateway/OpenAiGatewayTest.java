@@ -133,7 +133,8 @@ class OpenAiGatewayTest {
     @Test
     void addsTheBudgetHeadersWhenTheHoldBringsAScopeNearItsLimit() throws Exception {
         String body = chat(false, "");
-        long hold = OpenAiHold.of(ledger.prices(), OpenAiHold.Api.CHAT, body.getBytes(StandardCharsets.UTF_8))
+        long hold = OpenAiHold.of(ledger.prices(), OpenAiHold.Api.CHAT, body.getBytes(StandardCharsets.UTF_8),
+                java.time.Instant.now())
                 .micros();
         ledger.settings().setAgent(Actor.local(), "eng-1", null,
                 new AgentSettings(Change.to(hold * 100 / 90), Change.keep()));
