@@ -38,7 +38,7 @@ trap cleanup EXIT
 # start_standin VAR ARGS...: a GatewayBench stand-in; VAR is set to its port.
 start_standin() {
   local var="$1"; shift
-  java -Xss256k -Dsun.net.httpserver.maxIdleConnections=4096 -Dsun.net.httpserver.idleInterval=600 "$bench" standin --port 0 "$@" >"$work/standin.$var" 2>&1 &
+  java -Xss256k -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=4096 -Dsun.net.httpserver.idleInterval=600 "$bench" standin --port 0 "$@" >"$work/standin.$var" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do
     grep -q '^listening on ' "$work/standin.$var" 2>/dev/null && break
