@@ -1,5 +1,6 @@
 package dev.entourage.http;
 
+import dev.entourage.http.gateway.PendingSettles;
 import dev.entourage.http.hooks.ClaudeCodeHookDoor;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.ReportJson;
@@ -67,16 +68,18 @@ public final class HttpBridge implements AutoCloseable {
     private final OpenStreams streams;
     private final EventFeed feed;
     private final AutoCloseable watcher;
+    private final PendingSettles settles;
     private volatile boolean closed;
 
     private HttpBridge(Server server, ServerConnector connector, String host, OpenStreams streams, EventFeed feed,
-                       AutoCloseable watcher) {
+                       AutoCloseable watcher, PendingSettles settles) {
         this.server = server;
         this.connector = connector;
         this.host = host;
         this.streams = streams;
         this.feed = feed;
         this.watcher = watcher;
+        this.settles = settles;
     }
 
     /**
@@ -136,15 +139,16 @@ public final class HttpBridge implements AutoCloseable {
         context.addServlet(new ServletHolder("entourage-hooks",
                 new HookServlet(new ClaudeCodeHookDoor(ledger), errors)), HookServlet.PATH);
         gated.add(HookServlet.PATH);
+        PendingSettles settles = new PendingSettles();
         ServletHolder gatewayHolder = new ServletHolder("entourage-gateway", new dev.entourage.http.gateway
                 .AnthropicGateway(ledger, key -> authenticator.authenticate(key, null), config.anthropicUpstream(),
                 client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds(),
-                config.countTokens()));
+                config.countTokens(), settles));
         gatewayHolder.setAsyncSupported(true);
         context.addServlet(gatewayHolder, dev.entourage.http.gateway.AnthropicGateway.PATH);
         ServletHolder openAiHolder = new ServletHolder("entourage-gateway-openai", new dev.entourage.http.gateway
                 .OpenAiGateway(ledger, key -> authenticator.authenticate(key, null), config.openaiUpstream(),
-                client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds()));
+                client -> rateLimits.take(RateLimits.Category.GATEWAY, client).retryAfterSeconds(), settles));
         openAiHolder.setAsyncSupported(true);
         context.addServlet(openAiHolder, dev.entourage.http.gateway.OpenAiGateway.PATH);
         extras.putAll(dev.entourage.http.otlp.OtlpReceiver.servlets(ledger));
@@ -194,7 +198,7 @@ public final class HttpBridge implements AutoCloseable {
             }
             throw CannotListen.of(config, e);
         }
-        HttpBridge bridge = new HttpBridge(server, connector, config.host(), streams, feed, watcher);
+        HttpBridge bridge = new HttpBridge(server, connector, config.host(), streams, feed, watcher, settles);
         LOG.info("Entourage HTTP bridge listening on {}", bridge.uri());
         if (config.noAuth()) {
             LOG.warn("AUTHENTICATION IS OFF (--no-auth): every request to {} acts as admin of the default team. "
@@ -273,6 +277,16 @@ public final class HttpBridge implements AutoCloseable {
     public URI uri() {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return URI.create("http://" + h + ":" + port());
+    }
+
+    /**
+     * Waits until every model call the gateway has answered is recorded in the ledger (a call is settled just after
+     * its response completes), up to {@code timeoutMillis}.
+     *
+     * @return whether none is left to record
+     */
+    public boolean awaitGatewayRecorded(long timeoutMillis) {
+        return settles.awaitAll(timeoutMillis);
     }
 
     /** Stops accepting, lets requests in flight finish for up to {@value #STOP_TIMEOUT_MILLIS} ms, then stops. */

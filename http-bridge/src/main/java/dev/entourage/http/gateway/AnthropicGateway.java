@@ -2,22 +2,15 @@ package dev.entourage.http.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.entourage.ledger.Actor;
 import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
-import dev.entourage.ledger.MeteredCall;
-import dev.entourage.ledger.MeteredCalls;
-import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.UpstreamProvider;
 import dev.entourage.ledger.access.Principal;
-import dev.entourage.ledger.capture.CapturedCall;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -52,22 +45,25 @@ public final class AnthropicGateway extends UpstreamServlet {
     private final transient GatewayLimits limits;
     private final transient TeamKeys anthropicKeys;
     private final boolean countTokens;
+    private final transient Metering metering;
 
     /**
      * @param keys the principal of an Entourage key (null when the header is missing: a bridge without
      *             authentication answers its local admin), empty when it is not valid
      */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase) {
-        this(ledger, keys, upstreamBase, GatewayLimits.NONE, false);
+        this(ledger, keys, upstreamBase, GatewayLimits.NONE, false, new PendingSettles());
     }
 
     /**
      * @param limits      the bridge's rate limit on model calls, taken once per request by its Entourage key
      * @param countTokens whether a hold is sized by the upstream's {@code count_tokens} (else by the body's size)
+     * @param settles     the settles still to run, shared by the bridge's gateways
      */
     public AnthropicGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
-                            GatewayLimits limits, boolean countTokens) {
-        super(upstreamBase);
+                            GatewayLimits limits, boolean countTokens, PendingSettles settles) {
+        super(upstreamBase, settles);
+        this.metering = new Metering(ledger, settles);
         this.countTokens = countTokens;
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -112,6 +108,7 @@ public final class AnthropicGateway extends UpstreamServlet {
                         if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                             unreachable(response);
                         }
+                        return Forwarder.NOTHING;
                     });
         }
     }
@@ -126,7 +123,7 @@ public final class AnthropicGateway extends UpstreamServlet {
             return;
         }
         HttpServletRequest upstreamRequest;
-        MeteredCalls.Begun begun;
+        Metering.Held held;
         HoldSize size;
         try {
             HoldSize.model(json);
@@ -135,71 +132,53 @@ public final class AnthropicGateway extends UpstreamServlet {
                     ? TokenCounter.count(upstream(), json, Credentialed.credentials(upstreamRequest))
                     : OptionalLong.empty();
             size = HoldSize.of(ledger.prices(), json, body.length, counted, ledger.clock().instant());
-            begun = ledger.metered().begin(payer.actor(), payer.origin(), size.model(), size.micros(),
-                    size.inputEstimate());
+            held = metering.hold(payer, size.model(), size.micros(), size.inputEstimate());
         } catch (BudgetExceededException e) {
             LOG.info("gateway: refused a call of agent {} over budget", payer.origin().agent());
-            Replies.refuse(response, e, ledger.clock().instant(), teamZone(payer, e.budget().agentId()));
+            Replies.refuse(response, e, ledger.clock().instant(), metering.teamZone(payer, e.budget().agentId()));
             return;
         } catch (LedgerException e) {
             Replies.ledger(response, e);
             return;
         }
-        MeteredCall call = begun.call();
         UsageTally tally = new UsageTally();
         try {
             Forwarder.forward(upstream(), upstreamRequest, MESSAGES, body,
-                    Utilisation.on(response, Utilisation.headers(begun.hold().budget())), tally,
-                    result -> settle(result, response, payer, call, size, tally));
+                    Utilisation.on(response, Utilisation.headers(held.budget())), tally,
+                    result -> settle(result, response, payer, held, size, tally));
         } catch (RuntimeException e) {
-            ledger.metered().release(payer.actor(), call);
+            metering.release(payer, held);
             throw e;
         }
     }
 
-    /** After the call: the hold released (no answer, or an error), else the call recorded exactly or at its floor. */
-    private void settle(Forwarder.Result result, HttpServletResponse response, Payer payer, MeteredCall call,
-                        HoldSize size, UsageTally tally) throws IOException {
+    /**
+     * After the call: the hold released (no answer, or an error) at once, else the call recorded exactly or at its
+     * floor once the response has completed.
+     */
+    private Runnable settle(Forwarder.Result result, HttpServletResponse response, Payer payer, Metering.Held held,
+                            HoldSize size, UsageTally tally) throws IOException {
         if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
-            ledger.metered().release(payer.actor(), call);
+            metering.release(payer, held);
             LOG.info("gateway: upstream answered {} (request {}); hold released", result.status(), result.requestId());
             if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                 unreachable(response);
             }
-            return;
+            return Forwarder.NOTHING;
         }
-        boolean exact = result.outcome() == Forwarder.Outcome.COMPLETED && tally.complete();
-        String eventId = result.requestId() != null ? result.requestId() : "gw_" + call.holdId();
-        String model = tally.model() != null ? tally.model() : size.model();
-        String speed = tally.speed() != null ? tally.speed() : size.speed();
-        try {
-            if (exact) {
-                ledger.metered().settle(payer.actor(), call, new CapturedCall(payer.origin(), eventId,
-                        ledger.clock().instant(), model, tally.tokens(), null, speed, MeteredCalls.EXACT_SOURCE, null,
-                        tally.serviceTier(), tally.inferenceGeo()));
-            } else {
-                ledger.metered().floor(payer.actor(), call, eventId, tally.floor(size.inputEstimate()));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("gateway: could not record request {} of session {} ({}); it is charged its floor when its "
-                    + "hold expires", eventId, call.sessionId(), e.getClass().getSimpleName());
+        String eventId = result.requestId() != null ? result.requestId() : "gw_" + held.holdId();
+        if (result.outcome() != Forwarder.Outcome.COMPLETED || !tally.complete()) {
+            return metering.floorLater(payer, held, eventId, tally.floor(size.inputEstimate()));
         }
+        return metering.settleLater(payer, held, metering.exact(payer, eventId,
+                tally.model() != null ? tally.model() : size.model(), tally.tokens(),
+                tally.speed() != null ? tally.speed() : size.speed(), tally.serviceTier(), tally.inferenceGeo()));
     }
 
     /** The team's upstream key when the payer's team keeps one in a file; the caller's credential otherwise. */
     private Optional<String> teamKey(Payer payer) {
         Long team = payer.teamId(ledger);
         return team == null ? Optional.empty() : anthropicKeys.key(team);
-    }
-
-    /** The zone the refusal names its reset in: the agent's team's, else UTC. */
-    private ZoneId teamZone(Payer payer, long agentId) {
-        try {
-            long team = ledger.settings().agent(payer.actor(), Ref.id(agentId)).teamId();
-            return ledger.settings().team(payer.actor(), Ref.id(team)).zone();
-        } catch (LedgerException e) {
-            return ZoneOffset.UTC;
-        }
     }
 
     private static void unreachable(HttpServletResponse response) throws IOException {

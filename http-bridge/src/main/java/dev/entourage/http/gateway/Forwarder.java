@@ -48,13 +48,17 @@ final class Forwarder {
         }
     }
 
+    /** Nothing to run once the response has completed. */
+    static final Runnable NOTHING = () -> { };
+
     /**
-     * What runs once a call has ended, before the client's response is completed: the ledger's settle, floor or
-     * release. On {@link Outcome#UNREACHABLE} nothing has been written and it may write its own answer.
+     * What runs once a call has ended, before the client's response is completed: the hold's release, and on
+     * {@link Outcome#UNREACHABLE} (nothing written yet) its own answer. What it returns runs after the response has
+     * completed (the ledger's settle or floor), so that the client's last byte never waits for the ledger.
      */
     @FunctionalInterface
     interface Then {
-        void ended(Result result) throws IOException;
+        Runnable ended(Result result) throws IOException;
     }
 
     private Forwarder() {
@@ -63,7 +67,8 @@ final class Forwarder {
     /**
      * Forwards {@code request} to {@code path} upstream with {@code body} (null for none) and copies the answer,
      * returning at once: the servlet request is put in asynchronous mode and {@code then} is called exactly once,
-     * on whichever thread saw the end, after which the response is completed (or its connection aborted).
+     * on whichever thread saw the end, after which the response is completed (or its connection aborted) and what
+     * {@code then} returned is run.
      *
      * @param tally shown the body of a 2xx answer, or null
      */

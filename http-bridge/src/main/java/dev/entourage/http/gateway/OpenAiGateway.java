@@ -4,7 +4,6 @@ import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.UpstreamProvider;
-import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.access.Principal;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -43,13 +42,14 @@ public final class OpenAiGateway extends UpstreamServlet {
     /**
      * @param keys the principal of an Entourage key (null when the header is missing: a bridge without
      *             authentication answers its local admin), empty when it is not valid
-     * @param limits the bridge's rate limit on model calls, taken once per request by its Entourage key
+     * @param limits  the bridge's rate limit on model calls, taken once per request by its Entourage key
+     * @param settles the settles still to run, shared by the bridge's gateways
      */
     public OpenAiGateway(LedgerServices ledger, Function<String, Optional<Principal>> keys, URI upstreamBase,
-                         GatewayLimits limits) {
-        super(upstreamBase);
+                         GatewayLimits limits, PendingSettles settles) {
+        super(upstreamBase, settles);
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.metering = new Metering(ledger);
+        this.metering = new Metering(ledger, settles);
         this.keys = Objects.requireNonNull(keys, "keys");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.openAiKeys = new TeamKeys(ledger, UpstreamProvider.OPENAI);
@@ -93,6 +93,7 @@ public final class OpenAiGateway extends UpstreamServlet {
                 if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                     unreachable(response);
                 }
+                return Forwarder.NOTHING;
             });
         }
     }
@@ -124,9 +125,12 @@ public final class OpenAiGateway extends UpstreamServlet {
         }
     }
 
-    /** After the call: the hold released (no answer, or an error), else the call recorded exactly or at its floor. */
-    private void settle(Forwarder.Result result, HttpServletResponse response, Payer payer, Metering.Held held,
-                        OpenAiHold size, OpenAiTally tally) throws IOException {
+    /**
+     * After the call: the hold released (no answer, or an error) at once, else the call recorded exactly or at its
+     * floor once the response has completed.
+     */
+    private Runnable settle(Forwarder.Result result, HttpServletResponse response, Payer payer, Metering.Held held,
+                            OpenAiHold size, OpenAiTally tally) throws IOException {
         String requestId = response.getHeader("x-request-id") != null ? response.getHeader("x-request-id")
                 : result.requestId();
         if (result.outcome() == Forwarder.Outcome.UNREACHABLE || !result.success()) {
@@ -135,13 +139,14 @@ public final class OpenAiGateway extends UpstreamServlet {
             if (result.outcome() == Forwarder.Outcome.UNREACHABLE) {
                 unreachable(response);
             }
-            return;
+            return Forwarder.NOTHING;
         }
-        boolean exact = result.outcome() == Forwarder.Outcome.COMPLETED && tally.complete();
-        TokenCounts tokens = exact ? tally.tokens() : tally.floor(size.inputEstimate());
-        String model = tally.model() != null ? tally.model() : size.model();
-        metering.record(payer, held, requestId != null ? requestId : "gw_" + held.holdId(), model, tokens, exact,
-                tally.serviceTier());
+        String eventId = requestId != null ? requestId : "gw_" + held.holdId();
+        if (result.outcome() != Forwarder.Outcome.COMPLETED || !tally.complete()) {
+            return metering.floorLater(payer, held, eventId, tally.floor(size.inputEstimate()));
+        }
+        return metering.settleLater(payer, held, metering.exact(payer, eventId,
+                tally.model() != null ? tally.model() : size.model(), tally.tokens(), null, tally.serviceTier(), null));
     }
 
     /** The team's OpenAI key when the payer's team keeps one in a file; the caller's credential otherwise. */

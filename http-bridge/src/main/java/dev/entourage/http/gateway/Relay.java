@@ -177,17 +177,29 @@ final class Relay implements WriteListener, AsyncListener {
         }
     }
 
-    /** Ends the call once: the tally's end, the caller's {@link Forwarder.Then}, then the response's. */
+    /**
+     * Ends the call once: the tally's end, the caller's {@link Forwarder.Then}, the response's end, then what the
+     * {@code Then} left to run after it.
+     */
     private void finish(Forwarder.Outcome outcome) {
         done = true;
         if (counted != null) {
             counted.finish();
         }
+        Runnable after = Forwarder.NOTHING;
         try {
-            then.ended(new Forwarder.Result(outcome, status, requestId));
+            after = then.ended(new Forwarder.Result(outcome, status, requestId));
         } catch (IOException | RuntimeException e) {
             LOG.warn("gateway: the end of request {} failed ({})", requestId, e.getClass().getSimpleName());
         }
+        try {
+            complete(outcome);
+        } finally {
+            runAfter(after);
+        }
+    }
+
+    private void complete(Forwarder.Outcome outcome) {
         if (outcome == Forwarder.Outcome.UPSTREAM_FAILED || outcome == Forwarder.Outcome.CLIENT_GONE) {
             ServletContextRequest base = ServletContextRequest.getServletContextRequest(request);
             if (base != null) {
@@ -198,6 +210,17 @@ final class Relay implements WriteListener, AsyncListener {
             async.complete();
         } catch (IllegalStateException e) {
             LOG.debug("gateway: request {} was already complete", requestId);
+        }
+    }
+
+    private void runAfter(Runnable after) {
+        if (after == null) {
+            return;
+        }
+        try {
+            after.run();
+        } catch (RuntimeException e) {
+            LOG.warn("gateway: the settle of request {} failed ({})", requestId, e.getClass().getSimpleName());
         }
     }
 }

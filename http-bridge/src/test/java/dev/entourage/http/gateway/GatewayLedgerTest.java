@@ -312,6 +312,8 @@ class GatewayLedgerTest {
     }
 
     private HttpResponse<String> send(String body, String providerKey) throws Exception {
-        return client.send(request(body, providerKey), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = client.send(request(body, providerKey), HttpResponse.BodyHandlers.ofString());
+        assertThat(bridge.awaitGatewayRecorded(5_000)).isTrue();
+        return answer;
     }
 }

@@ -35,10 +35,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayRoutesTest {
     private static final String PROVIDER_KEY = "sk-ant-test-0123456789-secret";
     private static final String SESSION = "cc-session-1";
+    private static final String DB = "entourage.db";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -66,7 +71,7 @@ class GatewayRoutesTest {
     void start() throws IOException {
         upstream = new StandInUpstream();
         Clock clock = Clock.systemUTC();
-        store = SqliteLedgerStore.open(dir.resolve("entourage.db"), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
+        store = SqliteLedgerStore.open(dir.resolve(DB), SqliteLedgerStore.DEFAULT_BUSY_TIMEOUT, clock);
         ledger = new LedgerServices(store, PriceTable.bundled(), clock);
         ledger.settings().ensureDefaultTeam();
         ledger.settings().setAgent(Actor.local(), "eng-1", null, AgentSettings.none());
@@ -112,6 +117,27 @@ class GatewayRoutesTest {
                     .endsWith("data: {\"type\":\"message_stop\"}\n\n");
         }
         awaitOneEvent();
+        assertSettledExactly("req_standin1");
+    }
+
+    @Test
+    void answersTheLastByteWithoutWaitingForTheLedgerAndRecordsTheCallOnceTheLedgerIsFree() throws Exception {
+        long agentId = ledger.settings().agent(Actor.local(), Ref.name("eng-1")).id();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpResponse<InputStream> answer = streamHeldBy(release);
+        String rest;
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(DB));
+             Statement sql = other.createStatement()) {
+            sql.execute("BEGIN IMMEDIATE");
+            release.countDown();
+            rest = new String(answer.body().readAllBytes(), StandardCharsets.UTF_8);
+            Optional<StoredUsage> recorded = store.read(r -> r.usageByEventId(agentId, "req_standin1"));
+            assertThat(recorded).as("not recorded while another process holds the ledger's write lock").isEmpty();
+            sql.execute("ROLLBACK");
+        }
+
+        assertThat(rest).endsWith("data: {\"type\":\"message_stop\"}\n\n");
+        assertThat(bridge.awaitGatewayRecorded(5_000)).isTrue();
         assertSettledExactly("req_standin1");
     }
 
@@ -217,6 +243,7 @@ class GatewayRoutesTest {
         HttpResponse<String> unnamed = client.send(base.build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> named = client.send(base.header("X-Entourage-Agent", "eng-1").build(),
                 HttpResponse.BodyHandlers.ofString());
+        assertThat(bridge.awaitGatewayRecorded(5_000)).isTrue();
 
         assertThat(unnamed.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(unnamed.body()).path("error").path("message").asText())
@@ -335,7 +362,9 @@ class GatewayRoutesTest {
     }
 
     private HttpResponse<String> send(String body, String key) throws Exception {
-        return client.send(request(body, key), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = client.send(request(body, key), HttpResponse.BodyHandlers.ofString());
+        assertThat(bridge.awaitGatewayRecorded(5_000)).isTrue();
+        return answer;
     }
 
     private static TokenCounts expectedTokens() {

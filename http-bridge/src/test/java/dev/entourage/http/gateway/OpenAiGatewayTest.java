@@ -396,7 +396,9 @@ class OpenAiGatewayTest {
     }
 
     private HttpResponse<String> send(String path, String body, String key) throws Exception {
-        return client.send(request(path, body, key), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = client.send(request(path, body, key), HttpResponse.BodyHandlers.ofString());
+        assertThat(bridge.awaitGatewayRecorded(5_000)).isTrue();
+        return answer;
     }
 
     /** The stand-in's usage counted the Anthropic way: input without the cached tokens and cache writes. */
