@@ -8,6 +8,7 @@ answers; prints one line per check and exits 1 if any failed (all checks run).
 import argparse
 import json
 import sys
+import time
 from decimal import Decimal
 
 from check_e2e import check, failures, get_json, micros, read_claude
@@ -44,7 +45,14 @@ def main():
           "the stand-in received no call after the refusal", f"refusal seen at {refused_at}, last call "
           f"{max((c['at'] for c in calls), default=None)}")
 
-    # 2. The ledger: every call the stand-in served, exactly, and within the cap.
+    # 2. The ledger: every call the stand-in served, exactly, and within the cap (each is recorded just after its
+    # answer ends: wait until nothing is held).
+    budget = get_json(f"{a.bridge}/api/v1/agents/{a.agent}/budget", a.admin_key)
+    for _ in range(50):
+        if micros(budget["team_daily_held_usd"]) == 0:
+            break
+        time.sleep(0.1)
+        budget = get_json(f"{a.bridge}/api/v1/agents/{a.agent}/budget", a.admin_key)
     sessions = get_json(f"{a.bridge}/api/v1/agents/{a.agent}/sessions?limit=100", a.admin_key)["sessions"]
     session = next((s for s in sessions if s.get("external_id") == sid), None)
     if not check(session is not None, "the gateway's session is Claude Code's (external_id = its session id)"):
@@ -59,7 +67,6 @@ def main():
               and e["cache_read_input_tokens"] == by_request[e["event_id"]]["cache_read"]
               for e in events if e.get("event_id") in by_request),
           "every event has the stand-in's exact token counts (input, output, cache)")
-    budget = get_json(f"{a.bridge}/api/v1/agents/{a.agent}/budget", a.admin_key)
     spent = micros(budget["team_daily_spent_usd"])
     largest = max((micros(e["cost_usd"]) for e in events), default=0)
     check(spent == sum(micros(e["cost_usd"]) for e in events), "the team's spend is the sum of the events")

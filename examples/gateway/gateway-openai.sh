@@ -35,7 +35,7 @@ curl -fsS -X POST "http://127.0.0.1:$port/api/v1/teams/default/agents" -H "X-API
 (cd "$work" && GATEWAY_URL="http://127.0.0.1:$port/openai/v1" STANDIN_URL="http://127.0.0.1:$standin_port" \
   ENTOURAGE_KEY="$key" node openai-client.mjs)
 
-spent="$(curl -fsS "http://127.0.0.1:$port/api/v1/agents/sdk-oai/budget" -H "X-API-Key: $key" \
+spent="$(settled_budget "$port" "$key" sdk-oai \
   | python3 -c 'import json,sys; b=json.load(sys.stdin); print(b["daily_spent_usd"])')"
 # each call: 200 uncached input at $5/M, 1500 cache reads at $0.50/M, 300 cache writes at $6.25/M, 300 output at $30/M
 echo "recorded for sdk-oai today: \$$spent (three calls of \$0.012625 each)"

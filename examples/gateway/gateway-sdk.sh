@@ -34,7 +34,7 @@ curl -fsS -X POST "http://127.0.0.1:$port/api/v1/teams/default/agents" -H "X-API
 (cd "$work" && GATEWAY_URL="http://127.0.0.1:$port/anthropic" STANDIN_URL="http://127.0.0.1:$standin_port" \
   ENTOURAGE_KEY="$key" node sdk-client.mjs)
 
-spent="$(curl -fsS "http://127.0.0.1:$port/api/v1/agents/sdk-1/budget" -H "X-API-Key: $key" \
+spent="$(settled_budget "$port" "$key" sdk-1 \
   | python3 -c 'import json,sys; b=json.load(sys.stdin); print(b["daily_spent_usd"])')"
 echo "recorded for sdk-1 today: \$$spent (two calls of \$0.0291 each)"
 python3 -c "import sys; sys.exit(0 if abs(float('$spent') - 0.0582) < 1e-9 else 1)" \

@@ -19,11 +19,15 @@ public enum BudgetWindow {
     public String key(LocalDate date) {
         return switch (this) {
             case DAY -> date.toString();
-            case WEEK -> String.format(java.util.Locale.ROOT, "%d-W%02d", date.get(IsoFields.WEEK_BASED_YEAR),
-                    date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            case MONTH -> String.format(java.util.Locale.ROOT, "%d-%02d", date.getYear(), date.getMonthValue());
+            case WEEK -> date.get(IsoFields.WEEK_BASED_YEAR) + "-W"
+                    + twoDigits(date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            case MONTH -> date.getYear() + "-" + twoDigits(date.getMonthValue());
             case ALL_TIME -> SpendKey.ALL_TIME;
         };
+    }
+
+    private static String twoDigits(int n) {
+        return n < 10 ? "0" + n : Integer.toString(n);
     }
 
     /** The key of the window holding {@code now} in {@code zone}. */
