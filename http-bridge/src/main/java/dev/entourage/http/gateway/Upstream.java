@@ -1,7 +1,9 @@
 package dev.entourage.http.gateway;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
+import org.eclipse.jetty.alpn.client.ALPNClientConnectionFactory;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
@@ -31,9 +33,15 @@ public final class Upstream implements AutoCloseable {
         this.client = client;
     }
 
-    /** Starts a client for {@code base}, an {@code http(s)} URL as {@code BridgeConfig.upstream} checks it. */
+    /**
+     * Starts a client for {@code base}, an {@code http(s)} URL as {@code BridgeConfig.upstream} checks it; for an
+     * {@code https} base, fails at once if the class path lacks a client ALPN processor.
+     */
     public static Upstream start(URI base) {
         Objects.requireNonNull(base, "base");
+        if ("https".equalsIgnoreCase(base.getScheme())) {
+            requireAlpn();
+        }
         ClientConnector connector = new ClientConnector();
         HttpClient client = new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11,
                 new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector))));
@@ -49,6 +57,19 @@ public final class Upstream implements AutoCloseable {
             throw new IllegalStateException("cannot start the gateway's HTTP client", e);
         }
         return new Upstream(base, client);
+    }
+
+    /**
+     * Without a client ALPN processor ({@code jetty-alpn-java-client}, found by {@code ServiceLoader}) Jetty cannot
+     * open a TLS connection on the dynamic transport, and a call to an {@code https} upstream never completes.
+     */
+    private static void requireAlpn() {
+        try {
+            new ALPNClientConnectionFactory(Runnable::run, new HttpClientConnectionFactory(), List.of("http/1.1"));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the gateway's HTTPS client needs org.eclipse.jetty:jetty-alpn-java-client"
+                    + " on the class path", e);
+        }
     }
 
     /** The URL of {@code path} (starting {@code /v1/}) and {@code query} (or null) on the upstream. */
