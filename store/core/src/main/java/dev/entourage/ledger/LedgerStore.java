@@ -47,6 +47,16 @@ public interface LedgerStore extends AutoCloseable {
     }
 
     /**
+     * Like {@link #write}, for a write whose loss in a power cut (not in a crash of the process) is acceptable, such
+     * as the in-flight record of a gateway call, which is followed within the call by a durable write: the store may
+     * commit it without waiting for the disk (SQLite: {@code synchronous=NORMAL} for that transaction; the next durable
+     * commit flushes it too). By default the same as {@link #write}.
+     */
+    default <T> T writeUnflushed(Function<LedgerWriter, T> work) {
+        return write(work);
+    }
+
+    /**
      * Calls {@code listener} (on a thread of the store's) soon after another process sharing the database commits a
      * write, never for this store's own writes, where the database can tell (PostgreSQL's {@code LISTEN}); closing
      * the answer stops it. Empty for a store that cannot tell: watchers poll it instead.

@@ -58,7 +58,7 @@ public final class MeteredCalls {
         if (inputEstimate < 0 || inputEstimate > TokenCounts.MAX_TOKENS) {
             throw LedgerException.invalid("input_tokens", "must be between 0 and " + TokenCounts.MAX_TOKENS);
         }
-        Opening opening = ctx.store.write(w -> {
+        Opening opening = ctx.store.writeUnflushed(w -> {
             Instant now = ctx.clock.instant();
             ExternalSessions.Opened opened = ExternalSessions.open(w, actor, origin, null, null, now, true);
             Session session = opened.session();

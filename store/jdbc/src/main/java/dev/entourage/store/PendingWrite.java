@@ -14,13 +14,25 @@ import java.util.function.Function;
 final class PendingWrite<C, T> {
     private final Function<C, T> work;
     private final boolean yielding;
+    private final boolean flushed;
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private T value;
     private RuntimeException failure;
 
     PendingWrite(Function<C, T> work, boolean yielding) {
+        this(work, yielding, true);
+    }
+
+    /** @param flushed whether the caller's answer must wait until the write is on the disk */
+    PendingWrite(Function<C, T> work, boolean yielding, boolean flushed) {
         this.work = work;
         this.yielding = yielding;
+        this.flushed = flushed;
+    }
+
+    /** Whether the answer waits for the disk; a batch with no such write may commit without a flush. */
+    boolean flushed() {
+        return flushed;
     }
 
     /** Whether the work may give up early on a busy database (a write that may be dropped). */

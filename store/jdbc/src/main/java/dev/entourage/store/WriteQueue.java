@@ -40,7 +40,11 @@ final class WriteQueue<C> implements AutoCloseable {
 
     /** Queues {@code work} and waits until the transaction holding it has committed (or failed). */
     <T> T submit(Function<C, T> work, boolean yielding) {
-        PendingWrite<C, T> write = new PendingWrite<>(work, yielding);
+        return submit(new PendingWrite<>(work, yielding));
+    }
+
+    /** Queues {@code write} and waits until the transaction holding it has committed (or failed). */
+    <T> T submit(PendingWrite<C, T> write) {
         queue.add(write);
         if (closed && !thread.isAlive() && queue.remove(write)) {
             throw shuttingDown();

@@ -1,6 +1,7 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.LedgerStore;
 import dev.entourage.ledger.StorageUnavailableException;
 import java.sql.SQLException;
 import java.util.List;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * transaction bookkeeping goes wrong when {@code BEGIN} fails on a busy database, and would then commit
  * statements one by one.
  *
+ * <p>A batch made only of unflushed work ({@link LedgerStore#writeUnflushed}) commits with
+ * {@code synchronous=NORMAL}: in WAL mode the commit is in the OS's hands at once (a killed process loses nothing) and
+ * reaches the disk with the next durable commit or checkpoint; every other batch commits with {@code synchronous=FULL}.
+ *
  * <p>A batch made only of yielding work (writes that may be dropped) waits at most
  * {@link #YIELDING_TIMEOUT_MILLIS} ms for another process's write lock, so that it never holds up the work queued
  * behind it for a whole busy timeout.
@@ -34,6 +39,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final StorageFaults faults;
     private final PreparedCache statements;
     private final WriteQueue<Handle> queue;
+    private boolean synchronousNormal;
 
     GroupCommitWriter(Handle handle, StorageFaults faults) {
         this.handle = handle;
@@ -51,6 +57,16 @@ final class GroupCommitWriter implements AutoCloseable {
         return queue.submit(work, yielding);
     }
 
+    /** Queues {@code work} and waits until the transaction holding it has committed, not until it is on the disk. */
+    <T> T submitUnflushed(Function<Handle, T> work) {
+        return queue.submit(new PendingWrite<>(work, false, false));
+    }
+
+    /** How many writes wait for the writer. */
+    int queued() {
+        return queue.queued();
+    }
+
     /** The statement cache of the writer's connection, for the work it runs. */
     PreparedCache statements() {
         return statements;
@@ -59,6 +75,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private void commit(List<PendingWrite<Handle, ?>> batch) {
         boolean yielding = batch.stream().allMatch(PendingWrite::yielding);
         try {
+            synchronous(batch.stream().noneMatch(PendingWrite::flushed));
             begin(yielding);
         } catch (SQLException e) {
             StorageUnavailableException failure = yielding
@@ -104,6 +121,14 @@ final class GroupCommitWriter implements AutoCloseable {
                 return false;
             }
             return true;
+        }
+    }
+
+    /** Sets {@code synchronous} to NORMAL for a batch that need not wait for the disk, else back to FULL. */
+    private void synchronous(boolean normal) throws SQLException {
+        if (normal != synchronousNormal) {
+            sql(normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+            synchronousNormal = normal;
         }
     }
 

@@ -216,6 +216,20 @@ public final class SqliteLedgerStore implements ManagedStore {
         return writer.submit(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())), false);
     }
 
+    /** How many writes wait for the writer (while one runs). */
+    int queuedWrites() {
+        return writer.queued();
+    }
+
+    /**
+     * A write committed with {@code synchronous=NORMAL} when nothing durable shares its transaction: a crash of the
+     * process loses nothing, a power cut may lose it until the next durable commit.
+     */
+    @Override
+    public <T> T writeUnflushed(Function<LedgerWriter, T> work) {
+        return writer.submitUnflushed(handle -> work.apply(new JdbiLedgerAccess(() -> handle, writer.statements())));
+    }
+
     /**
      * A write that waits at most {@link GroupCommitWriter#YIELDING_TIMEOUT_MILLIS} ms for another process's write
      * lock (unless it shares its transaction with other writes).
