@@ -75,57 +75,72 @@ final class Relay implements WriteListener, AsyncListener {
         headers = true;
     }
 
-    synchronized void onContentSource(Response answer, Content.Source content) {
-        if (done) {
-            content.fail(new EofException("the call has ended"));
-            return;
+    void onContentSource(Response answer, Content.Source content) {
+        Runnable after = null;
+        synchronized (this) {
+            if (done) {
+                content.fail(new EofException("the call has ended"));
+                return;
+            }
+            source = content;
+            try {
+                client = response.getOutputStream();
+                client.setWriteListener(this);
+            } catch (IOException | IllegalStateException e) {
+                after = endClientGone(e);
+            }
         }
-        source = content;
-        try {
-            client = response.getOutputStream();
-            client.setWriteListener(this);
-        } catch (IOException | IllegalStateException e) {
-            clientGone(e);
-        }
+        runAfter(after);
     }
 
     void onComplete(org.eclipse.jetty.client.Result result) {
+        Runnable after = null;
         synchronized (this) {
             if (done || !result.isFailed() && source != null) {
                 return;
             }
             if (!headers) {
-                finish(Forwarder.Outcome.UNREACHABLE);
+                after = finish(Forwarder.Outcome.UNREACHABLE);
             } else if (source == null) {
-                finish(result.isFailed() ? Forwarder.Outcome.UPSTREAM_FAILED : Forwarder.Outcome.COMPLETED);
+                after = finish(result.isFailed() ? Forwarder.Outcome.UPSTREAM_FAILED : Forwarder.Outcome.COMPLETED);
             }
         }
+        runAfter(after);
     }
 
     @Override
-    public synchronized void onWritePossible() {
+    public void onWritePossible() {
+        Runnable after;
+        synchronized (this) {
+            after = pump();
+        }
+        runAfter(after);
+    }
+
+    /** Copies chunks while the client can take them; what the end of the call leaves to run, if it ended. */
+    private Runnable pump() {
         try {
             while (!done && client.isReady()) {
                 if (flushPending) {
                     flushPending = false;
                     client.flush();
                 } else if (last) {
-                    finish(Forwarder.Outcome.COMPLETED);
+                    return finish(Forwarder.Outcome.COMPLETED);
                 } else {
                     Content.Chunk chunk = source.read();
                     if (chunk == null) {
                         source.demand(this::onWritePossible);
-                        return;
+                        return null;
                     }
                     if (Content.Chunk.isFailure(chunk)) {
-                        finish(Forwarder.Outcome.UPSTREAM_FAILED);
-                        return;
+                        return finish(Forwarder.Outcome.UPSTREAM_FAILED);
                     }
                     write(chunk);
                 }
             }
+            return null;
         } catch (IOException | IllegalStateException e) {
-            clientGone(e);
+            return endClientGone(e);
         }
     }
 
@@ -155,11 +170,15 @@ final class Relay implements WriteListener, AsyncListener {
     }
 
     @Override
-    public synchronized void onTimeout(AsyncEvent event) {
-        if (!done) {
-            out.abort(new TimeoutException("the call took longer than the gateway's timeout"));
-            finish(headers ? Forwarder.Outcome.UPSTREAM_FAILED : Forwarder.Outcome.UNREACHABLE);
+    public void onTimeout(AsyncEvent event) {
+        Runnable after = null;
+        synchronized (this) {
+            if (!done) {
+                out.abort(new TimeoutException("the call took longer than the gateway's timeout"));
+                after = finish(headers ? Forwarder.Outcome.UPSTREAM_FAILED : Forwarder.Outcome.UNREACHABLE);
+            }
         }
+        runAfter(after);
     }
 
     @Override
@@ -170,18 +189,29 @@ final class Relay implements WriteListener, AsyncListener {
     public void onStartAsync(AsyncEvent event) {
     }
 
-    private synchronized void clientGone(Throwable failure) {
-        if (!done) {
-            out.abort(failure == null ? new EofException("the client went away") : failure);
-            finish(Forwarder.Outcome.CLIENT_GONE);
+    private void clientGone(Throwable failure) {
+        Runnable after;
+        synchronized (this) {
+            after = endClientGone(failure);
         }
+        runAfter(after);
+    }
+
+    /** Under the lock: aborts the upstream request and ends the call, unless it has ended. */
+    private Runnable endClientGone(Throwable failure) {
+        if (done) {
+            return null;
+        }
+        out.abort(failure == null ? new EofException("the client went away") : failure);
+        return finish(Forwarder.Outcome.CLIENT_GONE);
     }
 
     /**
-     * Ends the call once: the tally's end, the caller's {@link Forwarder.Then}, the response's end, then what the
-     * {@code Then} left to run after it.
+     * Ends the call once, under the lock: the tally's end, the caller's {@link Forwarder.Then} and the response's end.
+     * Returns what the {@code Then} left to run once the lock is let go (the ledger's settle must not hold up the
+     * upstream client's thread, which takes the lock to report the exchange's end).
      */
-    private void finish(Forwarder.Outcome outcome) {
+    private Runnable finish(Forwarder.Outcome outcome) {
         done = true;
         if (counted != null) {
             counted.finish();
@@ -194,9 +224,11 @@ final class Relay implements WriteListener, AsyncListener {
         }
         try {
             complete(outcome);
-        } finally {
-            runAfter(after);
+        } catch (RuntimeException e) {
+            LOG.warn("gateway: the response to request {} could not be completed ({})", requestId,
+                    e.getClass().getSimpleName());
         }
+        return after;
     }
 
     private void complete(Forwarder.Outcome outcome) {
