@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * standin --port 0 [--events 12] [--gap-ms 0]
  *     a fast stand-in of the Messages API: every POST /v1/messages is a stream of message_start, --events
- *     content_block_delta, message_delta and message_stop, --gap-ms apart; prints "listening on PORT"
- * latency --url URL --key KEY [--concurrency 200] [--seconds 20] [--label L]
+ *     content_block_delta, message_delta and message_stop, --gap-ms apart (a request's x-bench-gap-ms header, which
+ *     the gateway passes on, overrides it); prints "listening on PORT"
+ * latency --url URL --key KEY [--concurrency 200] [--seconds 20] [--label L] [--gap-ms G]
  *     that many clients stream back to back for that long; prints p50/p90/p99 of time to first byte (the first
- *     event) and to last byte, in ms, and one JSON line
+ *     event) and to last byte, in ms, and one JSON line; --gap-ms asks the stand-in for that gap (x-bench-gap-ms)
  * hold --url URL --key KEY --pid PID [--streams 1000] [--at 0,500,1000] [--settle-seconds 70]
  *     opens that many streams and keeps them open; at each count, samples PID's VmRSS, VmHWM and Threads
  *     (/proc/PID/status) and its heap after a full GC (jcmd PID GC.run, then GC.heap_info); samples once more
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
  * {@code http://127.0.0.1:B/anthropic/v1/messages} (through the gateway). Bench equipment, not product.
  */
 public final class GatewayBench {
+    private static final String GAP_HEADER = "x-bench-gap-ms";
     private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
 
@@ -55,7 +57,8 @@ public final class GatewayBench {
             case "standin" -> standin(Integer.parseInt(opt.getOrDefault("port", "0")),
                     Integer.parseInt(opt.getOrDefault("events", "12")), Long.parseLong(opt.getOrDefault("gap-ms", "0")));
             case "latency" -> latency(opt.get("url"), opt.get("key"), Integer.parseInt(opt.getOrDefault("concurrency",
-                    "200")), Integer.parseInt(opt.getOrDefault("seconds", "20")), opt.getOrDefault("label", ""));
+                    "200")), Integer.parseInt(opt.getOrDefault("seconds", "20")), opt.getOrDefault("label", ""),
+                    opt.get("gap-ms"));
             case "hold" -> hold(opt.get("url"), opt.get("key"), Long.parseLong(opt.get("pid")),
                     Integer.parseInt(opt.getOrDefault("streams", "1000")), opt.getOrDefault("at", "0,500,1000"),
                     Integer.parseInt(opt.getOrDefault("settle-seconds", "70")));
@@ -65,11 +68,16 @@ public final class GatewayBench {
 
     private static void standin(int port, int events, long gap) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 2048);
-        server.createContext("/", exchange -> stream(exchange, events, gap));
+        server.createContext("/", exchange -> stream(exchange, events, gapOf(exchange, gap)));
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
         System.out.println("listening on " + server.getAddress().getPort());
         System.out.flush();
+    }
+
+    private static long gapOf(HttpExchange exchange, long gap) {
+        String asked = exchange.getRequestHeaders().getFirst(GAP_HEADER);
+        return asked == null ? gap : Long.parseLong(asked);
     }
 
     private static void stream(HttpExchange exchange, int events, long gap) throws IOException {
@@ -111,17 +119,20 @@ public final class GatewayBench {
         out.flush();
     }
 
-    private static HttpRequest request(String url, String key) {
+    private static HttpRequest request(String url, String key, String gap) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
                 .header("content-type", "application/json").header("anthropic-version", "2023-06-01")
                 .header("x-api-key", "sk-ant-bench").header("x-claude-code-session-id", "bench");
         if (key != null) {
             b.header("X-Entourage-Key", key);
         }
+        if (gap != null) {
+            b.header(GAP_HEADER, gap);
+        }
         return b.POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
     }
 
-    private static void latency(String url, String key, int concurrency, int seconds, String label)
+    private static void latency(String url, String key, int concurrency, int seconds, String label, String gap)
             throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
@@ -134,7 +145,7 @@ public final class GatewayBench {
                 try {
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
-                        HttpResponse<InputStream> answer = client.send(request(url, key),
+                        HttpResponse<InputStream> answer = client.send(request(url, key, gap),
                                 HttpResponse.BodyHandlers.ofInputStream());
                         try (InputStream in = answer.body()) {
                             if (answer.statusCode() != 200) {
@@ -199,7 +210,7 @@ public final class GatewayBench {
             int batch = Math.min(100, streams - open.size());
             List<CompletableFuture<HttpResponse<InputStream>>> calls = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
-                calls.add(client.sendAsync(request(url, key), HttpResponse.BodyHandlers.ofInputStream()));
+                calls.add(client.sendAsync(request(url, key, null), HttpResponse.BodyHandlers.ofInputStream()));
             }
             for (CompletableFuture<HttpResponse<InputStream>> call : calls) {
                 HttpResponse<InputStream> answer = call.get(2, TimeUnit.MINUTES);

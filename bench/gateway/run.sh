@@ -3,22 +3,26 @@
 # directly and through `entourage serve`, alternated A B A B), then the bridge's memory and threads while 1,000
 # slow streams are open through it. Needs java (with jcmd), python3, curl and the built jar (mvn -B package
 # -DskipTests). Not a test: run it by hand on a quiet machine; it prints the figures bench/README.md quotes.
-#   bench/gateway/run.sh [--seconds 20] [--concurrency 200] [--gap-ms 500] [--streams 1000] [--skip-latency]
-#                        [--skip-memory]
+#   bench/gateway/run.sh [--seconds 20] [--concurrency 200] [--gap-ms 500] [--warm-seconds 30] [--streams 1000]
+#                        [--skip-latency] [--skip-memory]
 # --gap-ms: the stand-in's pause between the events of a latency stream (200 streams of 6.5 s each keep
 # about 30 calls a second going through the ledger's hold and settle).
+# --warm-seconds: before the runs, 8 clients stream without gaps (x-bench-gap-ms: 0) that long through the gateway
+# and directly, so that both JVMs have compiled their hot paths (a few thousand calls; a bridge that has run for a
+# while has); the runs' figures are then the steady state, not the JIT's.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$root/mcp-server/target/entourage.jar"
 bench="$root/bench/gateway/GatewayBench.java"
-seconds=20 concurrency=200 streams=1000 gap=500 latency=1 memory=1
+seconds=20 concurrency=200 streams=1000 gap=500 warm=30 latency=1 memory=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --streams) streams="$2"; shift 2 ;;
     --gap-ms) gap="$2"; shift 2 ;;
+    --warm-seconds) warm="$2"; shift 2 ;;
     --skip-latency) latency=0; shift ;;
     --skip-memory) memory=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -68,7 +72,10 @@ if [ "$latency" = 1 ]; then
   start_bridge "$fast"
   direct="http://127.0.0.1:$fast/v1/messages"
   gateway="http://127.0.0.1:$port/anthropic/v1/messages"
-  echo "== warm-up (5 s each, not counted)"
+  echo "== warm-up (${warm} s each without gaps at 8 streams, then 5 s each as measured; not counted)"
+  java "$bench" latency --url "$direct" --concurrency 8 --seconds "$warm" --gap-ms 0 --label warm-direct >/dev/null
+  java "$bench" latency --url "$gateway" --key "$key" --concurrency 8 --seconds "$warm" --gap-ms 0 \
+    --label warm-gw >/dev/null
   java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds 5 --label warm-direct >/dev/null
   java "$bench" latency --url "$gateway" --key "$key" --concurrency "$concurrency" --seconds 5 \
     --label warm-gw >/dev/null
