@@ -31,9 +31,11 @@ import java.util.concurrent.TimeUnit;
  *     a fast stand-in of the Messages API: every POST /v1/messages is a stream of message_start, --events
  *     content_block_delta, message_delta and message_stop, --gap-ms apart (a request's x-bench-gap-ms header, which
  *     the gateway passes on, overrides it); prints "listening on PORT"
- * latency --url URL --key KEY [--concurrency 200] [--seconds 20] [--label L] [--gap-ms G]
+ * latency --url URL --key KEY [--concurrency 200] [--seconds 20] [--label L] [--gap-ms G] [--spread-ms S]
  *     that many clients stream back to back for that long; prints p50/p90/p99 of time to first byte (the first
- *     event) and to last byte, in ms, and one JSON line; --gap-ms asks the stand-in for that gap (x-bench-gap-ms)
+ *     event) and to last byte, in ms, and one JSON line; --gap-ms asks the stand-in for that gap (x-bench-gap-ms);
+ *     --spread-ms starts client c after c * S / concurrency ms and counts only the calls started after S ms (with S
+ *     the length of a stream, calls arrive evenly rather than in bursts of all the clients at once)
  * hold --url URL --key KEY --pid PID [--streams 1000] [--at 0,500,1000] [--settle-seconds 70]
  *     opens that many streams and keeps them open; at each count, samples PID's VmRSS, VmHWM and Threads
  *     (/proc/PID/status) and its heap after a full GC (jcmd PID GC.run, then GC.heap_info); samples once more
@@ -58,7 +60,7 @@ public final class GatewayBench {
                     Integer.parseInt(opt.getOrDefault("events", "12")), Long.parseLong(opt.getOrDefault("gap-ms", "0")));
             case "latency" -> latency(opt.get("url"), opt.get("key"), Integer.parseInt(opt.getOrDefault("concurrency",
                     "200")), Integer.parseInt(opt.getOrDefault("seconds", "20")), opt.getOrDefault("label", ""),
-                    opt.get("gap-ms"));
+                    opt.get("gap-ms"), Long.parseLong(opt.getOrDefault("spread-ms", "0")));
             case "hold" -> hold(opt.get("url"), opt.get("key"), Long.parseLong(opt.get("pid")),
                     Integer.parseInt(opt.getOrDefault("streams", "1000")), opt.getOrDefault("at", "0,500,1000"),
                     Integer.parseInt(opt.getOrDefault("settle-seconds", "70")));
@@ -132,17 +134,21 @@ public final class GatewayBench {
         return b.POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
     }
 
-    private static void latency(String url, String key, int concurrency, int seconds, String label, String gap)
-            throws Exception {
+    private static void latency(String url, String key, int concurrency, int seconds, String label, String gap,
+                                long spreadMillis) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long begun = System.nanoTime();
+        long counted = begun + TimeUnit.MILLISECONDS.toNanos(spreadMillis);
+        long end = counted + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch done = new CountDownLatch(concurrency);
         for (int c = 0; c < concurrency; c++) {
+            long delay = spreadMillis * c / concurrency;
             Thread t = new Thread(() -> {
                 byte[] buffer = new byte[8192];
                 try {
+                    Thread.sleep(delay);
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
                         HttpResponse<InputStream> answer = client.send(request(url, key, gap),
@@ -166,7 +172,7 @@ public final class GatewayBench {
                             long last = System.nanoTime();
                             if (!tail.toString().endsWith("{\"type\":\"message_stop\"}\n\n")) {
                                 errors.add("stream not ended by message_stop");
-                            } else {
+                            } else if (start >= counted) {
                                 samples.add(new long[] {first - start, last - start});
                             }
                         }

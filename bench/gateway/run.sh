@@ -7,6 +7,9 @@
 #                        [--skip-latency] [--skip-memory]
 # --gap-ms: the stand-in's pause between the events of a latency stream (200 streams of 6.5 s each keep
 # about 30 calls a second going through the ledger's hold and settle).
+# Each client starts a stream's length after the one before it divided by the clients (--spread-ms of
+# GatewayBench), and only calls started after that are counted, so calls arrive evenly as they would from 200
+# independent agents, not 200 at once every stream.
 # --warm-seconds: before the runs, 8 clients stream without gaps (x-bench-gap-ms: 0) that long through the gateway
 # and directly, so that both JVMs have compiled their hot paths (a few thousand calls; a bridge that has run for a
 # while has); the runs' figures are then the steady state, not the JIT's.
@@ -76,13 +79,17 @@ if [ "$latency" = 1 ]; then
   java "$bench" latency --url "$direct" --concurrency 8 --seconds "$warm" --gap-ms 0 --label warm-direct >/dev/null
   java "$bench" latency --url "$gateway" --key "$key" --concurrency 8 --seconds "$warm" --gap-ms 0 \
     --label warm-gw >/dev/null
-  java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds 5 --label warm-direct >/dev/null
-  java "$bench" latency --url "$gateway" --key "$key" --concurrency "$concurrency" --seconds 5 \
+  spread=$((13 * gap))
+  java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds 5 --spread-ms "$spread" \
+    --label warm-direct >/dev/null
+  java "$bench" latency --url "$gateway" --key "$key" --concurrency "$concurrency" --seconds 5 --spread-ms "$spread" \
     --label warm-gw >/dev/null
   echo "== $concurrency concurrent streams, ${seconds} s a run (12 content events a stream, ${gap} ms between events)"
   for round in 1 2; do
-    java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds "$seconds" --label "direct-$round"
+    java "$bench" latency --url "$direct" --concurrency "$concurrency" --seconds "$seconds" --spread-ms "$spread" \
+      --label "direct-$round"
     java "$bench" latency --url "$gateway" --key "$key" --concurrency "$concurrency" --seconds "$seconds" \
+      --spread-ms "$spread" \
       --label "gateway-$round"
   done
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
