@@ -50,11 +50,7 @@ public final class ReportService {
             if (ChronoUnit.DAYS.between(from, to) >= MAX_REPORT_DAYS) {
                 throw LedgerException.invalid("since", "the range must be at most " + MAX_REPORT_DAYS + " days");
             }
-            Instant start = from.atStartOfDay(team.zone()).toInstant();
-            Instant end = to.plusDays(1).atStartOfDay(team.zone()).toInstant();
-            return CostReports.build(r, team, from, to, cursor, limit, id -> LedgerContext.session(r, actor, id),
-                    id -> LedgerContext.task(r, actor, id), now)
-                    .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(), start, end)));
+            return CostReports.build(r, team, from, to, cursor, limit, id -> LedgerContext.session(r, actor, id), now);
         });
     }
 
@@ -68,8 +64,7 @@ public final class ReportService {
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, Ref.id(report.teamId()));
             return CostReports.sessions(r, team, report.since(), report.until(), cursor, limit,
-                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id),
-                    ctx.clock.instant());
+                    id -> LedgerContext.session(r, actor, id), ctx.clock.instant());
         });
     }
 
@@ -81,9 +76,11 @@ public final class ReportService {
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
-            List<SpendSum> sums = r.spendSums(team.id(), SpendSeries.edges(range, team.zone(), now),
+            RollupGroups groups = RollupGroups.perInterval(
                     by == SpendSeries.Split.AGENT ? SpendSum.By.AGENT : SpendSum.By.MODEL);
-            return SpendSeries.build(range, by, team.zone(), now, sums);
+            r.rollups(team.id(), SpendSeries.edges(range, team.zone(), now), groups);
+            return SpendSeries.build(range, by, team.zone(), now,
+                    groups.sums(id -> r.agent(id).map(Agent::name).orElse(null), id -> null));
         });
     }
 
@@ -174,8 +171,15 @@ public final class ReportService {
                     r.alerts(team.id(), DashboardView.ALERTS),
                     open.values().stream().mapToInt(Integer::intValue).sum(),
                     more ? PageCursor.of(SessionService.CURSOR, active.get(active.size() - 1).id()) : null)
-                    .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(),
-                            day.date().atStartOfDay(team.zone()).toInstant(), day.resetsAt())));
+                    .withUnpriced(unpriced(r, team, day.date().atStartOfDay(team.zone()).toInstant(),
+                            day.resetsAt()));
         });
+    }
+
+    /** The unpriced spend of a team in {@code [from, to)} (bucket-aligned), from its rollups. */
+    private static UnpricedSpend unpriced(LedgerReader r, Team team, Instant from, Instant to) {
+        RollupSessions sessions = new RollupSessions();
+        r.rollups(team.id(), List.of(from, to), sessions);
+        return sessions.unpriced();
     }
 }
