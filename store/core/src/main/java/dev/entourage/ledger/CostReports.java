@@ -48,7 +48,7 @@ final class CostReports {
         LongFunction<String> agentNames = id -> r.agent(id).map(Agent::name).orElse(null);
         LongFunction<String> taskTitles = id -> r.task(id).map(Task::title).orElse(null);
         SpendSum sum = total.sums().stream().findFirst().orElse(null);
-        CostReport.SessionPage page = page(bySession, cursor, limit, sessions, taskTitles, now);
+        CostReport.SessionPage page = page(bySession.ranked(), cursor, limit, sessions, taskTitles, now);
         return new CostReport(team.id(), since, until, sum == null ? 0 : sum.costMicros(),
                 sum == null ? 0 : sum.inputTokens(), sum == null ? 0 : sum.outputTokens(), page.sessions(),
                 groups(agents.sums(agentNames, taskTitles), null),
@@ -59,28 +59,29 @@ final class CostReports {
                 .withUnpriced(bySession.unpriced());
     }
 
-    /** One page of the range's sessions by cost, highest first, after {@code cursor}'s (null for the top ones). */
-    static CostReport.SessionPage sessions(LedgerReader r, Team team, LocalDate since, LocalDate until,
-                                           String cursor, int limit, LongFunction<Session> sessions, Instant now) {
-        PageCursor.parse(cursor, CURSOR, 2);
+    /** Every session of the range by cost, highest first (then by id), from one read of its rollups. */
+    static List<SpendSum> rankedSessions(LedgerReader r, Team team, LocalDate since, LocalDate until) {
         RollupSessions bySession = new RollupSessions();
         r.rollups(team.id(), List.of(since.atStartOfDay(team.zone()).toInstant(),
                 until.plusDays(1).atStartOfDay(team.zone()).toInstant()), bySession);
-        return page(bySession, cursor, limit, sessions, id -> r.task(id).map(Task::title).orElse(null), now);
+        return bySession.ranked();
     }
 
-    private static CostReport.SessionPage page(RollupSessions bySession, String cursor, int limit,
-                                               LongFunction<Session> sessions, LongFunction<String> taskTitles,
-                                               Instant now) {
+    /**
+     * The page of {@code ranked} (sessions by cost) after {@code cursor}'s session (null for the top ones): at most
+     * {@code limit}, each with its session and task, and the cursor of the next page if there is one.
+     */
+    static CostReport.SessionPage page(List<SpendSum> ranked, String cursor, int limit,
+                                       LongFunction<Session> sessions, LongFunction<String> taskTitles, Instant now) {
         long[] after = PageCursor.parse(cursor, CURSOR, 2);
-        List<SpendSum> page = bySession.page(after == null ? null
-                : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0), limit + 1);
-        boolean more = page.size() > limit;
+        int from = RollupSessions.after(ranked, after == null ? null
+                : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0));
+        int to = Math.min(ranked.size(), from + limit);
         List<SessionCost> sessionCosts = new ArrayList<>();
-        for (SpendSum sum : more ? page.subList(0, limit) : page) {
+        for (SpendSum sum : ranked.subList(from, to)) {
             sessionCosts.add(sessionCost(sum, sessions.apply(sum.id()), taskTitles, now));
         }
-        SpendSum last = more ? page.get(limit - 1) : null;
+        SpendSum last = to < ranked.size() ? ranked.get(to - 1) : null;
         return new CostReport.SessionPage(sessionCosts,
                 last == null ? null : PageCursor.of(CURSOR, last.costMicros(), last.id()));
     }

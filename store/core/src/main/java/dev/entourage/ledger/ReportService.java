@@ -55,17 +55,20 @@ public final class ReportService {
     }
 
     /**
-     * One page of the sessions of {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)}'s report of the
-     * given range (its {@code since} and {@code until}), without totals nor groups: what an export reads on with.
+     * Every session of {@code report}'s range (its {@code since} and {@code until}) by cost, as
+     * {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)} pages them: what an export reads on with. The
+     * range's rollups are read once, now; each page then reads only its own sessions.
+     *
+     * @throws LedgerException {@code invalid_request} when {@code limit} is not 1 to {@value PageCursor#MAX_LIMIT}
      */
-    public CostReport.SessionPage costSessions(Actor actor, CostReport report, String cursor, int limit) {
+    public CostExport costExport(Actor actor, CostReport report, int limit) {
         actor.mayReadTeam();
         PageCursor.limit(limit);
-        return ctx.store.read(r -> {
-            Team team = LedgerContext.team(r, actor, Ref.id(report.teamId()));
-            return CostReports.sessions(r, team, report.since(), report.until(), cursor, limit,
-                    id -> LedgerContext.session(r, actor, id), ctx.clock.instant());
-        });
+        List<SpendSum> ranked = ctx.store.read(r -> CostReports.rankedSessions(r,
+                LedgerContext.team(r, actor, Ref.id(report.teamId())), report.since(), report.until()));
+        return cursor -> ctx.store.read(r -> CostReports.page(ranked, cursor, limit,
+                id -> LedgerContext.session(r, actor, id), id -> r.task(id).map(Task::title).orElse(null),
+                ctx.clock.instant()));
     }
 
     /** A team's spend over {@code range} in buckets, one series per agent or model. */

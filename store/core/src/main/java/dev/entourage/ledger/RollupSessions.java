@@ -25,20 +25,21 @@ final class RollupSessions implements Consumer<RollupRow> {
         }
     }
 
-    /**
-     * The sessions by cost, highest first, then by id: at most {@code limit}, those after {@code after}'s
-     * (cost, id) when given. Each is interval 0, the session's id, the first of its models by name.
-     */
-    List<SpendSum> page(SpendSum after, int limit) {
-        List<SpendSum> sums = new ArrayList<>();
-        tallies.forEach((id, tally) -> {
-            SpendSum sum = tally.sum(0, id, tally.firstModel());
-            if (after == null || BY_COST.compare(sum, after) > 0) {
-                sums.add(sum);
-            }
-        });
+    /** Every session's sums, by cost, highest first, then by id: interval 0, its id, the first of its models by name. */
+    List<SpendSum> ranked() {
+        List<SpendSum> sums = new ArrayList<>(tallies.size());
+        tallies.forEach((id, tally) -> sums.add(tally.sum(0, id, tally.firstModel())));
         sums.sort(BY_COST);
-        return sums.size() > limit ? sums.subList(0, limit) : sums;
+        return sums;
+    }
+
+    /** The index in {@code ranked} of the first session after {@code after}'s (cost, id); 0 for null. */
+    static int after(List<SpendSum> ranked, SpendSum after) {
+        if (after == null) {
+            return 0;
+        }
+        int found = java.util.Collections.binarySearch(ranked, after, BY_COST);
+        return found >= 0 ? found + 1 : -found - 1;
     }
 
     /** The window's unpriced spend. */
