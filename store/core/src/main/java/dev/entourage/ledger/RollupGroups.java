@@ -13,12 +13,9 @@ import java.util.function.LongFunction;
  * show. Fed once per row by one scan of the window, with other tallies beside it. Each agent or task is named once.
  */
 final class RollupGroups implements Consumer<RollupRow> {
-    private record Key(int interval, Object group) {
-    }
-
     private final SpendSum.By by;
     private final boolean perInterval;
-    private final Map<Key, SpendTally> tallies = new HashMap<>();
+    private final List<Map<Object, SpendTally>> byInterval = new ArrayList<>();
 
     private RollupGroups(SpendSum.By by, boolean perInterval) {
         this.by = by;
@@ -43,7 +40,11 @@ final class RollupGroups implements Consumer<RollupRow> {
             case MODEL -> row.model();
             case TASK -> row.taskId();
         };
-        tallies.computeIfAbsent(new Key(perInterval ? row.interval() : 0, group), k -> new SpendTally()).add(row);
+        int interval = perInterval ? row.interval() : 0;
+        while (byInterval.size() <= interval) {
+            byInterval.add(new HashMap<>());
+        }
+        byInterval.get(interval).computeIfAbsent(group, k -> new SpendTally()).add(row);
     }
 
     /**
@@ -53,16 +54,18 @@ final class RollupGroups implements Consumer<RollupRow> {
     List<SpendSum> sums(LongFunction<String> agentNames, LongFunction<String> taskTitles) {
         Map<Long, String> names = new HashMap<>();
         List<SpendSum> sums = new ArrayList<>();
-        tallies.forEach((key, tally) -> {
-            Long id = by == SpendSum.By.AGENT || by == SpendSum.By.TASK ? (Long) key.group() : null;
-            String name = switch (by) {
-                case TOTAL -> null;
-                case AGENT -> names.computeIfAbsent(id, agentNames::apply);
-                case MODEL -> (String) key.group();
-                case TASK -> id == null ? null : names.computeIfAbsent(id, taskTitles::apply);
-            };
-            sums.add(tally.sum(key.interval(), id, name));
-        });
+        for (int interval = 0; interval < byInterval.size(); interval++) {
+            for (Map.Entry<Object, SpendTally> group : byInterval.get(interval).entrySet()) {
+                Long id = by == SpendSum.By.AGENT || by == SpendSum.By.TASK ? (Long) group.getKey() : null;
+                String name = switch (by) {
+                    case TOTAL -> null;
+                    case AGENT -> names.computeIfAbsent(id, agentNames::apply);
+                    case MODEL -> (String) group.getKey();
+                    case TASK -> id == null ? null : names.computeIfAbsent(id, taskTitles::apply);
+                };
+                sums.add(group.getValue().sum(interval, id, name));
+            }
+        }
         return sums;
     }
 

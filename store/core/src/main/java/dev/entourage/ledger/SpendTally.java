@@ -13,6 +13,7 @@ final class SpendTally {
     private long unpriced;
     private long events;
     private final Set<Long> sessions = new HashSet<>();
+    private long lastSession = -1;
     private String firstModel;
     private boolean anyModel;
 
@@ -24,7 +25,10 @@ final class SpendTally {
         cacheRead += row.cacheReadInputTokens();
         unpriced += row.unpricedMicros();
         events += row.events();
-        sessions.add(row.sessionId());
+        if (row.sessionId() != lastSession) {
+            sessions.add(row.sessionId());
+            lastSession = row.sessionId();
+        }
         if (!anyModel) {
             firstModel = row.model();
             anyModel = true;
