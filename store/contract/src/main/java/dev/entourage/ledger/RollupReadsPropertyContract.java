@@ -42,7 +42,7 @@ import net.jqwik.api.ShrinkingMode;
  * {@code by_*} group, every day, every session over all pages of a small page size) and every spend chart (today, 7d,
  * 30d, by agent and by model) must equal what the events read back one by one ({@code sessionUsage}) add up to. Reads
  * take a window's whole UTC hours from the hour rollups and the rest from the five-minute rollups, so reports of each
- * single day of the history and of ranges of days check both, and in the +05:45, +05:30, +10:30 and -03:30 zones the
+ * single day of the history and of ranges of days check both (and the CSV export's pages, {@code costExport}), and in the +05:45, +05:30, +10:30 and -03:30 zones the
  * day's edges cut hours. A write path that forgot either rollup would leave its events out of the reads and fail
  * this.
  */
@@ -246,6 +246,16 @@ public abstract class RollupReadsPropertyContract {
                 pages.addAll(report.sessions());
             }
             assertThat(pages.stream().map(this::key).toList()).as(where).containsExactlyElementsOf(sessionCosts(in));
+            CostReport top = ledger.reports().costs(LOCAL, Ref.name(Team.DEFAULT_NAME), since, until, null, 2);
+            CostExport export = ledger.reports().costExport(LOCAL, top, 2);
+            List<SessionCost> exported = new ArrayList<>(top.sessions());
+            for (String cursor = top.nextCursor(); cursor != null; ) {
+                CostReport.SessionPage page = export.page(cursor);
+                exported.addAll(page.sessions());
+                cursor = page.nextCursor();
+            }
+            assertThat(exported.stream().map(this::key).toList()).as("export of " + where)
+                    .containsExactlyElementsOf(sessionCosts(in));
         }
 
         private List<CostGroup> groups(List<Stored> in, Function<Stored, String> name, Function<Stored, Long> id) {
