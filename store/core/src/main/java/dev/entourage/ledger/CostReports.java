@@ -7,7 +7,10 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /** Builds a {@link CostReport} from the spend rollups of its range, read in one transaction. */
@@ -35,7 +38,7 @@ final class CostReports {
      * and session.
      */
     static CostReport build(LedgerReader r, Team team, LocalDate since, LocalDate until, String cursor, int limit,
-                            LongFunction<Session> sessions, Instant now) {
+                            Function<List<Long>, List<Session>> sessions, Instant now) {
         List<Instant> days = dayEdges(since, until, team.zone());
         RollupGroups total = RollupGroups.whole(SpendSum.By.TOTAL);
         RollupGroups agents = RollupGroups.whole(SpendSum.By.AGENT);
@@ -72,14 +75,19 @@ final class CostReports {
      * {@code limit}, each with its session and task, and the cursor of the next page if there is one.
      */
     static CostReport.SessionPage page(List<SpendSum> ranked, String cursor, int limit,
-                                       LongFunction<Session> sessions, LongFunction<String> taskTitles, Instant now) {
+                                       Function<List<Long>, List<Session>> sessions, LongFunction<String> taskTitles,
+                                       Instant now) {
         long[] after = PageCursor.parse(cursor, CURSOR, 2);
         int from = RollupSessions.after(ranked, after == null ? null
                 : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0));
         int to = Math.min(ranked.size(), from + limit);
+        List<SpendSum> sums = ranked.subList(from, to);
+        List<Session> found = sessions.apply(sums.stream().map(SpendSum::id).toList());
+        Map<Long, String> titles = new HashMap<>();
         List<SessionCost> sessionCosts = new ArrayList<>();
-        for (SpendSum sum : ranked.subList(from, to)) {
-            sessionCosts.add(sessionCost(sum, sessions.apply(sum.id()), taskTitles, now));
+        for (int i = 0; i < sums.size(); i++) {
+            sessionCosts.add(sessionCost(sums.get(i), found.get(i), id -> titles.computeIfAbsent(id,
+                    taskTitles::apply), now));
         }
         SpendSum last = to < ranked.size() ? ranked.get(to - 1) : null;
         return new CostReport.SessionPage(sessionCosts,

@@ -88,6 +88,9 @@ public interface LedgerReader {
      */
     List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit);
 
+    /** The sessions of these ids that exist, by id: one read for a page of a report. */
+    java.util.Map<Long, Session> sessionsById(java.util.Collection<Long> ids);
+
     /** How many active sessions each agent of the team has (agents without one are left out). */
     java.util.Map<Long, Integer> activeSessionCounts(long teamId);
 

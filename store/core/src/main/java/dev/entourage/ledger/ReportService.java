@@ -50,7 +50,8 @@ public final class ReportService {
             if (ChronoUnit.DAYS.between(from, to) >= MAX_REPORT_DAYS) {
                 throw LedgerException.invalid("since", "the range must be at most " + MAX_REPORT_DAYS + " days");
             }
-            return CostReports.build(r, team, from, to, cursor, limit, id -> LedgerContext.session(r, actor, id), now);
+            return CostReports.build(r, team, from, to, cursor, limit, ids -> LedgerContext.sessions(r, actor, ids),
+                    now);
         });
     }
 
@@ -67,7 +68,7 @@ public final class ReportService {
         List<SpendSum> ranked = ctx.store.read(r -> CostReports.rankedSessions(r,
                 LedgerContext.team(r, actor, Ref.id(report.teamId())), report.since(), report.until()));
         return cursor -> ctx.store.read(r -> CostReports.page(ranked, cursor, limit,
-                id -> LedgerContext.session(r, actor, id), id -> r.task(id).map(Task::title).orElse(null),
+                ids -> LedgerContext.sessions(r, actor, ids), id -> r.task(id).map(Task::title).orElse(null),
                 ctx.clock.instant()));
     }
 

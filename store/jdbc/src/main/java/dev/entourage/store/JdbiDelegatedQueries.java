@@ -120,6 +120,11 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
+    public java.util.Map<Long, Session> sessionsById(java.util.Collection<Long> ids) {
+        return new JdbiReportQueries(handle()).sessionsById(ids);
+    }
+
+    @Override
     public java.util.Map<Long, Integer> activeSessionCounts(long teamId) {
         return new JdbiReportQueries(handle()).activeSessionCounts(teamId);
     }
