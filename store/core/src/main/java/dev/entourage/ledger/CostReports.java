@@ -46,8 +46,8 @@ final class CostReports {
         RollupGroups tasks = RollupGroups.whole(SpendSum.By.TASK);
         RollupGroups perDay = RollupGroups.perInterval(SpendSum.By.TOTAL);
         RollupSessions bySession = new RollupSessions();
-        r.rollups(team.id(), days, total.andThen(agents).andThen(models).andThen(tasks).andThen(perDay)
-                .andThen(bySession));
+        r.rollups(team.id(), days, RollupRow.Fields.ALL,
+                total.andThen(agents).andThen(models).andThen(tasks).andThen(perDay).andThen(bySession));
         LongFunction<String> agentNames = id -> r.agent(id).map(Agent::name).orElse(null);
         LongFunction<String> taskTitles = id -> r.task(id).map(Task::title).orElse(null);
         SpendSum sum = total.sums().stream().findFirst().orElse(null);
@@ -66,7 +66,7 @@ final class CostReports {
     static List<SpendSum> rankedSessions(LedgerReader r, Team team, LocalDate since, LocalDate until) {
         RollupSessions bySession = new RollupSessions();
         r.rollups(team.id(), List.of(since.atStartOfDay(team.zone()).toInstant(),
-                until.plusDays(1).atStartOfDay(team.zone()).toInstant()), bySession);
+                until.plusDays(1).atStartOfDay(team.zone()).toInstant()), RollupRow.Fields.ALL, bySession);
         return bySession.ranked();
     }
 

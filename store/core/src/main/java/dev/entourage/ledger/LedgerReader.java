@@ -105,9 +105,10 @@ public interface LedgerReader {
      * {@code [edges[i], edges[i+1])} holding it, in no particular order: one read of the window, whatever its
      * intervals. Edges are ascending multiples of five minutes since the epoch. The store reads a window's whole UTC
      * hours from its hour rollups and the rest from its five-minute rollups, so the rows of an interval sum to exactly
-     * what was charged in it (claims left out).
+     * what was charged in it (claims left out). {@code fields} says which of the rows' fields are read.
      */
-    void rollups(long teamId, List<java.time.Instant> edges, java.util.function.Consumer<RollupRow> each);
+    void rollups(long teamId, List<java.time.Instant> edges, RollupRow.Fields fields,
+                 java.util.function.Consumer<RollupRow> each);
 
     /**
      * Counts for noticing other writers: usage rows above id {@code usageAfter}, sessions above id

@@ -82,7 +82,7 @@ public final class ReportService {
             Instant now = ctx.clock.instant();
             RollupGroups groups = RollupGroups.perInterval(
                     by == SpendSeries.Split.AGENT ? SpendSum.By.AGENT : SpendSum.By.MODEL);
-            r.rollups(team.id(), SpendSeries.edges(range, team.zone(), now), groups);
+            r.rollups(team.id(), SpendSeries.edges(range, team.zone(), now), RollupRow.Fields.COST, groups);
             return SpendSeries.build(range, by, team.zone(), now,
                     groups.sums(id -> r.agent(id).map(Agent::name).orElse(null), id -> null));
         });
@@ -183,7 +183,7 @@ public final class ReportService {
     /** The unpriced spend of a team in {@code [from, to)} (bucket-aligned), from its rollups. */
     private static UnpricedSpend unpriced(LedgerReader r, Team team, Instant from, Instant to) {
         RollupSessions sessions = new RollupSessions();
-        r.rollups(team.id(), List.of(from, to), sessions);
+        r.rollups(team.id(), List.of(from, to), RollupRow.Fields.ALL, sessions);
         return sessions.unpriced();
     }
 }

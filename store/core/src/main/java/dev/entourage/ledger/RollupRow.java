@@ -13,4 +13,14 @@ package dev.entourage.ledger;
 public record RollupRow(int interval, long sessionId, String model, long agentId, Long taskId, long costMicros,
                         long inputTokens, long outputTokens, long cacheCreationInputTokens, long cacheReadInputTokens,
                         long unpricedMicros, long events) {
+    /** Which of a row's fields a read fills. */
+    public enum Fields {
+        /** Every field. */
+        ALL,
+        /**
+         * The interval, agent, model and cost only (the session is 0, the task null, the other sums 0): what a spend
+         * chart needs, read at a third of the cost of every field.
+         */
+        COST
+    }
 }

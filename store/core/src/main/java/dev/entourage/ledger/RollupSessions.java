@@ -25,7 +25,7 @@ final class RollupSessions implements Consumer<RollupRow> {
         }
     }
 
-    /** Every session's sums, by cost, highest first, then by id: interval 0, its id, the first of its models by name. */
+    /** Every session's sums, by cost, highest first, then by id: interval 0, its id, its first model by name. */
     List<SpendSum> ranked() {
         List<SpendSum> sums = new ArrayList<>(tallies.size());
         tallies.forEach((id, tally) -> sums.add(tally.sum(0, id, tally.firstModel())));

@@ -135,9 +135,9 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public void rollups(long teamId, List<Instant> edges,
+    public void rollups(long teamId, List<Instant> edges, dev.entourage.ledger.RollupRow.Fields fields,
                         java.util.function.Consumer<dev.entourage.ledger.RollupRow> each) {
-        new JdbiRollupQueries(sql()).rollups(teamId, edges, each);
+        new JdbiRollupQueries(sql()).rollups(teamId, edges, fields, each);
     }
 
     @Override

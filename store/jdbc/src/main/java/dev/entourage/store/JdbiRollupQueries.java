@@ -25,11 +25,11 @@ final class JdbiRollupQueries {
 
     private static final String ADD = add("spend_rollups");
     private static final String ADD_HOUR = add("hour_rollups");
-    private static final String COLUMNS = "SELECT bucket, session_id, model, agent_id, task_id, cost_micros, "
+    private static final String ALL = "SELECT bucket, model, agent_id, cost_micros, session_id, task_id, "
             + "input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, unpriced_micros, "
             + "events FROM ";
-    private static final String READ = COLUMNS + "spend_rollups WHERE team_id = ? AND bucket >= ? AND bucket < ?";
-    private static final String READ_HOURS = COLUMNS + "hour_rollups WHERE team_id = ? AND bucket >= ? AND bucket < ?";
+    private static final String COST = "SELECT bucket, model, agent_id, cost_micros FROM ";
+    private static final String RANGE = " WHERE team_id = ? AND bucket >= ? AND bucket < ?";
 
     private final PreparedCache sql;
 
@@ -71,19 +71,26 @@ final class JdbiRollupQueries {
     }
 
     /** Hands {@code each} every rollup row of the window, placed in its interval: see {@code LedgerReader}. */
-    void rollups(long teamId, List<Instant> edges, Consumer<RollupRow> each) {
+    void rollups(long teamId, List<Instant> edges, RollupRow.Fields fields, Consumer<RollupRow> each) {
         long[] at = edges.stream().mapToLong(Instant::toEpochMilli).toArray();
+        boolean all = fields == RollupRow.Fields.ALL;
         for (RollupSegments.Segment segment : RollupSegments.of(at)) {
-            sql.forEach(segment.hours() ? READ_HOURS : READ, rs -> each.accept(row(rs, at)), teamId,
+            String table = segment.hours() ? "hour_rollups" : "spend_rollups";
+            sql.forEach((all ? ALL : COST) + table + RANGE, rs -> each.accept(row(rs, at, all)), teamId,
                     segment.from(), segment.to());
         }
     }
 
-    private static RollupRow row(ResultSet rs, long[] edges) throws SQLException {
+    private static RollupRow row(ResultSet rs, long[] edges, boolean all) throws SQLException {
         int found = Arrays.binarySearch(edges, rs.getLong(1));
-        String model = rs.getString(3);
-        return new RollupRow(found >= 0 ? found : -found - 2, rs.getLong(2), model.equals(NO_MODEL) ? null : model,
-                rs.getLong(4), Columns.nullableLong(rs, 5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12));
+        int interval = found >= 0 ? found : -found - 2;
+        String stored = rs.getString(2);
+        String model = stored.equals(NO_MODEL) ? null : stored;
+        if (!all) {
+            return new RollupRow(interval, 0, model, rs.getLong(3), null, rs.getLong(4), 0, 0, 0, 0, 0, 0);
+        }
+        return new RollupRow(interval, rs.getLong(5), model, rs.getLong(3), Columns.nullableLong(rs, 6),
+                rs.getLong(4), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                rs.getLong(12));
     }
 }
