@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.entourage.http.json.LedgerJson;
 import dev.entourage.http.json.ReportJson;
 import dev.entourage.http.json.SettingsJson;
+import dev.entourage.ledger.CostExport;
 import dev.entourage.ledger.CostReport;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.PageCursor;
@@ -76,8 +77,9 @@ final class ReportRoutes {
         if (by != null) {
             return Reply.text(CostsCsv.CONTENT_TYPE, CostsCsv.grouped(report, by), headers);
         }
-        return Reply.streamed(CostsCsv.CONTENT_TYPE, headers, out -> CostsCsv.stream(report, next ->
-                ledger.reports().costSessions(call.actor(), report, next, limit), out));
+        CostExport export = report.nextCursor() == null ? after -> null
+                : ledger.reports().costExport(call.actor(), report, limit);
+        return Reply.streamed(CostsCsv.CONTENT_TYPE, headers, out -> CostsCsv.stream(report, export::page, out));
     }
 
     /** Whether {@code Accept} asks for CSV rather than JSON: text/csv listed, and before any JSON type. */

@@ -117,7 +117,8 @@ class MigrateCommandTest {
         assertThat(summary.get("to").asText()).isEqualTo("postgresql://localhost:" + server.getPort() + "/"
                 + target.substring(target.lastIndexOf('/') + 1));
         assertThat(summary.get("tables").fieldNames()).toIterable().contains("teams", "agents", "api_keys",
-                "tasks", "sessions", "budget_holds", "usage_events", "spend_rollups", "alerts", "metered_calls")
+                "tasks", "sessions", "budget_holds", "usage_events", "spend_rollups", "hour_rollups", "alerts",
+                "metered_calls")
                 .doesNotContain("schema_migrations");
         assertThat(summary.get("tables").get("usage_events").asLong()).isEqualTo(3);
         assertThat(summary.get("tables").get("metered_calls").asLong()).isEqualTo(1);

@@ -40,13 +40,16 @@ import net.jqwik.api.ShrinkingMode;
  * without holds to settle), captured calls, claims on captured sessions, and clock jumps of minutes to days, in zones
  * with half-hour, 45-minute and DST offsets. After the steps, every cost report (today, custom ranges; totals, every
  * {@code by_*} group, every day, every session over all pages of a small page size) and every spend chart (today, 7d,
- * 30d, by agent and by model) must equal what the events read back one by one ({@code sessionUsage}) add up to. A
- * write path that forgot its rollup would leave its events out of the reads and fail this.
+ * 30d, by agent and by model) must equal what the events read back one by one ({@code sessionUsage}) add up to. Reads
+ * take a window's whole UTC hours from the hour rollups and the rest from the five-minute rollups, so reports of each
+ * single day of the history and of ranges of days check both (and the CSV export's pages, {@code costExport}), and in the +05:45, +05:30, +10:30 and -03:30 zones the
+ * day's edges cut hours. A write path that forgot either rollup would leave its events out of the reads and fail
+ * this.
  */
 public abstract class RollupReadsPropertyContract {
     private static final String[] MODELS = {null, "claude-sonnet-4", "gpt-4o", "claude-haiku-4-5"};
-    private static final String[] ZONES = {"Asia/Kathmandu", "Australia/Lord_Howe", "America/St_Johns",
-            "Europe/Berlin", "Pacific/Chatham", "UTC"};
+    private static final String[] ZONES = {"Asia/Kathmandu", "Asia/Kolkata", "Australia/Lord_Howe",
+            "America/St_Johns", "Europe/Berlin", "Pacific/Chatham", "UTC"};
 
     /** The store under test, as a factory: each try opens its own store (jqwik runs no JUnit extensions). */
     protected abstract StoreFixture fixture();
@@ -124,8 +127,12 @@ public abstract class RollupReadsPropertyContract {
             LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
             LocalDate firstDay = LocalDate.ofInstant(first, zone);
             List<Stored> events = scan();
-            for (LocalDate[] range : List.of(new LocalDate[] {today, today}, new LocalDate[] {firstDay, today},
-                    new LocalDate[] {firstDay.plusDays(1), firstDay.plusDays(2)})) {
+            List<LocalDate[]> ranges = new ArrayList<>(List.of(new LocalDate[] {today, today},
+                    new LocalDate[] {firstDay, today}, new LocalDate[] {firstDay.plusDays(1), firstDay.plusDays(2)}));
+            for (LocalDate day = firstDay; !day.isAfter(today) && ranges.size() < 12; day = day.plusDays(1)) {
+                ranges.add(new LocalDate[] {day, day});
+            }
+            for (LocalDate[] range : ranges) {
                 checkCosts(events, range[0], range[1]);
             }
             for (SpendSeries.Range range : SpendSeries.Range.values()) {
@@ -239,6 +246,16 @@ public abstract class RollupReadsPropertyContract {
                 pages.addAll(report.sessions());
             }
             assertThat(pages.stream().map(this::key).toList()).as(where).containsExactlyElementsOf(sessionCosts(in));
+            CostReport top = ledger.reports().costs(LOCAL, Ref.name(Team.DEFAULT_NAME), since, until, null, 2);
+            CostExport export = ledger.reports().costExport(LOCAL, top, 2);
+            List<SessionCost> exported = new ArrayList<>(top.sessions());
+            for (String cursor = top.nextCursor(); cursor != null; ) {
+                CostReport.SessionPage page = export.page(cursor);
+                exported.addAll(page.sessions());
+                cursor = page.nextCursor();
+            }
+            assertThat(exported.stream().map(this::key).toList()).as("export of " + where)
+                    .containsExactlyElementsOf(sessionCosts(in));
         }
 
         private List<CostGroup> groups(List<Stored> in, Function<Stored, String> name, Function<Stored, Long> id) {

@@ -7,7 +7,10 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /** Builds a {@link CostReport} from the spend rollups of its range, read in one transaction. */
@@ -31,45 +34,71 @@ final class CostReports {
 
     /**
      * The report of {@code [since, until]} with one page of sessions: at most {@code limit}, after {@code cursor}'s
-     * (null for the top ones).
+     * (null for the top ones), and its unpriced part. One read of the range's rollups feeds every total, group, day
+     * and session.
      */
     static CostReport build(LedgerReader r, Team team, LocalDate since, LocalDate until, String cursor, int limit,
-                            LongFunction<Session> sessions, LongFunction<Task> tasks, Instant now) {
+                            Function<List<Long>, List<Session>> sessions, Instant now) {
         List<Instant> days = dayEdges(since, until, team.zone());
-        List<Instant> whole = List.of(days.get(0), days.get(days.size() - 1));
-        SpendSum total = r.spendSums(team.id(), whole, SpendSum.By.TOTAL).stream().findFirst().orElse(null);
-        CostReport.SessionPage page = sessions(r, team, since, until, cursor, limit, sessions, tasks, now);
-        return new CostReport(team.id(), since, until, total == null ? 0 : total.costMicros(),
-                total == null ? 0 : total.inputTokens(), total == null ? 0 : total.outputTokens(), page.sessions(),
-                groups(r.spendSums(team.id(), whole, SpendSum.By.AGENT), null),
-                groups(r.spendSums(team.id(), whole, SpendSum.By.MODEL), UNKNOWN_MODEL),
-                groups(r.spendSums(team.id(), whole, SpendSum.By.TASK), NO_TASK),
-                byDay(since, r.spendSums(team.id(), days, SpendSum.By.TOTAL), days.size() - 1),
-                total == null ? 0 : total.sessions(), page.nextCursor());
+        RollupGroups total = RollupGroups.whole(SpendSum.By.TOTAL);
+        RollupGroups agents = RollupGroups.whole(SpendSum.By.AGENT);
+        RollupGroups models = RollupGroups.whole(SpendSum.By.MODEL);
+        RollupGroups tasks = RollupGroups.whole(SpendSum.By.TASK);
+        RollupGroups perDay = RollupGroups.perInterval(SpendSum.By.TOTAL);
+        RollupSessions bySession = new RollupSessions();
+        r.rollups(team.id(), days, RollupRow.Fields.ALL,
+                total.andThen(agents).andThen(models).andThen(tasks).andThen(perDay).andThen(bySession));
+        LongFunction<String> agentNames = id -> r.agent(id).map(Agent::name).orElse(null);
+        LongFunction<String> taskTitles = id -> r.task(id).map(Task::title).orElse(null);
+        SpendSum sum = total.sums().stream().findFirst().orElse(null);
+        CostReport.SessionPage page = page(bySession.ranked(), cursor, limit, sessions, taskTitles, now);
+        return new CostReport(team.id(), since, until, sum == null ? 0 : sum.costMicros(),
+                sum == null ? 0 : sum.inputTokens(), sum == null ? 0 : sum.outputTokens(), page.sessions(),
+                groups(agents.sums(agentNames, taskTitles), null),
+                groups(models.sums(), UNKNOWN_MODEL),
+                groups(tasks.sums(agentNames, taskTitles), NO_TASK),
+                byDay(since, perDay.sums(), days.size() - 1),
+                sum == null ? 0 : sum.sessions(), page.nextCursor())
+                .withUnpriced(bySession.unpriced());
     }
 
-    /** One page of the range's sessions by cost, highest first, after {@code cursor}'s (null for the top ones). */
-    static CostReport.SessionPage sessions(LedgerReader r, Team team, LocalDate since, LocalDate until,
-                                           String cursor, int limit, LongFunction<Session> sessions,
-                                           LongFunction<Task> tasks, Instant now) {
+    /** Every session of the range by cost, highest first (then by id), from one read of its rollups. */
+    static List<SpendSum> rankedSessions(LedgerReader r, Team team, LocalDate since, LocalDate until) {
+        RollupSessions bySession = new RollupSessions();
+        r.rollups(team.id(), List.of(since.atStartOfDay(team.zone()).toInstant(),
+                until.plusDays(1).atStartOfDay(team.zone()).toInstant()), RollupRow.Fields.ALL, bySession);
+        return bySession.ranked();
+    }
+
+    /**
+     * The page of {@code ranked} (sessions by cost) after {@code cursor}'s session (null for the top ones): at most
+     * {@code limit}, each with its session and task, and the cursor of the next page if there is one.
+     */
+    static CostReport.SessionPage page(List<SpendSum> ranked, String cursor, int limit,
+                                       Function<List<Long>, List<Session>> sessions, LongFunction<String> taskTitles,
+                                       Instant now) {
         long[] after = PageCursor.parse(cursor, CURSOR, 2);
-        List<SpendSum> page = r.sessionSums(team.id(), since.atStartOfDay(team.zone()).toInstant(),
-                until.plusDays(1).atStartOfDay(team.zone()).toInstant(), after == null ? null
-                        : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0), limit + 1);
-        boolean more = page.size() > limit;
+        int from = RollupSessions.after(ranked, after == null ? null
+                : new SpendSum(0, after[1], null, after[0], 0, 0, 0, 0, 0, 0, 0));
+        int to = Math.min(ranked.size(), from + limit);
+        List<SpendSum> sums = ranked.subList(from, to);
+        List<Session> found = sessions.apply(sums.stream().map(SpendSum::id).toList());
+        Map<Long, String> titles = new HashMap<>();
         List<SessionCost> sessionCosts = new ArrayList<>();
-        for (SpendSum sum : more ? page.subList(0, limit) : page) {
-            sessionCosts.add(sessionCost(sum, sessions.apply(sum.id()), tasks, now));
+        for (int i = 0; i < sums.size(); i++) {
+            sessionCosts.add(sessionCost(sums.get(i), found.get(i), id -> titles.computeIfAbsent(id,
+                    taskTitles::apply), now));
         }
-        SpendSum last = more ? page.get(limit - 1) : null;
+        SpendSum last = to < ranked.size() ? ranked.get(to - 1) : null;
         return new CostReport.SessionPage(sessionCosts,
                 last == null ? null : PageCursor.of(CURSOR, last.costMicros(), last.id()));
     }
 
-    private static SessionCost sessionCost(SpendSum sum, Session session, LongFunction<Task> tasks, Instant now) {
-        Task task = session.taskId() == null ? null : tasks.apply(session.taskId());
+    private static SessionCost sessionCost(SpendSum sum, Session session, LongFunction<String> taskTitles,
+                                           Instant now) {
         String model = session.model() != null ? session.model() : sum.name();
-        return new SessionCost(session.id(), session.agentName(), session.taskId(), task == null ? null : task.title(),
+        return new SessionCost(session.id(), session.agentName(), session.taskId(),
+                session.taskId() == null ? null : taskTitles.apply(session.taskId()),
                 model, sum.costMicros(), sum.inputTokens(), sum.outputTokens(), sum.tokens(),
                 session.durationMinutes(now));
     }

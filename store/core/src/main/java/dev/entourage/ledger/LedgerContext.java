@@ -100,6 +100,26 @@ final class LedgerContext {
         return session;
     }
 
+    /**
+     * The sessions {@code ids} in teams {@code actor} sees, read at once, in the order of {@code ids}, checked as
+     * {@link #session(LedgerReader, Actor, long)} checks one.
+     */
+    static java.util.List<Session> sessions(LedgerReader r, Actor actor, java.util.List<Long> ids) {
+        java.util.Map<Long, Session> found = r.sessionsById(ids);
+        java.util.List<Session> sessions = new java.util.ArrayList<>(ids.size());
+        for (long id : ids) {
+            Session session = found.get(id);
+            if (session == null || !actor.sees(session.teamId())) {
+                throw LedgerException.notFound("session_id", "session " + id + " does not exist");
+            }
+            if (actor instanceof Actor.AgentKey a && a.agentId() != session.agentId()) {
+                throw forbidden("session_id", "session " + id + " belongs to another agent");
+            }
+            sessions.add(session);
+        }
+        return sessions;
+    }
+
     /** The hold {@code id} in a team {@code actor} sees, which must be an agent key's own. */
     static BudgetHold hold(LedgerReader r, Actor actor, String holdId) {
         String id = Text.required("hold_id", holdId, 200);

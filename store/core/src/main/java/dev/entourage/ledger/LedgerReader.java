@@ -61,12 +61,6 @@ public interface LedgerReader {
     List<Task> tasks(long teamId);
 
     /**
-     * The spend of {@code [from, to)} (bucket-aligned) priced for models the price table had no row for
-     * ({@code cost_source "unpriced"}, claims left out), by session and model, read from the spend rollups.
-     */
-    List<UnpricedSpend.Line> unpricedUsageBetween(long teamId, java.time.Instant from, java.time.Instant to);
-
-    /**
      * Micro-dollars reported in {@code [from, to)} by one team ({@code agentId} null) or by one agent of the team.
      */
     long spentBetween(long teamId, Long agentId, java.time.Instant from, java.time.Instant to);
@@ -94,6 +88,9 @@ public interface LedgerReader {
      */
     List<Session> teamSessions(long teamId, boolean active, Long beforeId, int limit);
 
+    /** The sessions of these ids that exist, by id: one read for a page of a report. */
+    java.util.Map<Long, Session> sessionsById(java.util.Collection<Long> ids);
+
     /** How many active sessions each agent of the team has (agents without one are left out). */
     java.util.Map<Long, Integer> activeSessionCounts(long teamId);
 
@@ -104,16 +101,14 @@ public interface LedgerReader {
     List<UsageEntry> sessionUsage(long sessionId, Long beforeId, int limit);
 
     /**
-     * A team's spend rollups summed per interval {@code [edges[i], edges[i+1])} and per group {@code by}; intervals
-     * and groups with nothing charged are left out. Edges are ascending multiples of five minutes since the epoch.
+     * Hands {@code each} every spend rollup row of a team in {@code [edges[0], edges[last])}, placed in the interval
+     * {@code [edges[i], edges[i+1])} holding it, in no particular order: one read of the window, whatever its
+     * intervals. Edges are ascending multiples of five minutes since the epoch. The store reads a window's whole UTC
+     * hours from its hour rollups and the rest from its five-minute rollups, so the rows of an interval sum to exactly
+     * what was charged in it (claims left out). {@code fields} says which of the rows' fields are read.
      */
-    List<SpendSum> spendSums(long teamId, List<java.time.Instant> edges, SpendSum.By by);
-
-    /**
-     * A team's sessions by what they spent in {@code [from, to)}, highest first (then by id), summed from rollups
-     * (interval 0, id the session's): at most {@code limit}, those after {@code after}'s (cost, id) when given.
-     */
-    List<SpendSum> sessionSums(long teamId, java.time.Instant from, java.time.Instant to, SpendSum after, int limit);
+    void rollups(long teamId, List<java.time.Instant> edges, RollupRow.Fields fields,
+                 java.util.function.Consumer<RollupRow> each);
 
     /**
      * Counts for noticing other writers: usage rows above id {@code usageAfter}, sessions above id

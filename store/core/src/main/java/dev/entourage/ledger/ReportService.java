@@ -50,27 +50,26 @@ public final class ReportService {
             if (ChronoUnit.DAYS.between(from, to) >= MAX_REPORT_DAYS) {
                 throw LedgerException.invalid("since", "the range must be at most " + MAX_REPORT_DAYS + " days");
             }
-            Instant start = from.atStartOfDay(team.zone()).toInstant();
-            Instant end = to.plusDays(1).atStartOfDay(team.zone()).toInstant();
-            return CostReports.build(r, team, from, to, cursor, limit, id -> LedgerContext.session(r, actor, id),
-                    id -> LedgerContext.task(r, actor, id), now)
-                    .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(), start, end)));
+            return CostReports.build(r, team, from, to, cursor, limit, ids -> LedgerContext.sessions(r, actor, ids),
+                    now);
         });
     }
 
     /**
-     * One page of the sessions of {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)}'s report of the
-     * given range (its {@code since} and {@code until}), without totals nor groups: what an export reads on with.
+     * Every session of {@code report}'s range (its {@code since} and {@code until}) by cost, as
+     * {@link #costs(Actor, Ref, LocalDate, LocalDate, String, int)} pages them: what an export reads on with. The
+     * range's rollups are read once, now; each page then reads only its own sessions.
+     *
+     * @throws LedgerException {@code invalid_request} when {@code limit} is not 1 to {@value PageCursor#MAX_LIMIT}
      */
-    public CostReport.SessionPage costSessions(Actor actor, CostReport report, String cursor, int limit) {
+    public CostExport costExport(Actor actor, CostReport report, int limit) {
         actor.mayReadTeam();
         PageCursor.limit(limit);
-        return ctx.store.read(r -> {
-            Team team = LedgerContext.team(r, actor, Ref.id(report.teamId()));
-            return CostReports.sessions(r, team, report.since(), report.until(), cursor, limit,
-                    id -> LedgerContext.session(r, actor, id), id -> LedgerContext.task(r, actor, id),
-                    ctx.clock.instant());
-        });
+        List<SpendSum> ranked = ctx.store.read(r -> CostReports.rankedSessions(r,
+                LedgerContext.team(r, actor, Ref.id(report.teamId())), report.since(), report.until()));
+        return cursor -> ctx.store.read(r -> CostReports.page(ranked, cursor, limit,
+                ids -> LedgerContext.sessions(r, actor, ids), id -> r.task(id).map(Task::title).orElse(null),
+                ctx.clock.instant()));
     }
 
     /** A team's spend over {@code range} in buckets, one series per agent or model. */
@@ -81,9 +80,11 @@ public final class ReportService {
         return ctx.store.read(r -> {
             Team team = LedgerContext.team(r, actor, teamRef);
             Instant now = ctx.clock.instant();
-            List<SpendSum> sums = r.spendSums(team.id(), SpendSeries.edges(range, team.zone(), now),
+            RollupGroups groups = RollupGroups.perInterval(
                     by == SpendSeries.Split.AGENT ? SpendSum.By.AGENT : SpendSum.By.MODEL);
-            return SpendSeries.build(range, by, team.zone(), now, sums);
+            r.rollups(team.id(), SpendSeries.edges(range, team.zone(), now), RollupRow.Fields.COST, groups);
+            return SpendSeries.build(range, by, team.zone(), now,
+                    groups.sums(id -> r.agent(id).map(Agent::name).orElse(null), id -> null));
         });
     }
 
@@ -174,8 +175,15 @@ public final class ReportService {
                     r.alerts(team.id(), DashboardView.ALERTS),
                     open.values().stream().mapToInt(Integer::intValue).sum(),
                     more ? PageCursor.of(SessionService.CURSOR, active.get(active.size() - 1).id()) : null)
-                    .withUnpriced(UnpricedSpend.of(r.unpricedUsageBetween(team.id(),
-                            day.date().atStartOfDay(team.zone()).toInstant(), day.resetsAt())));
+                    .withUnpriced(unpriced(r, team, day.date().atStartOfDay(team.zone()).toInstant(),
+                            day.resetsAt()));
         });
+    }
+
+    /** The unpriced spend of a team in {@code [from, to)} (bucket-aligned), from its rollups. */
+    private static UnpricedSpend unpriced(LedgerReader r, Team team, Instant from, Instant to) {
+        RollupSessions sessions = new RollupSessions();
+        r.rollups(team.id(), List.of(from, to), RollupRow.Fields.ALL, sessions);
+        return sessions.unpriced();
     }
 }

@@ -4,7 +4,6 @@ import dev.entourage.ledger.Agent;
 import dev.entourage.ledger.HookState;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.Session;
-import dev.entourage.ledger.SpendSum;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -121,6 +120,11 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
+    public java.util.Map<Long, Session> sessionsById(java.util.Collection<Long> ids) {
+        return new JdbiReportQueries(handle()).sessionsById(ids);
+    }
+
+    @Override
     public java.util.Map<Long, Integer> activeSessionCounts(long teamId) {
         return new JdbiReportQueries(handle()).activeSessionCounts(teamId);
     }
@@ -131,18 +135,9 @@ abstract class JdbiDelegatedQueries implements LedgerWriter {
     }
 
     @Override
-    public List<SpendSum> spendSums(long teamId, List<Instant> edges, SpendSum.By by) {
-        return new JdbiRollupQueries(handle(), sql()).spendSums(teamId, edges, by);
-    }
-
-    @Override
-    public List<SpendSum> sessionSums(long teamId, Instant from, Instant to, SpendSum after, int limit) {
-        return new JdbiRollupQueries(handle(), sql()).sessionSums(teamId, from, to, after, limit);
-    }
-
-    @Override
-    public List<dev.entourage.ledger.UnpricedSpend.Line> unpricedUsageBetween(long teamId, Instant from, Instant to) {
-        return new JdbiRollupQueries(handle(), sql()).unpricedSums(teamId, from, to);
+    public void rollups(long teamId, List<Instant> edges, dev.entourage.ledger.RollupRow.Fields fields,
+                        java.util.function.Consumer<dev.entourage.ledger.RollupRow> each) {
+        new JdbiRollupQueries(sql()).rollups(teamId, edges, fields, each);
     }
 
     @Override

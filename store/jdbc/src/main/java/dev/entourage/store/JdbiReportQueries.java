@@ -36,6 +36,17 @@ final class JdbiReportQueries {
                 .map((rs, ctx) -> JdbiLedgerAccess.session(rs)).list();
     }
 
+    Map<Long, Session> sessionsById(java.util.Collection<Long> ids) {
+        Map<Long, Session> found = new HashMap<>();
+        if (!ids.isEmpty()) {
+            handle.createQuery("SELECT " + JdbiLedgerAccess.SESSION_COLUMNS + "WHERE s.id IN (<ids>)")
+                    .bindList("ids", List.copyOf(ids))
+                    .map((rs, ctx) -> JdbiLedgerAccess.session(rs))
+                    .forEach(session -> found.put(session.id(), session));
+        }
+        return found;
+    }
+
     Map<Long, Integer> activeSessionCounts(long teamId) {
         Map<Long, Integer> counts = new HashMap<>();
         handle.createQuery("SELECT agent_id, COUNT(*) AS n FROM sessions WHERE team_id = :team_id "

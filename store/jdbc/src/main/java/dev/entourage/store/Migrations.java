@@ -20,7 +20,8 @@ final class Migrations {
     private static final List<String> SQLITE = List.of("V1__ledger.sql", "V2__access.sql", "V3__holds.sql",
             "V4__alerts.sql", "V5__windows_and_session_caps.sql",
             "V6__event_ids_per_agent.sql", "V7__team_agent_defaults.sql", "V8__capture.sql", "V9__gateway.sql",
-            "V10__spend_rollups.sql", "V11__usage_wire_fields.sql", "V12__unpriced_models.sql");
+            "V10__spend_rollups.sql", "V11__usage_wire_fields.sql", "V12__unpriced_models.sql",
+            "V13__hour_rollups.sql", "V14__active_sessions_by_team.sql");
 
     private Migrations() {
     }

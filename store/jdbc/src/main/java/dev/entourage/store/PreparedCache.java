@@ -75,6 +75,23 @@ final class PreparedCache {
         }
     }
 
+    /** Takes one row at a time, keeping nothing. */
+    @FunctionalInterface
+    interface Each {
+        void take(ResultSet rs) throws SQLException;
+    }
+
+    /** Hands every row to {@code row}, keeping none: for reads whose rows are summed as they come. */
+    void forEach(String sql, Each row, Object... parameters) {
+        try (ResultSet rs = bound(sql, parameters).executeQuery()) {
+            while (rs.next()) {
+                row.take(rs);
+            }
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
     /** Runs an INSERT, UPDATE or DELETE; returns the rows it changed. */
     int update(String sql, Object... parameters) {
         try {

@@ -18,8 +18,8 @@ import java.util.Properties;
  * through the PostgreSQL store's normal open, and a target holding any row is refused. Every table but
  * {@code schema_migrations} is copied with its ids, parents before children, in batches, in one transaction that
  * is committed only once the totals agree: per table the row counts, per team the sums of
- * {@code usage_events.cost_micros} and {@code spend_rollups.cost_micros}. A failure or a mismatch leaves the
- * target without data. Identity sequences then continue after the highest copied id.
+ * {@code cost_micros} in {@code usage_events}, {@code spend_rollups} and {@code hour_rollups}. A failure or a
+ * mismatch leaves the target without data. Identity sequences then continue after the highest copied id.
  */
 public final class SqliteToPostgres {
     /** Rows sent to the server per batch. */
@@ -118,7 +118,7 @@ public final class SqliteToPostgres {
                         + " in " + location);
             }
         }
-        for (String table : List.of("usage_events", "spend_rollups")) {
+        for (String table : List.of("usage_events", "spend_rollups", "hour_rollups")) {
             Map<Long, Long> from = tables.costByTeam(source, table);
             Map<Long, Long> to = tables.costByTeam(into, table);
             if (!from.equals(to)) {
