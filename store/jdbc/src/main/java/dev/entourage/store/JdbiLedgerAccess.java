@@ -22,9 +22,7 @@ import dev.entourage.ledger.pricing.ModelPrice;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -44,8 +42,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     private final PreparedCache sql;
     private Handle handle;
     private JdbiHoldQueries holds;
-    /** Counter values this transaction wrote, from {@code RETURNING}: read back without another query. */
-    private final Map<SpendKey, Long> spentWritten = new HashMap<>();
+    private final SpendCounters counters;
 
     /**
      * @param handles opens the Jdbi handle on the same connection as {@code sql}, on first need: the hot paths
@@ -57,8 +54,14 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql) {
+        this(handles, sql, new WrittenSpendCounters(sql));
+    }
+
+    /** @param counters the spend counters as this unit sees them (a writer's batch may keep them in memory) */
+    JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql, SpendCounters counters) {
         this.handles = handles;
         this.sql = sql;
+        this.counters = counters;
     }
 
     @Override
@@ -224,23 +227,12 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public long spent(SpendKey key) {
-        Long written = spentWritten.get(key);
-        if (written != null) {
-            return written;
-        }
-        return sql.number("SELECT spent_micros FROM spend_counters WHERE scope = ? AND scope_id = ? AND window_key = ?",
-                0, key.scope().wireName(), key.scopeId(), key.window());
+        return counters.spent(key);
     }
 
     @Override
     public long addSpend(SpendKey key, long micros) {
-        long total = sql.one("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT (scope, scope_id, window_key) "
-                        + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros "
-                        + "RETURNING spent_micros",
-                rs -> rs.getLong(1), key.scope().wireName(), key.scopeId(), key.window(), micros).orElseThrow();
-        spentWritten.put(key, total);
-        return total;
+        return counters.add(key, micros);
     }
 
     @Override
@@ -298,7 +290,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     private JdbiHoldQueries holds() {
         if (holds == null) {
-            holds = new JdbiHoldQueries(this::handle, sql);
+            holds = new JdbiHoldQueries(sql);
         }
         return holds;
     }

@@ -34,7 +34,7 @@ public final class PostgresLedgerStore implements ManagedStore {
     /** How many times a write unit runs before a serialisation failure or deadlock is reported. */
     static final int MAX_ATTEMPTS = 5;
     /** The advisory lock every write unit holds until it commits. */
-    private static final long WRITE_LOCK = 4242002L;
+    static final long WRITE_LOCK = 4242002L;
     private static final int POOL_SIZE = 10;
 
     private final PostgresTarget target;
