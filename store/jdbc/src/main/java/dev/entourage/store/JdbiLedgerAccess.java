@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
-/** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
+/** The ledger's reads and writes as portable SQL over one Jdbi handle and its connection's statement cache. */
 final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
@@ -43,6 +43,8 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     private Handle handle;
     private JdbiHoldQueries holds;
     private final SpendCounters counters;
+    /** A writer batch's memory of what it read and deferred; null: every statement runs at once. */
+    private final WriteBehind behind;
 
     /**
      * @param handles opens the Jdbi handle on the same connection as {@code sql}, on first need: the hot paths
@@ -54,18 +56,27 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql) {
-        this(handles, sql, new WrittenSpendCounters(sql));
+        this(handles, sql, new WrittenSpendCounters(sql), null);
     }
 
-    /** @param counters the spend counters as this unit sees them (a writer's batch may keep them in memory) */
-    JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql, SpendCounters counters) {
+    /**
+     * @param counters the spend counters as this unit sees them (a writer's batch may keep them in memory)
+     * @param behind   with {@code sql} {@linkplain PreparedCache#deferWrites deferring}: the usage rows and the
+     *                 additions to session totals are deferred, and the sessions, agents, teams and tasks read are
+     *                 remembered until the next statement that is neither (a writer's batch); null: none of that
+     */
+    JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql, SpendCounters counters, WriteBehind behind) {
         this.handles = handles;
         this.sql = sql;
         this.counters = counters;
+        this.behind = behind;
     }
 
     @Override
     Handle handle() {
+        if (behind != null) {
+            sql.flush();
+        }
         if (handle == null) {
             handle = handles.get();
         }
@@ -80,7 +91,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Team> team(long id) {
-        return settings().team(id);
+        return behind == null ? settings().team(id) : behind.team(id, () -> settings().team(id));
     }
 
     @Override
@@ -105,7 +116,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Agent> agent(long id) {
-        return settings().agent(id);
+        return behind == null ? settings().agent(id) : behind.agent(id, () -> settings().agent(id));
     }
 
     @Override
@@ -125,7 +136,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Task> task(long id) {
-        return settings().task(id);
+        return behind == null ? settings().task(id) : behind.task(id, () -> settings().task(id));
     }
 
     @Override
@@ -145,6 +156,10 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Session> session(long id) {
+        return behind == null ? storedSession(id) : behind.session(id, () -> storedSession(id));
+    }
+
+    private Optional<Session> storedSession(long id) {
         return sql.one("SELECT " + SESSION_COLUMNS + "WHERE s.id = ?", JdbiLedgerAccess::session, id);
     }
 
@@ -218,6 +233,15 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
+        if (behind != null) {
+            sql.deferred(() -> addToStoredSession(sessionId, tokens, costMicros));
+            behind.addedToSession(sessionId, tokens, costMicros);
+        } else {
+            addToStoredSession(sessionId, tokens, costMicros);
+        }
+    }
+
+    private void addToStoredSession(long sessionId, TokenCounts tokens, long costMicros) {
         sql.update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
                         + "cache_creation_input_tokens = cache_creation_input_tokens + ?, "
                         + "cache_read_input_tokens = cache_read_input_tokens + ?, cost_micros = cost_micros + ? "
@@ -237,6 +261,11 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<StoredUsage> usageByEventId(long agentId, String eventId) {
+        return behind == null ? storedUsage(agentId, eventId)
+                : behind.usage(agentId, eventId, () -> storedUsage(agentId, eventId));
+    }
+
+    private Optional<StoredUsage> storedUsage(long agentId, String eventId) {
         return sql.one("SELECT * FROM usage_events WHERE agent_id = ? AND event_id = ?", JdbiLedgerAccess::usage,
                 agentId, eventId);
     }
@@ -261,6 +290,15 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public void insertUsage(StoredUsage usage) {
+        if (behind != null) {
+            sql.deferred(() -> insertStoredUsage(usage));
+            behind.insertedUsage(usage);
+        } else {
+            insertStoredUsage(usage);
+        }
+    }
+
+    private void insertStoredUsage(StoredUsage usage) {
         ModelPrice price = usage.price();
         TokenCounts tokens = usage.tokens();
         sql.update("INSERT INTO usage_events (event_id, session_id, agent_id, team_id, task_id, model, "
@@ -297,32 +335,46 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public long held(BudgetSubject subject, long subjectId, Instant now) {
-        return holds().held(subject, subjectId, now);
+        return onHolds(holds -> holds.held(subject, subjectId, now));
     }
 
     @Override
     public Optional<BudgetHold> hold(String holdId) {
-        return holds().hold(holdId);
+        return onHolds(holds -> holds.hold(holdId));
     }
 
     @Override
     public void insertHold(BudgetHold hold) {
-        holds().insertHold(hold);
+        onHolds(holds -> {
+            holds.insertHold(hold);
+            return null;
+        });
     }
 
     @Override
     public void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
-        holds().closeHold(holdId, status, closedAt, eventId);
+        onHolds(holds -> {
+            holds.closeHold(holdId, status, closedAt, eventId);
+            return null;
+        });
     }
 
     @Override
     public int releaseSessionHolds(long sessionId, Instant now) {
-        return holds().releaseSessionHolds(sessionId, now);
+        return onHolds(holds -> holds.releaseSessionHolds(sessionId, now));
     }
 
     @Override
     public int expireHolds(long teamId, Instant now) {
-        return holds().expireHolds(teamId, now);
+        return onHolds(holds -> holds.expireHolds(teamId, now));
+    }
+
+    /**
+     * Runs hold statements: they read and write {@code budget_holds} alone, which nothing deferred touches, so in a
+     * writer's batch they run aside (without sending the deferred writes first).
+     */
+    private <T> T onHolds(java.util.function.Function<JdbiHoldQueries, T> work) {
+        return behind == null ? work.apply(holds()) : sql.aside(() -> work.apply(holds()));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
  * stored value plus what the batch added: a budget check inside the batch sees the spend of the reports before it
  * in the same batch, so a batch can never overshoot a limit its pieces check. Sound only while nothing else writes
  * the counters between the read and the flush: the writer holds the database-wide write lock for the whole batch.
+ * The reads run {@linkplain PreparedCache#aside aside}: nothing the batch defers touches the counters.
  */
 final class BatchedSpendCounters implements SpendCounters {
     private static final String ADD_ALL = "INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
@@ -51,7 +52,7 @@ final class BatchedSpendCounters implements SpendCounters {
     }
 
     private Counter counter(SpendKey key) {
-        return counters.computeIfAbsent(key, k -> new Counter(WrittenSpendCounters.stored(sql, k)));
+        return counters.computeIfAbsent(key, k -> new Counter(sql.aside(() -> WrittenSpendCounters.stored(sql, k))));
     }
 
     /** How many counters the batch added to (what {@link #flush} writes). */

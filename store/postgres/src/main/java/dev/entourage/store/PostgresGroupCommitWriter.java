@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * thread takes everything queued and runs it as one READ COMMITTED transaction on a kept connection: one statement
  * takes the database-wide advisory write lock and sends the change notice (delivered at commit), the pieces run one
  * after the other with no savepoint between them, their spend counters are kept in memory
- * ({@link BatchedSpendCounters}) and written in one statement at the end, then one COMMIT, and only then is each
- * caller answered.
+ * ({@link BatchedSpendCounters}) and written in one statement at the end, their usage rows and additions to session
+ * totals are sent a statement's rows at a time, what they all read is read once ({@link WriteBehind}), then one
+ * COMMIT, and only then is each caller answered.
  *
  * <p>When a piece fails on its own account (a refusal, a constraint it broke), the transaction is rolled back and
  * the batch runs again with a savepoint per piece, each on its own view of the counters written at once: the failing
@@ -93,22 +94,31 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** Runs the batch as one transaction without savepoints, its spend counters written once at the end. */
+    /**
+     * Runs the batch as one transaction without savepoints: its spend counters written once at the end, its usage
+     * rows and additions to session totals deferred and sent a statement's rows at a time ({@link WriteBehind}).
+     */
     private Outcome commitTogether(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
         try {
             Handle handle = begin();
+            sql.deferWrites(true);
             BatchedSpendCounters counters = new BatchedSpendCounters(sql);
-            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters);
-            for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
-                try {
+            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, new WriteBehind(sql));
+            try {
+                for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
                     write.run(access);
-                } catch (RuntimeException e) {
-                    boolean worthAnotherRun = !(e instanceof LedgerException) && PostgresLedgerStore.retryable(e);
-                    rollback();
-                    return worthAnotherRun ? Outcome.failed(e) : Outcome.SPLIT;
+                }
+                counters.flush();
+                sql.flush();
+            } catch (RuntimeException e) {
+                boolean worthAnotherRun = !(e instanceof LedgerException) && PostgresLedgerStore.retryable(e);
+                rollback();
+                return worthAnotherRun ? Outcome.failed(e) : Outcome.SPLIT;
+            } finally {
+                if (sql != null) {
+                    sql.deferWrites(false);
                 }
             }
-            counters.flush();
             handle.commit();
             return Outcome.COMMITTED;
         } catch (RuntimeException e) {
