@@ -70,6 +70,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
         this.sql = sql;
         this.counters = counters;
         this.behind = behind;
+        if (behind != null) {
+            behind.addToSessionsThrough(this::addToStoredSession);
+        }
     }
 
     @Override
@@ -234,19 +237,20 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
         if (behind != null) {
-            sql.deferred(() -> addToStoredSession(sessionId, tokens, costMicros));
             behind.addedToSession(sessionId, tokens, costMicros);
         } else {
-            addToStoredSession(sessionId, tokens, costMicros);
+            addToStoredSession(sessionId, tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(),
+                    costMicros);
         }
     }
 
-    private void addToStoredSession(long sessionId, TokenCounts tokens, long costMicros) {
+    private void addToStoredSession(long sessionId, long input, long output, long cacheCreation, long cacheRead,
+                                    long costMicros) {
         sql.update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
                         + "cache_creation_input_tokens = cache_creation_input_tokens + ?, "
                         + "cache_read_input_tokens = cache_read_input_tokens + ?, cost_micros = cost_micros + ? "
                         + "WHERE id = ?",
-                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(), costMicros, sessionId);
+                input, output, cacheCreation, cacheRead, costMicros, sessionId);
     }
 
     @Override

@@ -25,6 +25,7 @@ final class PreparedCache {
     /** Statements with rows added by {@link #deferred} and not yet sent, in the order of their first row. */
     private final Set<PreparedStatement> pending = new LinkedHashSet<>();
     private boolean deferring;
+    private Runnable beforeFlush;
     private int deferDepth;
     private int asideDepth;
     private long epoch;
@@ -56,9 +57,18 @@ final class PreparedCache {
     void deferWrites(boolean on) {
         deferring = on;
         if (!on) {
+            beforeFlush = null;
             pending.forEach(PreparedCache::clearBatch);
             pending.clear();
         }
+    }
+
+    /**
+     * Runs {@code hook} at the start of every {@link #flush} until deferring is switched off: a caller that keeps
+     * writes in memory of its own defers them there, to be sent with the rest.
+     */
+    void beforeFlush(Runnable hook) {
+        beforeFlush = hook;
     }
 
     /**
@@ -99,6 +109,9 @@ final class PreparedCache {
 
     /** Sends every deferred row, each statement's rows as one batch. */
     void flush() {
+        if (beforeFlush != null) {
+            beforeFlush.run();
+        }
         epoch++;
         if (pending.isEmpty()) {
             return;

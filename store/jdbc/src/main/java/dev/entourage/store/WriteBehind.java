@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * What a writer's batch knows between two flushes of its {@link PreparedCache} (one {@linkplain PreparedCache#epoch
- * epoch}): the sessions, agents, teams and tasks it read, the additions to session totals and the usage rows it
- * deferred. Reads of those rows are answered from memory (a session with the batch's unsent additions applied, a
+ * epoch}): the sessions, agents, teams and tasks it read, the additions to session totals it keeps (sent as one
+ * UPDATE per session when the cache flushes) and the usage rows it deferred. Reads of those rows are answered from memory (a session with the batch's unsent additions applied, a
  * usage row by its event id from the unsent ones), so the reports of a batch need no round trip each for what they
  * all read. Any statement that is not deferred or aside starts a new epoch: the deferred writes are sent and
  * everything here is forgotten, so nothing stale is ever answered. For one batch, one thread.
@@ -71,7 +71,38 @@ final class WriteBehind {
     private record Addition(TokenCounts tokens, long costMicros) {
     }
 
-    /** Remembers an addition to a session's totals that was deferred. */
+    /** Writes the sum of a session's additions (one UPDATE), as a deferred write. */
+    @FunctionalInterface
+    interface SessionAdder {
+        void add(long sessionId, long input, long output, long cacheCreation, long cacheRead, long costMicros);
+    }
+
+    /**
+     * Sends the additions to session totals through {@code adder}, one sum per session, when the cache flushes:
+     * a session reported on many times in a batch is updated once.
+     */
+    void addToSessionsThrough(SessionAdder adder) {
+        sql.beforeFlush(() -> {
+            if (epoch == sql.epoch()) {
+                unsentAdditions.forEach((id, additions) -> sql.deferred(() -> send(adder, id, additions)));
+            }
+            unsentAdditions.clear();
+        });
+    }
+
+    private static void send(SessionAdder adder, long id, List<Addition> additions) {
+        long input = 0, output = 0, cacheCreation = 0, cacheRead = 0, cost = 0;
+        for (Addition a : additions) {
+            input = Math.addExact(input, a.tokens().input());
+            output = Math.addExact(output, a.tokens().output());
+            cacheCreation = Math.addExact(cacheCreation, a.tokens().cacheCreation());
+            cacheRead = Math.addExact(cacheRead, a.tokens().cacheRead());
+            cost = Math.addExact(cost, a.costMicros());
+        }
+        adder.add(id, input, output, cacheCreation, cacheRead, cost);
+    }
+
+    /** Remembers an addition to a session's totals, to be sent by {@link #addToSessionsThrough}'s adder. */
     void addedToSession(long id, TokenCounts tokens, long costMicros) {
         current();
         sessions.computeIfPresent(id, (k, session) -> session.plus(tokens, costMicros));

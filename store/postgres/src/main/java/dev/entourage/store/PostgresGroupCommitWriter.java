@@ -40,6 +40,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     private final WriteQueue<JdbiLedgerAccess> queue;
     private Handle handle;
     private PreparedCache sql;
+    private volatile int splitBatches;
 
     PostgresGroupCommitWriter(Jdbi jdbi, StorageFaults faults, long writeLock, String channel, String origin) {
         this.jdbi = jdbi;
@@ -58,6 +59,11 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     /** How many writes wait for the writer (test hook). */
     int queued() {
         return queue.queued();
+    }
+
+    /** How many batches had to run again with a savepoint per piece (test hook). */
+    int splitBatches() {
+        return splitBatches;
     }
 
     /** How one run of a batch ended. */
@@ -80,6 +86,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                 return;
             }
             if (outcome.split()) {
+                splitBatches++;
                 together = false;
                 attempt--;
                 continue;

@@ -131,6 +131,11 @@ public final class PostgresLedgerStore implements ManagedStore {
         return writer.queued();
     }
 
+    /** Test hook: how many of the writer's batches ran again with a savepoint per piece after a piece failed. */
+    int splitBatches() {
+        return writer.splitBatches();
+    }
+
     /** One REPEATABLE READ, READ ONLY transaction on a pooled connection. */
     private <T> T readTransaction(Function<JdbiLedgerAccess, T> work) {
         try (Handle handle = jdbi.open()) {

@@ -80,6 +80,7 @@ class PostgresBatchedWritesTest {
         assertThat(fixture.cell("SELECT spent_micros FROM spend_counters WHERE scope = 'agent_daily'"))
                 .isEqualTo("1200000");
         assertThat(fixture.rows("usage_events")).isEqualTo(3);
+        assertThat(store.splitBatches()).isZero();
     }
 
     @Test
@@ -107,6 +108,34 @@ class PostgresBatchedWritesTest {
     }
 
     @Test
+    void reportsOfOneBatchSeeEachOthersSessionTotalsAndEventIdsBeforeTheyAreSent() throws Exception {
+        LedgerServices services = fixture.services();
+        Session session = sessionOfAgentWithDailyLimit(services, "eng-3", 10_000_000L);
+        PostgresLedgerStore store = holdTheWriter();
+
+        Future<UsageReceipt> first = callers.submit(() -> report(services, session, 100_000L, "e-1"));
+        waitUntilQueued(store, 1);
+        Future<UsageReceipt> replay = callers.submit(() -> report(services, session, 100_000L, "e-1"));
+        waitUntilQueued(store, 2);
+        Future<UsageReceipt> second = callers.submit(() -> report(services, session, 200_000L, "e-2"));
+        waitUntilQueued(store, 3);
+        release.countDown();
+
+        assertThat(first.get(30, TimeUnit.SECONDS).duplicate()).isFalse();
+        UsageReceipt replayed = replay.get(30, TimeUnit.SECONDS);
+        assertThat(replayed.duplicate()).as("the replay finds the first report's row not yet sent").isTrue();
+        assertThat(replayed.costMicros()).isEqualTo(100_000L);
+        assertThat(second.get(30, TimeUnit.SECONDS).session().totals().costMicros())
+                .as("the session as read in the batch holds the additions not yet sent").isEqualTo(300_000L);
+        assertThat(fixture.rows("usage_events")).isEqualTo(2);
+        assertThat(fixture.cell("SELECT cost_micros || '/' || input_tokens FROM sessions WHERE id = " + session.id()))
+                .isEqualTo("300000/2000");
+        assertThat(services.sessions().get(Actor.local(), session.id()).totals().costMicros()).isEqualTo(300_000L);
+        assertThat(store.splitBatches()).as("answered by the batch run together, not by the run with savepoints")
+                .isZero();
+    }
+
+    @Test
     void aPieceThatFailsTakesItsSpendBackAndTheOthersAreCountedOnce() throws Exception {
         PostgresLedgerStore store = holdTheWriter();
         SpendKey key = new SpendKey(Scope.TEAM_DAILY, 1, "2026-11-28");
@@ -131,6 +160,7 @@ class PostgresBatchedWritesTest {
                 .cause().hasMessageContaining("refused on purpose");
         assertThat(last.get(30, TimeUnit.SECONDS)).as("the refused piece's 1,000 was taken back").isEqualTo(12);
         assertThat(runs.get()).as("run together once, then again with a savepoint each").isEqualTo(2);
+        assertThat(store.splitBatches()).isEqualTo(1);
         assertThat(fixture.cell("SELECT spent_micros FROM spend_counters")).isEqualTo("12");
     }
 
@@ -186,8 +216,12 @@ class PostgresBatchedWritesTest {
     }
 
     private static UsageReceipt report(LedgerServices services, Session session, long costMicros) {
+        return report(services, session, costMicros, null);
+    }
+
+    private static UsageReceipt report(LedgerServices services, Session session, long costMicros, String eventId) {
         return services.usage().report(Actor.local(),
-                new UsageReport(session.id(), TOKENS, costMicros, null, null, null));
+                new UsageReport(session.id(), TOKENS, costMicros, null, eventId, null));
     }
 
     /** Queues a piece that keeps the writer busy until {@link #release}; returns once the writer runs it. */
