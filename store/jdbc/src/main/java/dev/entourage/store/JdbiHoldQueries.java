@@ -52,7 +52,8 @@ final class JdbiHoldQueries {
     private static BudgetHold hold(ResultSet rs) throws SQLException {
         Long closedAt = Columns.nullableLong(rs, "closed_at");
         return new BudgetHold(rs.getString("hold_id"), rs.getLong("agent_id"), rs.getLong("team_id"),
-                Columns.nullableLong(rs, "task_id"), Columns.nullableLong(rs, "session_id"), rs.getLong("amount_micros"),
+                Columns.nullableLong(rs, "task_id"), Columns.nullableLong(rs, "session_id"),
+                rs.getLong("amount_micros"),
                 Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
                 HoldStatus.fromWire(rs.getString("status")),
                 closedAt == null ? null : Instant.ofEpochMilli(closedAt), rs.getString("event_id"));
@@ -61,14 +62,16 @@ final class JdbiHoldQueries {
     void insertHold(BudgetHold hold) {
         anyOpenHold = Boolean.TRUE;
         sql.update("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
-                        + "status, created_at, expires_at, closed_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "status, created_at, expires_at, closed_at, event_id) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 hold.id(), hold.agentId(), hold.teamId(), hold.taskId(), hold.sessionId(), hold.amountMicros(),
                 hold.status().wireName(), hold.createdAt().toEpochMilli(), hold.expiresAt().toEpochMilli(),
                 hold.closedAt() == null ? null : hold.closedAt().toEpochMilli(), hold.eventId());
     }
 
     void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
-        sql.update("UPDATE budget_holds SET status = ?, closed_at = ?, event_id = ? WHERE hold_id = ? AND status = 'held'",
+        sql.update("UPDATE budget_holds SET status = ?, closed_at = ?, event_id = ? "
+                        + "WHERE hold_id = ? AND status = 'held'",
                 status.wireName(), closedAt.toEpochMilli(), eventId, holdId);
     }
 

@@ -17,10 +17,11 @@ import java.util.function.Supplier;
 /**
  * What a writer's batch knows between two flushes of its {@link PreparedCache} (one {@linkplain PreparedCache#epoch
  * epoch}): the sessions, agents, teams and tasks it read, the additions to session totals it keeps (sent as one
- * UPDATE per session when the cache flushes) and the usage rows it deferred. Reads of those rows are answered from memory (a session with the batch's unsent additions applied, a
- * usage row by its event id from the unsent ones), so the reports of a batch need no round trip each for what they
- * all read. Any statement that is not deferred or aside starts a new epoch: the deferred writes are sent and
- * everything here is forgotten, so nothing stale is ever answered. For one batch, one thread.
+ * UPDATE per session when the cache flushes) and the usage rows it deferred. Reads of those rows are answered from
+ * memory (a session with the batch's unsent additions applied, a usage row by its event id from the unsent ones),
+ * so the reports of a batch need no round trip each for what they all read. Any statement that is not deferred or
+ * aside starts a new epoch: the deferred writes are sent and everything here is forgotten, so nothing stale is ever
+ * answered. For one batch, one thread.
  */
 final class WriteBehind {
     private final PreparedCache sql;

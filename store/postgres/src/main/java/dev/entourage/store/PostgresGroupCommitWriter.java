@@ -1,9 +1,11 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.SpendKey;
 import dev.entourage.ledger.StorageUnavailableException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -30,7 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresGroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresGroupCommitWriter.class);
-    private static final String LOCK_AND_NOTIFY = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?), pg_notify(?, ?)) AS w";
+    /** At most this many counters of one batch are read ahead in the next. */
+    private static final int MAX_LIKELY_COUNTERS = 64;
+    private static final String LOCK_AND_NOTIFY =
+            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?), pg_notify(?, ?)) AS w";
 
     private final Jdbi jdbi;
     private final StorageFaults faults;
@@ -41,6 +46,8 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     private Handle handle;
     private PreparedCache sql;
     private volatile int splitBatches;
+    /** The spend counters the last batch used (see {@link BatchedSpendCounters}). */
+    private Set<SpendKey> likelyCounters = Set.of();
 
     PostgresGroupCommitWriter(Jdbi jdbi, StorageFaults faults, long writeLock, String channel, String origin) {
         this.jdbi = jdbi;
@@ -109,7 +116,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         try {
             Handle handle = begin();
             sql.deferWrites(true);
-            BatchedSpendCounters counters = new BatchedSpendCounters(sql);
+            BatchedSpendCounters counters = new BatchedSpendCounters(sql, likelyCounters);
             JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, new WriteBehind(sql));
             try {
                 for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
@@ -117,6 +124,8 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                 }
                 counters.flush();
                 sql.flush();
+                likelyCounters = counters.used().size() <= MAX_LIKELY_COUNTERS ? Set.copyOf(counters.used())
+                        : Set.of();
             } catch (RuntimeException e) {
                 boolean worthAnotherRun = !(e instanceof LedgerException) && PostgresLedgerStore.retryable(e);
                 rollback();

@@ -136,6 +136,22 @@ class PostgresBatchedWritesTest {
     }
 
     @Test
+    void countersReadAheadForTheNextBatchAreReadWhenItRuns() throws Exception {
+        PostgresLedgerStore store = (PostgresLedgerStore) fixture.store();
+        SpendKey agent = new SpendKey(Scope.AGENT_DAILY, 7, "2026-11-28");
+        SpendKey team = new SpendKey(Scope.TEAM_DAILY, 8, "2026-11-28");
+        SpendKey task = new SpendKey(Scope.TASK, 9, SpendKey.ALL_TIME);
+        store.write(w -> w.addSpend(agent, 5) + w.addSpend(team, 7));
+        try (Connection other = fixture.connect(fixture.dir()); Statement s = other.createStatement()) {
+            s.execute("UPDATE spend_counters SET spent_micros = 100 WHERE scope_id = 7");
+        }
+
+        String seen = store.write(w -> w.spent(team) + "," + w.spent(agent) + "," + w.spent(task));
+
+        assertThat(seen).as("read ahead together, as stored when the batch ran").isEqualTo("7,100,0");
+    }
+
+    @Test
     void aPieceThatFailsTakesItsSpendBackAndTheOthersAreCountedOnce() throws Exception {
         PostgresLedgerStore store = holdTheWriter();
         SpendKey key = new SpendKey(Scope.TEAM_DAILY, 1, "2026-11-28");
