@@ -3,24 +3,23 @@ package dev.entourage.store;
 import dev.entourage.ledger.BudgetHold;
 import dev.entourage.ledger.BudgetSubject;
 import dev.entourage.ledger.HoldStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 
 /**
- * The {@code budget_holds} table (see {@code V3__holds.sql}) over one Jdbi handle, for one transaction: it asks once
- * whether any hold is open at all, since most ledgers have none and then nothing is summed or expired.
+ * The {@code budget_holds} table (see {@code V3__holds.sql}) on a connection's prepared statements, for one
+ * transaction: it asks once whether any hold is open at all, since most ledgers have none and then nothing is
+ * summed or expired.
  * {@link JdbiLedgerAccess} delegates to it.
  */
 final class JdbiHoldQueries {
-    private final Supplier<Handle> handles;
     private final PreparedCache sql;
     /** Whether any hold is open, asked once per transaction. */
     private Boolean anyOpenHold;
 
-    JdbiHoldQueries(Supplier<Handle> handles, PreparedCache sql) {
-        this.handles = handles;
+    JdbiHoldQueries(PreparedCache sql) {
         this.sql = sql;
     }
 
@@ -47,38 +46,33 @@ final class JdbiHoldQueries {
     }
 
     Optional<BudgetHold> hold(String holdId) {
-        return handles.get().createQuery("SELECT * FROM budget_holds WHERE hold_id = :id").bind("id", holdId)
-                .map((rs, ctx) -> {
-                    Long closedAt = Columns.nullableLong(rs, "closed_at");
-                    return new BudgetHold(rs.getString("hold_id"), rs.getLong("agent_id"), rs.getLong("team_id"),
-                            Columns.nullableLong(rs, "task_id"), Columns.nullableLong(rs, "session_id"), rs.getLong("amount_micros"),
-                            Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
-                            HoldStatus.fromWire(rs.getString("status")),
-                            closedAt == null ? null : Instant.ofEpochMilli(closedAt), rs.getString("event_id"));
-                })
-                .findOne();
+        return sql.one("SELECT * FROM budget_holds WHERE hold_id = ?", JdbiHoldQueries::hold, holdId);
+    }
+
+    private static BudgetHold hold(ResultSet rs) throws SQLException {
+        Long closedAt = Columns.nullableLong(rs, "closed_at");
+        return new BudgetHold(rs.getString("hold_id"), rs.getLong("agent_id"), rs.getLong("team_id"),
+                Columns.nullableLong(rs, "task_id"), Columns.nullableLong(rs, "session_id"),
+                rs.getLong("amount_micros"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
+                HoldStatus.fromWire(rs.getString("status")),
+                closedAt == null ? null : Instant.ofEpochMilli(closedAt), rs.getString("event_id"));
     }
 
     void insertHold(BudgetHold hold) {
         anyOpenHold = Boolean.TRUE;
-        handles.get().createUpdate("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
-                        + "status, created_at, expires_at, closed_at, event_id) VALUES (:id, :agent_id, :team_id, "
-                        + ":task_id, :session_id, :amount, :status, :created_at, :expires_at, :closed_at, :event_id)")
-                .bind("id", hold.id()).bind("agent_id", hold.agentId()).bind("team_id", hold.teamId())
-                .bind("task_id", hold.taskId()).bind("session_id", hold.sessionId())
-                .bind("amount", hold.amountMicros()).bind("status", hold.status().wireName())
-                .bind("created_at", hold.createdAt().toEpochMilli()).bind("expires_at", hold.expiresAt().toEpochMilli())
-                .bind("closed_at", hold.closedAt() == null ? null : hold.closedAt().toEpochMilli())
-                .bind("event_id", hold.eventId())
-                .execute();
+        sql.update("INSERT INTO budget_holds (hold_id, agent_id, team_id, task_id, session_id, amount_micros, "
+                        + "status, created_at, expires_at, closed_at, event_id) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                hold.id(), hold.agentId(), hold.teamId(), hold.taskId(), hold.sessionId(), hold.amountMicros(),
+                hold.status().wireName(), hold.createdAt().toEpochMilli(), hold.expiresAt().toEpochMilli(),
+                hold.closedAt() == null ? null : hold.closedAt().toEpochMilli(), hold.eventId());
     }
 
     void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
-        handles.get().createUpdate("UPDATE budget_holds SET status = :status, closed_at = :closed_at, event_id = :event_id "
-                        + "WHERE hold_id = :id AND status = 'held'")
-                .bind("status", status.wireName()).bind("closed_at", closedAt.toEpochMilli())
-                .bind("event_id", eventId).bind("id", holdId)
-                .execute();
+        sql.update("UPDATE budget_holds SET status = ?, closed_at = ?, event_id = ? "
+                        + "WHERE hold_id = ? AND status = 'held'",
+                status.wireName(), closedAt.toEpochMilli(), eventId, holdId);
     }
 
     int releaseSessionHolds(long sessionId, Instant now) {

@@ -22,15 +22,13 @@ import dev.entourage.ledger.pricing.ModelPrice;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
-/** The ledger's reads and writes as portable SQL over one Jdbi handle (SQLite now, PostgreSQL later). */
+/** The ledger's reads and writes as portable SQL over one Jdbi handle and its connection's statement cache. */
 final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     static final String SESSION_COLUMNS = "s.id, s.agent_id, a.name AS agent_name, s.team_id, s.task_id, "
             + "s.model, s.status, s.started_at, s.ended_at, s.input_tokens, s.output_tokens, "
@@ -44,8 +42,9 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     private final PreparedCache sql;
     private Handle handle;
     private JdbiHoldQueries holds;
-    /** Counter values this transaction wrote, from {@code RETURNING}: read back without another query. */
-    private final Map<SpendKey, Long> spentWritten = new HashMap<>();
+    private final SpendCounters counters;
+    /** A writer batch's memory of what it read and deferred; null: every statement runs at once. */
+    private final WriteBehind behind;
 
     /**
      * @param handles opens the Jdbi handle on the same connection as {@code sql}, on first need: the hot paths
@@ -57,12 +56,30 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql) {
+        this(handles, sql, new WrittenSpendCounters(sql), null);
+    }
+
+    /**
+     * @param counters the spend counters as this unit sees them (a writer's batch may keep them in memory)
+     * @param behind   with {@code sql} {@linkplain PreparedCache#deferWrites deferring}: the usage rows and the
+     *                 additions to session totals are deferred, and the sessions, agents, teams and tasks read are
+     *                 remembered until the next statement that is neither (a writer's batch); null: none of that
+     */
+    JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql, SpendCounters counters, WriteBehind behind) {
         this.handles = handles;
         this.sql = sql;
+        this.counters = counters;
+        this.behind = behind;
+        if (behind != null) {
+            behind.addToSessionsThrough(this::addToStoredSession);
+        }
     }
 
     @Override
     Handle handle() {
+        if (behind != null) {
+            sql.flush();
+        }
         if (handle == null) {
             handle = handles.get();
         }
@@ -77,7 +94,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Team> team(long id) {
-        return settings().team(id);
+        return behind == null ? settings().team(id) : behind.team(id, () -> settings().team(id));
     }
 
     @Override
@@ -102,7 +119,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Agent> agent(long id) {
-        return settings().agent(id);
+        return behind == null ? settings().agent(id) : behind.agent(id, () -> settings().agent(id));
     }
 
     @Override
@@ -122,7 +139,7 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Task> task(long id) {
-        return settings().task(id);
+        return behind == null ? settings().task(id) : behind.task(id, () -> settings().task(id));
     }
 
     @Override
@@ -142,6 +159,10 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public Optional<Session> session(long id) {
+        return behind == null ? storedSession(id) : behind.session(id, () -> storedSession(id));
+    }
+
+    private Optional<Session> storedSession(long id) {
         return sql.one("SELECT " + SESSION_COLUMNS + "WHERE s.id = ?", JdbiLedgerAccess::session, id);
     }
 
@@ -215,36 +236,40 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
+        if (behind != null) {
+            behind.addedToSession(sessionId, tokens, costMicros);
+        } else {
+            addToStoredSession(sessionId, tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(),
+                    costMicros);
+        }
+    }
+
+    private void addToStoredSession(long sessionId, long input, long output, long cacheCreation, long cacheRead,
+                                    long costMicros) {
         sql.update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
                         + "cache_creation_input_tokens = cache_creation_input_tokens + ?, "
                         + "cache_read_input_tokens = cache_read_input_tokens + ?, cost_micros = cost_micros + ? "
                         + "WHERE id = ?",
-                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(), costMicros, sessionId);
+                input, output, cacheCreation, cacheRead, costMicros, sessionId);
     }
 
     @Override
     public long spent(SpendKey key) {
-        Long written = spentWritten.get(key);
-        if (written != null) {
-            return written;
-        }
-        return sql.number("SELECT spent_micros FROM spend_counters WHERE scope = ? AND scope_id = ? AND window_key = ?",
-                0, key.scope().wireName(), key.scopeId(), key.window());
+        return counters.spent(key);
     }
 
     @Override
     public long addSpend(SpendKey key, long micros) {
-        long total = sql.one("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT (scope, scope_id, window_key) "
-                        + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros "
-                        + "RETURNING spent_micros",
-                rs -> rs.getLong(1), key.scope().wireName(), key.scopeId(), key.window(), micros).orElseThrow();
-        spentWritten.put(key, total);
-        return total;
+        return counters.add(key, micros);
     }
 
     @Override
     public Optional<StoredUsage> usageByEventId(long agentId, String eventId) {
+        return behind == null ? storedUsage(agentId, eventId)
+                : behind.usage(agentId, eventId, () -> storedUsage(agentId, eventId));
+    }
+
+    private Optional<StoredUsage> storedUsage(long agentId, String eventId) {
         return sql.one("SELECT * FROM usage_events WHERE agent_id = ? AND event_id = ?", JdbiLedgerAccess::usage,
                 agentId, eventId);
     }
@@ -269,6 +294,15 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     @Override
     public void insertUsage(StoredUsage usage) {
+        if (behind != null) {
+            sql.deferred(() -> insertStoredUsage(usage));
+            behind.insertedUsage(usage);
+        } else {
+            insertStoredUsage(usage);
+        }
+    }
+
+    private void insertStoredUsage(StoredUsage usage) {
         ModelPrice price = usage.price();
         TokenCounts tokens = usage.tokens();
         sql.update("INSERT INTO usage_events (event_id, session_id, agent_id, team_id, task_id, model, "
@@ -298,39 +332,53 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     private JdbiHoldQueries holds() {
         if (holds == null) {
-            holds = new JdbiHoldQueries(this::handle, sql);
+            holds = new JdbiHoldQueries(sql);
         }
         return holds;
     }
 
     @Override
     public long held(BudgetSubject subject, long subjectId, Instant now) {
-        return holds().held(subject, subjectId, now);
+        return onHolds(holds -> holds.held(subject, subjectId, now));
     }
 
     @Override
     public Optional<BudgetHold> hold(String holdId) {
-        return holds().hold(holdId);
+        return onHolds(holds -> holds.hold(holdId));
     }
 
     @Override
     public void insertHold(BudgetHold hold) {
-        holds().insertHold(hold);
+        onHolds(holds -> {
+            holds.insertHold(hold);
+            return null;
+        });
     }
 
     @Override
     public void closeHold(String holdId, HoldStatus status, Instant closedAt, String eventId) {
-        holds().closeHold(holdId, status, closedAt, eventId);
+        onHolds(holds -> {
+            holds.closeHold(holdId, status, closedAt, eventId);
+            return null;
+        });
     }
 
     @Override
     public int releaseSessionHolds(long sessionId, Instant now) {
-        return holds().releaseSessionHolds(sessionId, now);
+        return onHolds(holds -> holds.releaseSessionHolds(sessionId, now));
     }
 
     @Override
     public int expireHolds(long teamId, Instant now) {
-        return holds().expireHolds(teamId, now);
+        return onHolds(holds -> holds.expireHolds(teamId, now));
+    }
+
+    /**
+     * Runs hold statements: they read and write {@code budget_holds} alone, which nothing deferred touches, so in a
+     * writer's batch they run aside (without sending the deferred writes first).
+     */
+    private <T> T onHolds(java.util.function.Function<JdbiHoldQueries, T> work) {
+        return behind == null ? work.apply(holds()) : sql.aside(() -> work.apply(holds()));
     }
 
     @Override

@@ -1,26 +1,41 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.LedgerException;
+import dev.entourage.ledger.SpendKey;
 import dev.entourage.ledger.StorageUnavailableException;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one writer of a process on PostgreSQL, after SQLite's {@code GroupCommitWriter}. Callers queue work; one
- * thread takes everything queued, opens one READ COMMITTED transaction on a pooled connection, takes the
- * database-wide advisory write lock, runs each piece in its own savepoint, sends one change notice, commits once,
- * and only then answers each caller. A piece that throws is rolled back alone and its caller gets its exception;
- * a failed commit fails every piece. A serialisation failure or deadlock ({@code 40001}, {@code 40P01}) anywhere
- * in the batch rolls the whole batch back and runs it again, at most {@link PostgresLedgerStore#MAX_ATTEMPTS}
- * times: the work of a piece touches only the database (callers publish their events after {@code write}
- * returns), so running it again is safe.
+ * thread takes everything queued and runs it as one READ COMMITTED transaction on a kept connection: one statement
+ * takes the database-wide advisory write lock and sends the change notice (delivered at commit), the pieces run one
+ * after the other with no savepoint between them, their spend counters are kept in memory
+ * ({@link BatchedSpendCounters}) and written in one statement at the end, their usage rows and additions to session
+ * totals are sent a statement's rows at a time, what they all read is read once ({@link WriteBehind}), then one
+ * COMMIT, and only then is each caller answered.
+ *
+ * <p>When a piece fails on its own account (a refusal, a constraint it broke), the transaction is rolled back and
+ * the batch runs again with a savepoint per piece, each on its own view of the counters written at once: the failing
+ * piece is rolled back alone (its spend with it) and its caller gets its exception, the others commit and are
+ * answered once. A serialisation failure or deadlock ({@code 40001}, {@code 40P01}) anywhere rolls the whole batch
+ * back and runs it again, at most {@link PostgresLedgerStore#MAX_ATTEMPTS} times: the work of a piece touches only
+ * the database (callers publish their events after {@code write} returns), so running it again is safe. A failed
+ * commit fails every piece.
  */
 final class PostgresGroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresGroupCommitWriter.class);
+    /** At most this many counters of one batch are read ahead in the next. */
+    private static final int MAX_LIKELY_COUNTERS = 64;
+    private static final String LOCK_AND_NOTIFY =
+            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?), pg_notify(?, ?)) AS w";
 
     private final Jdbi jdbi;
     private final StorageFaults faults;
@@ -30,6 +45,9 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     private final WriteQueue<JdbiLedgerAccess> queue;
     private Handle handle;
     private PreparedCache sql;
+    private volatile int splitBatches;
+    /** The spend counters the last batch used (see {@link BatchedSpendCounters}). */
+    private Set<SpendKey> likelyCounters = Set.of();
 
     PostgresGroupCommitWriter(Jdbi jdbi, StorageFaults faults, long writeLock, String channel, String origin) {
         this.jdbi = jdbi;
@@ -50,53 +68,114 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         return queue.queued();
     }
 
+    /** How many batches had to run again with a savepoint per piece (test hook). */
+    int splitBatches() {
+        return splitBatches;
+    }
+
+    /** How one run of a batch ended. */
+    private record Outcome(boolean committed, boolean split, RuntimeException failure) {
+        static final Outcome COMMITTED = new Outcome(true, false, null);
+        /** A piece failed on its own account: run the batch again, a savepoint per piece. */
+        static final Outcome SPLIT = new Outcome(false, true, null);
+
+        static Outcome failed(RuntimeException failure) {
+            return new Outcome(false, false, failure);
+        }
+    }
+
     private void commitWithRetries(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
+        boolean together = true;
         for (int attempt = 1; ; attempt++) {
-            RuntimeException failure = commit(batch);
-            if (failure == null) {
+            Outcome outcome = together ? commitTogether(batch) : commitEachInSavepoint(batch);
+            if (outcome.committed()) {
                 batch.forEach(PendingWrite::complete);
                 return;
             }
+            if (outcome.split()) {
+                splitBatches++;
+                together = false;
+                attempt--;
+                continue;
+            }
+            RuntimeException failure = outcome.failure();
             if (attempt >= PostgresLedgerStore.MAX_ATTEMPTS || !PostgresLedgerStore.retryable(failure)) {
                 StorageUnavailableException unavailable = faults.unavailable("write", failure);
                 batch.forEach(write -> write.fail(unavailable));
                 return;
             }
-        }
-    }
-
-    /** Runs the batch once; null when it committed, else what broke the whole transaction. */
-    private RuntimeException commit(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
-        try {
-            Handle handle = connection();
-            try {
-                handle.begin();
-                sql.number("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) AS locked", 0, writeLock);
-                JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql);
-                for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
-                    RuntimeException broken = runInSavepoint(write, access);
-                    if (broken != null) {
-                        rollback(handle);
-                        return broken;
-                    }
-                }
-                sql.number("SELECT 1 FROM (SELECT pg_notify(?, ?)) AS sent", 0, channel, origin);
-                handle.commit();
-                return null;
-            } catch (RuntimeException e) {
-                rollback(handle);
-                disconnect();
-                return e;
-            }
-        } catch (RuntimeException e) {
-            disconnect();
-            return e;
+            LOG.debug("Write batch of {} ran into {}; running it again", batch.size(), failure.getMessage());
         }
     }
 
     /**
-     * Runs one piece in a savepoint; returns what broke the whole transaction (a failed savepoint, or a failure
-     * worth running the batch again for), else null, with the piece's own failure kept for its caller.
+     * Runs the batch as one transaction without savepoints: its spend counters written once at the end, its usage
+     * rows and additions to session totals deferred and sent a statement's rows at a time ({@link WriteBehind}).
+     */
+    private Outcome commitTogether(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
+        try {
+            Handle handle = begin();
+            sql.deferWrites(true);
+            BatchedSpendCounters counters = new BatchedSpendCounters(sql, likelyCounters);
+            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, new WriteBehind(sql));
+            try {
+                for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
+                    write.run(access);
+                }
+                counters.flush();
+                sql.flush();
+                likelyCounters = counters.used().size() <= MAX_LIKELY_COUNTERS ? Set.copyOf(counters.used())
+                        : Set.of();
+            } catch (RuntimeException e) {
+                boolean worthAnotherRun = !(e instanceof LedgerException) && PostgresLedgerStore.retryable(e);
+                rollback();
+                return worthAnotherRun ? Outcome.failed(e) : Outcome.SPLIT;
+            } finally {
+                if (sql != null) {
+                    sql.deferWrites(false);
+                }
+            }
+            handle.commit();
+            return Outcome.COMMITTED;
+        } catch (RuntimeException e) {
+            rollback();
+            disconnect();
+            return Outcome.failed(e);
+        }
+    }
+
+    /** Runs the batch with a savepoint per piece: a piece that fails on its own account is rolled back alone. */
+    private Outcome commitEachInSavepoint(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
+        try {
+            Handle handle = begin();
+            for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
+                RuntimeException broken = runInSavepoint(write, new JdbiLedgerAccess(() -> handle, sql));
+                if (broken != null) {
+                    rollback();
+                    return Outcome.failed(broken);
+                }
+            }
+            handle.commit();
+            return Outcome.COMMITTED;
+        } catch (RuntimeException e) {
+            rollback();
+            disconnect();
+            return Outcome.failed(e);
+        }
+    }
+
+    /** Opens the transaction on the writer's connection, takes the write lock and queues the change notice. */
+    private Handle begin() {
+        Handle handle = connection();
+        handle.begin();
+        sql.number(LOCK_AND_NOTIFY, 0, writeLock, channel, origin);
+        return handle;
+    }
+
+    /**
+     * Runs one piece in a savepoint, on its own view of the counters (so a rolled-back piece leaves nothing behind);
+     * returns what broke the whole transaction (a failed savepoint, or a failure worth running the batch again for),
+     * else null, with the piece's own failure kept for its caller.
      */
     private RuntimeException runInSavepoint(PendingWrite<JdbiLedgerAccess, ?> write, JdbiLedgerAccess access) {
         sql.update("SAVEPOINT job");
@@ -116,12 +195,20 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * The writer's pooled connection with its statement cache, kept across batches (so the server's prepared
-     * statements are reused); a new one after a batch that broke.
+     * The writer's pooled connection with its statement cache, kept across batches; a new one after a batch that
+     * broke. Its statements are prepared on the server from their first use (pgjdbc's {@code prepareThreshold} 1):
+     * the writer runs the same few dozen statements all the time.
      */
     private Handle connection() {
         if (handle == null) {
-            handle = jdbi.open();
+            Handle opened = jdbi.open();
+            try {
+                opened.getConnection().unwrap(PGConnection.class).setPrepareThreshold(1);
+            } catch (SQLException e) {
+                opened.close();
+                throw new PreparedCache.SqlFailure(e);
+            }
+            handle = opened;
             sql = new PreparedCache(handle.getConnection(), false);
         }
         return handle;
@@ -140,13 +227,14 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static void rollback(Handle handle) {
+    /** Rolls back what the transaction did; a connection that cannot even do that is dropped. */
+    private void rollback() {
         try {
-            if (handle.isInTransaction()) {
+            if (handle != null && handle.isInTransaction()) {
                 handle.rollback();
             }
-        } catch (RuntimeException ignored) {
-            // the connection is gone; the server rolls back what it held, and the pool drops it
+        } catch (RuntimeException e) {
+            disconnect();
         }
     }
 

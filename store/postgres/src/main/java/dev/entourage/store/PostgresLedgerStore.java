@@ -22,20 +22,22 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The ledger in one PostgreSQL database that several processes (bridges, sidecars, on several machines) share,
  * through a HikariCP pool. Writes go through one {@link PostgresGroupCommitWriter} per process: the writes queued
- * together share one READ COMMITTED transaction (each in its own savepoint) that first takes one transaction-scoped
- * advisory lock, so write units are serialised across every process as SQLite's {@code BEGIN IMMEDIATE} serialises
- * them on one file: a budget read inside a write sees every write committed before it and nothing commits between
- * its read and its write. A batch that fails with a serialisation failure or a deadlock ({@code 40001},
+ * together share one READ COMMITTED transaction (a savepoint per write only after one failed) that first takes one
+ * transaction-scoped advisory lock, so write units are serialised across every process as SQLite's
+ * {@code BEGIN IMMEDIATE} serialises them on one file: a budget read inside a write sees every write committed
+ * before it and nothing commits between its read and its write. A batch that fails with a serialisation failure or a deadlock ({@code 40001},
  * {@code 40P01}) runs again, at most {@link #MAX_ATTEMPTS} times. Each batch also sends a notice on the
  * {@value PostgresChangeNotices#CHANNEL} channel, delivered to listeners when it commits. Reads run in a
- * REPEATABLE READ, READ ONLY transaction: one snapshot, never waiting on writers.
+ * REPEATABLE READ, READ ONLY transaction on a pool of their own ({@link PostgresReads}): one snapshot, never waiting
+ * on writers.
  */
 public final class PostgresLedgerStore implements ManagedStore {
     /** How many times a write unit runs before a serialisation failure or deadlock is reported. */
     static final int MAX_ATTEMPTS = 5;
     /** The advisory lock every write unit holds until it commits. */
-    private static final long WRITE_LOCK = 4242002L;
-    private static final int POOL_SIZE = 10;
+    static final long WRITE_LOCK = 4242002L;
+    private static final int POOL_SIZE = 4;
+    private static final int READ_POOL_SIZE = 10;
 
     private final PostgresTarget target;
     private final HikariDataSource pool;
@@ -43,12 +45,15 @@ public final class PostgresLedgerStore implements ManagedStore {
     private final StorageFaults faults;
     private final PostgresChangeNotices notices;
     private final PostgresGroupCommitWriter writer;
+    private final PostgresReads reads;
     /** This store's name in its notices, so that it is not woken by its own writes (it publishes those itself). */
     private final String origin = UUID.randomUUID().toString();
 
-    private PostgresLedgerStore(PostgresTarget target, HikariDataSource pool, StorageFaults faults) {
+    private PostgresLedgerStore(PostgresTarget target, HikariDataSource pool, PostgresReads reads,
+                                StorageFaults faults) {
         this.target = target;
         this.pool = pool;
+        this.reads = reads;
         this.jdbi = Jdbi.create(pool);
         this.faults = faults;
         this.notices = new PostgresChangeNotices(target, origin);
@@ -64,8 +69,9 @@ public final class PostgresLedgerStore implements ManagedStore {
     public static PostgresLedgerStore open(PostgresTarget target, Clock clock) {
         StorageFaults faults = new StorageFaults(target.location());
         HikariDataSource pool;
+        HikariConfig config = config(target);
         try {
-            pool = new HikariDataSource(config(target));
+            pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw faults.unavailable("connect to " + target.location(), e);
         }
@@ -75,7 +81,12 @@ public final class PostgresLedgerStore implements ManagedStore {
             pool.close();
             throw faults.unavailable("migrate " + target.location(), e);
         }
-        return new PostgresLedgerStore(target, pool, faults);
+        try {
+            return new PostgresLedgerStore(target, pool, new PostgresReads(config, READ_POOL_SIZE), faults);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw faults.unavailable("connect to " + target.location(), e);
+        }
     }
 
     /** Whether {@code target}'s schema holds a ledger; true when the server cannot be asked (see the provider). */
@@ -113,10 +124,10 @@ public final class PostgresLedgerStore implements ManagedStore {
     @Override
     public <T> T read(Function<LedgerReader, T> work) {
         try {
-            return readTransaction(work::apply);
+            return reads.read(work::apply);
         } catch (LedgerException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | SQLException e) {
             throw faults.unavailable("read", e);
         }
     }
@@ -131,23 +142,9 @@ public final class PostgresLedgerStore implements ManagedStore {
         return writer.queued();
     }
 
-    /** One REPEATABLE READ, READ ONLY transaction on a pooled connection. */
-    private <T> T readTransaction(Function<JdbiLedgerAccess, T> work) {
-        try (Handle handle = jdbi.open()) {
-            PreparedCache sql = new PreparedCache(handle.getConnection(), false);
-            try {
-                handle.begin();
-                handle.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                T result = work.apply(new JdbiLedgerAccess(() -> handle, sql));
-                handle.commit();
-                return result;
-            } catch (RuntimeException e) {
-                rollback(handle);
-                throw e;
-            } finally {
-                sql.close();
-            }
-        }
+    /** Test hook: how many of the writer's batches ran again with a savepoint per piece after a piece failed. */
+    int splitBatches() {
+        return writer.splitBatches();
     }
 
     /** Whether the database refused the unit for a reason that running it again can cure. */
@@ -161,16 +158,6 @@ public final class PostgresLedgerStore implements ManagedStore {
             }
         }
         return false;
-    }
-
-    private static void rollback(Handle handle) {
-        try {
-            if (handle.isInTransaction()) {
-                handle.rollback();
-            }
-        } catch (RuntimeException ignored) {
-            // the connection is gone; the server rolls back what it held, and the pool drops it
-        }
     }
 
     /** Calls {@code listener} on its own thread soon after another store (another process) commits a write. */
@@ -225,6 +212,7 @@ public final class PostgresLedgerStore implements ManagedStore {
     public void close() {
         writer.close();
         notices.close();
+        reads.close();
         pool.close();
     }
 }

@@ -1,0 +1,16 @@
+package dev.entourage.store;
+
+import dev.entourage.ledger.SpendKey;
+
+/**
+ * The spend counters (table {@code spend_counters}) as one write unit sees them: what a scope has spent in a window,
+ * and adding to it. {@link WrittenSpendCounters} writes each addition at once; a store's writer may instead keep
+ * the additions of a whole batch and write them at its end, as long as every read sees them.
+ */
+interface SpendCounters {
+    /** Micro-dollars counted on {@code key}, with every addition made through this object; 0 when none. */
+    long spent(SpendKey key);
+
+    /** Adds {@code micros} to {@code key} (a counter at 0 when there is none yet); returns the new total. */
+    long add(SpendKey key, long micros);
+}

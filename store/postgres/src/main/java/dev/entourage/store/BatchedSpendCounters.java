@@ -1,0 +1,136 @@
+package dev.entourage.store;
+
+import dev.entourage.ledger.SpendKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The spend counters of one batch of the PostgreSQL writer, kept in memory and written in one statement at its end
+ * ({@link #flush}). Each counter is read from the database once, on first need, and every read after that is the
+ * stored value plus what the batch added: a budget check inside the batch sees the spend of the reports before it
+ * in the same batch, so a batch can never overshoot a limit its pieces check. Sound only while nothing else writes
+ * the counters between the read and the flush: the writer holds the database-wide write lock for the whole batch.
+ * The reads run {@linkplain PreparedCache#aside aside}: nothing the batch defers touches the counters. The first read
+ * of a batch also reads the counters the batch before used, in the same query: the reports of a busy team read the
+ * same few counters batch after batch.
+ */
+final class BatchedSpendCounters implements SpendCounters {
+    private static final String ADD_ALL = "INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
+            + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[]) "
+            + "ON CONFLICT (scope, scope_id, window_key) "
+            + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros";
+
+    private static final String READ_ALL = "SELECT k.i, c.spent_micros "
+            + "FROM unnest(?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS k (scope, scope_id, window_key, i) "
+            + "LEFT JOIN spend_counters c ON c.scope = k.scope AND c.scope_id = k.scope_id "
+            + "AND c.window_key = k.window_key";
+
+    private final PreparedCache sql;
+    private final Map<SpendKey, Counter> counters = new LinkedHashMap<>();
+    /** Counters the batch before used: read, with the first one this batch needs, in one query. */
+    private final Set<SpendKey> likely;
+
+    /** @param likely counters this batch will probably read (the last batch's): all read at the first need */
+    BatchedSpendCounters(PreparedCache sql, Set<SpendKey> likely) {
+        this.sql = sql;
+        this.likely = likely;
+    }
+
+    /** One counter: its stored value when first read, and what this batch added (null: nothing added). */
+    private static final class Counter {
+        final long stored;
+        Long added;
+
+        Counter(long stored) {
+            this.stored = stored;
+        }
+
+        long total() {
+            return added == null ? stored : stored + added;
+        }
+    }
+
+    @Override
+    public long spent(SpendKey key) {
+        return counter(key).total();
+    }
+
+    @Override
+    public long add(SpendKey key, long micros) {
+        Counter counter = counter(key);
+        counter.added = counter.added == null ? micros : Math.addExact(counter.added, micros);
+        return counter.total();
+    }
+
+    private Counter counter(SpendKey key) {
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            if (counters.isEmpty() && !likely.isEmpty()) {
+                readAll(key);
+                counter = counters.get(key);
+            } else {
+                counter = new Counter(sql.aside(() -> WrittenSpendCounters.stored(sql, key)));
+                counters.put(key, counter);
+            }
+        }
+        return counter;
+    }
+
+    /** Reads {@code first} and every likely counter in one query. */
+    private void readAll(SpendKey first) {
+        List<SpendKey> keys = new ArrayList<>(likely);
+        if (!likely.contains(first)) {
+            keys.add(first);
+        }
+        String[] scopes = new String[keys.size()];
+        long[] ids = new long[keys.size()];
+        String[] windows = new String[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            scopes[i] = keys.get(i).scope().wireName();
+            ids[i] = keys.get(i).scopeId();
+            windows[i] = keys.get(i).window();
+        }
+        long[] stored = new long[keys.size()];
+        sql.aside(() -> sql.list(READ_ALL, rs -> stored[rs.getInt(1) - 1] = rs.getLong(2), scopes, ids, windows));
+        for (int i = 0; i < keys.size(); i++) {
+            counters.put(keys.get(i), new Counter(stored[i]));
+        }
+    }
+
+    /** The counters this batch read or added to. */
+    Set<SpendKey> used() {
+        return counters.keySet();
+    }
+
+    /** How many counters the batch added to (what {@link #flush} writes). */
+    int pending() {
+        return (int) counters.values().stream().filter(counter -> counter.added != null).count();
+    }
+
+    /** Writes every addition of the batch in one upsert (a counter added to with 0 is created at 0). */
+    void flush() {
+        int n = pending();
+        if (n == 0) {
+            return;
+        }
+        String[] scopes = new String[n];
+        long[] ids = new long[n];
+        String[] windows = new String[n];
+        long[] added = new long[n];
+        int i = 0;
+        for (Map.Entry<SpendKey, Counter> entry : counters.entrySet()) {
+            if (entry.getValue().added != null) {
+                SpendKey key = entry.getKey();
+                scopes[i] = key.scope().wireName();
+                ids[i] = key.scopeId();
+                windows[i] = key.window();
+                added[i] = entry.getValue().added;
+                i++;
+            }
+        }
+        sql.update(ADD_ALL, scopes, ids, windows, added);
+    }
+}
