@@ -70,7 +70,7 @@ final class Harness implements AutoCloseable {
         LedgerServices ledger = new LedgerServices(store, prices == null ? PriceTable.bundled()
                 : PriceTable.layered(prices), prices, clock, LedgerServices.DEFAULT_HOLD_TTL);
         Team team = ledger.settings().ensureDefaultTeam();
-        AccessService access = new AccessService(store, clock);
+        AccessService access = new AccessService(store, clock, ledger.events());
         String adminKey = access.createKey(Team.DEFAULT_NAME, Role.ADMIN, null, "test admin").secret();
         HttpBridge bridge;
         try {

@@ -54,7 +54,7 @@ public final class Ledger implements AutoCloseable {
     /** API keys, people and the token secret, over the same store; one per open ledger, made on first use. */
     public synchronized AccessService access() {
         if (access == null) {
-            access = new AccessService(store, clock);
+            access = new AccessService(store, clock, services.events());
         }
         return access;
     }

@@ -1,5 +1,6 @@
 package dev.entourage.ledger;
 
+import dev.entourage.ledger.access.ApiKey;
 import dev.entourage.ledger.events.LedgerEvent;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.function.Function;
  * the team, or the local owner); the checks of the values live in {@link SettingsChecks}.
  */
 public final class SettingsService {
+    private static final long NO_TEAM = -1;
+
     private final LedgerContext ctx;
 
     SettingsService(LedgerContext ctx) {
@@ -137,16 +140,21 @@ public final class SettingsService {
         actor.mayAdminister();
         String agentName = Text.name("agent", name);
         SettingsChecks.agent(settings);
+        long[] keysOf = {NO_TEAM};
         Agent saved = ctx.store.write(w -> {
             Team target = LedgerContext.team(w, actor, team == null ? Ref.name(Team.DEFAULT_NAME) : team);
             Agent agent = existing(w, actor, agentName).orElseGet(() -> insertAgent(w, agentName, target));
             Agent changed = settings.applyTo(agent, team == null ? agent.teamId() : target.id());
             w.updateAgent(changed);
-            if (changed.teamId() != agent.teamId()) {
-                revokeKeys(w, agent);
+            keysOf[0] = NO_TEAM;
+            if (changed.teamId() != agent.teamId() && revokeKeys(w, agent) > 0) {
+                keysOf[0] = agent.teamId();
             }
             return changed;
         });
+        if (keysOf[0] != NO_TEAM) {
+            ctx.events.publish(new LedgerEvent.KeysRevoked(keysOf[0]));
+        }
         publishPause(settings, saved);
         return saved;
     }
@@ -170,11 +178,13 @@ public final class SettingsService {
     }
 
     /** Revokes the agent keys of an agent that moves to another team: they were its old team's. */
-    private void revokeKeys(LedgerWriter w, Agent moved) {
+    private int revokeKeys(LedgerWriter w, Agent moved) {
         Instant now = ctx.clock.instant();
-        w.apiKeys(moved.teamId()).stream()
+        List<ApiKey> keys = w.apiKeys(moved.teamId()).stream()
                 .filter(key -> Long.valueOf(moved.id()).equals(key.agentId()) && key.revokedAt() == null)
-                .forEach(key -> w.revokeApiKey(key.id(), now));
+                .toList();
+        keys.forEach(key -> w.revokeApiKey(key.id(), now));
+        return keys.size();
     }
 
     private void publishPause(AgentSettings settings, Agent saved) {

@@ -18,6 +18,7 @@ import dev.entourage.ledger.MutableClock;
 import dev.entourage.ledger.StorageUnavailableException;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
+import dev.entourage.ledger.events.LedgerEvent;
 import dev.entourage.ledger.testing.StoreContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ public abstract class AccessServiceContract extends StoreContract {
     private void openStore() {
         store = new CountingStore(fixture.store());
         ledger = fixture.services();
-        access = new AccessService(store, clock);
+        access = new AccessService(store, clock, ledger.events());
     }
 
     private void reopen() {
@@ -427,6 +428,53 @@ public abstract class AccessServiceContract extends StoreContract {
         access.revokeKey(first.key().id(), defaultTeam.id());
         IssuedKey replacement = access.firstAdminKey().orElseThrow();
         assertThat(replacement.secret()).isNotEqualTo(first.secret());
+    }
+
+    @Test
+    void aKeyInUseIsLookedUpOnceASecond() {
+        IssuedKey key = access.createKey(null, Role.AGENT, "eng-1", null);
+        int reads = store.reads.get();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(access.authenticate(key.secret())).isPresent();
+        }
+        assertThat(store.reads.get()).as("one lookup for five uses within a second").isEqualTo(reads + 1);
+        clock.advance(RecentKeys.FRESH_FOR);
+        assertThat(access.authenticate(key.secret())).isPresent();
+        assertThat(store.reads.get()).as("looked up again a second later").isEqualTo(reads + 2);
+    }
+
+    @Test
+    void aKeyRevokedHereOrWhoseAgentMovedStopsAtOnceThoughItWasLookedUpJustNow() {
+        IssuedKey admin = access.createKey(null, Role.ADMIN, null, null);
+        IssuedKey agent = access.createKey(null, Role.AGENT, "eng-1", null);
+        assertThat(access.authenticate(admin.secret())).isPresent();
+        assertThat(access.authenticate(agent.secret())).isPresent();
+
+        access.revokeKey(admin.key().id(), defaultTeam.id());
+        ledger.settings().setAgent(Actor.local(), "eng-1", Ref.id(team("platform").id()), AgentSettings.none());
+
+        assertThat(access.authenticate(admin.secret())).as("revoked through this service").isEmpty();
+        assertThat(access.authenticate(agent.secret())).as("its agent moved team").isEmpty();
+    }
+
+    @Test
+    void aKeyRevokedByAnotherProcessStopsWithinASecondOrAtOnceWhenItsWriteIsNoticed() {
+        IssuedKey first = access.createKey(null, Role.ADMIN, null, null);
+        IssuedKey second = access.createKey(null, Role.ADMIN, null, null);
+        assertThat(access.authenticate(first.secret())).isPresent();
+        assertThat(access.authenticate(second.secret())).isPresent();
+        AccessService elsewhere = new AccessService(fixture.store(), clock);
+
+        elsewhere.revokeKey(first.key().id(), defaultTeam.id());
+        assertThat(access.authenticate(first.secret())).as("trusted for up to a second").isPresent();
+        clock.advance(RecentKeys.FRESH_FOR);
+        assertThat(access.authenticate(first.secret())).as("a second later").isEmpty();
+
+        assertThat(access.authenticate(second.secret())).isPresent();
+        elsewhere.revokeKey(second.key().id(), defaultTeam.id());
+        ledger.events().publish(new LedgerEvent.ExternalChange());
+        assertThat(access.authenticate(second.secret())).as("another process's write was noticed").isEmpty();
     }
 
     /** The real store, counting transactions. */

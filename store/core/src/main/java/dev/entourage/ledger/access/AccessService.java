@@ -7,6 +7,8 @@ import dev.entourage.ledger.LedgerReader;
 import dev.entourage.ledger.LedgerStore;
 import dev.entourage.ledger.LedgerWriter;
 import dev.entourage.ledger.Team;
+import dev.entourage.ledger.events.LedgerEvent;
+import dev.entourage.ledger.events.LedgerEvents;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * when the store cannot answer. No message ever carries a key, a password or a hash.
  *
  * <p>One instance per process: it remembers when it last recorded each key's use, and caches the token secret.
- * Keys' {@code last_used_at} are written by a thread of its own, after the calls that used them.
+ * Keys' {@code last_used_at} are written by a thread of its own, after the calls that used them. Made with the
+ * process's {@link LedgerEvents}, it also trusts a key it looked up for a second ({@link RecentKeys}): a key revoked
+ * in this process, or whose agent moved team, stops working at once; one revoked by another process within a second
+ * (at once on PostgreSQL, whose other writers' commits are announced).
  */
 public final class AccessService {
     /** A key's {@code last_used_at} is written at most this often. */
@@ -43,18 +48,37 @@ public final class AccessService {
     /** When this process last wrote each key's {@code last_used_at}. */
     private final Map<Long, Instant> lastTouched = new ConcurrentHashMap<>();
     private final KeyTouches touches;
+    /** Keys looked up lately; null when every use is looked up (no events to forget them by). */
+    private final RecentKeys recent;
     private volatile byte[] tokenSecret;
 
+    /** Looks every key up at each use: for a process that does not publish the ledger's events (the CLI). */
     public AccessService(LedgerStore store, Clock clock) {
-        this(store, clock, new SecureRandom());
+        this(store, clock, new SecureRandom(), null);
     }
 
-    AccessService(LedgerStore store, Clock clock, SecureRandom random) {
+    /**
+     * Trusts a looked-up key for a second ({@link RecentKeys}), forgetting them all when {@code events} tells of
+     * revoked keys or of another process's writes.
+     */
+    public AccessService(LedgerStore store, Clock clock, LedgerEvents events) {
+        this(store, clock, new SecureRandom(), Objects.requireNonNull(events, "events"));
+    }
+
+    AccessService(LedgerStore store, Clock clock, SecureRandom random, LedgerEvents events) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.passwords = new Passwords(random);
         this.touches = new KeyTouches(store, lastTouched::remove);
+        this.recent = events == null ? null : new RecentKeys(clock);
+        if (events != null) {
+            events.subscribe(event -> {
+                if (event instanceof LedgerEvent.KeysRevoked || event instanceof LedgerEvent.ExternalChange) {
+                    recent.forgetAll();
+                }
+            });
+        }
     }
 
     /**
@@ -121,13 +145,17 @@ public final class AccessService {
             w.revokeApiKey(keyId, clock.instant());
             return w.apiKey(keyId).orElseThrow();
         });
+        if (recent != null) {
+            recent.forgetAll();
+        }
         lastTouched.remove(keyId);
         return revoked;
     }
 
     /**
      * The principal of a presented key, if it is well formed, known and not revoked; notes its use. A key with a
-     * wrong checksum is refused without a lookup. One read transaction; at most once a minute per key its
+     * wrong checksum is refused without a lookup. One read transaction (none for a key looked up in the last
+     * second, when made with the ledger's events); at most once a minute per key its
      * {@code last_used_at} is also written, behind this call (never waited for: a write that fails, e.g. while
      * another process holds the write lock, is dropped and made again at the key's next use).
      *
@@ -139,7 +167,14 @@ public final class AccessService {
             return Optional.empty();
         }
         String hash = ApiKeyFormat.hash(presentedKey);
-        Optional<ApiKey> found = store.read(r -> r.apiKeyByHash(hash));
+        Optional<ApiKey> found = recent == null ? Optional.empty() : recent.fresh(hash);
+        if (found.isEmpty()) {
+            long generation = recent == null ? 0 : recent.generation();
+            found = store.read(r -> r.apiKeyByHash(hash));
+            if (recent != null && found.isPresent()) {
+                recent.remember(hash, found.get(), generation);
+            }
+        }
         if (found.isEmpty() || found.get().revokedAt() != null) {
             return Optional.empty();
         }

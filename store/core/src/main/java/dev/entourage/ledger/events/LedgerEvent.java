@@ -75,6 +75,10 @@ public sealed interface LedgerEvent {
     record TeamPaused(long teamId, boolean paused) implements LedgerEvent {
     }
 
+    /** API keys of the team were revoked (by a person, or because their agent moved to another team). */
+    record KeysRevoked(long teamId) implements LedgerEvent {
+    }
+
     /** Another process (a stdio sidecar on the same database) changed the ledger; re-read what is shown. */
     record ExternalChange() implements LedgerEvent {
         @Override
