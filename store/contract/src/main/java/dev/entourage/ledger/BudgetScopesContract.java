@@ -66,6 +66,33 @@ public abstract class BudgetScopesContract extends StoreContract {
     }
 
     @Test
+    void manyCountersReadTogetherAreEachAsReadAlone() {
+        List<SpendKey> keys = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            keys.add(SpendKey.agentDay(i, java.time.LocalDate.of(2026, 11, i)));
+            keys.add(SpendKey.task(i));
+        }
+        store.write(w -> {
+            for (int i = 0; i < keys.size(); i += 3) {
+                w.addSpend(keys.get(i), 1_000L + i);
+            }
+            return null;
+        });
+        List<SpendKey> asked = new java.util.ArrayList<>(keys);
+        asked.add(keys.get(0));
+        asked.add(SpendKey.teamDay(99, java.time.LocalDate.of(2026, 11, 30)));
+
+        Map<SpendKey, Long> together = store.read(r -> r.spentAll(asked));
+
+        assertThat(together).hasSize(asked.size() - 1);
+        for (SpendKey key : asked) {
+            assertThat(together.get(key)).as("%s", key).isEqualTo(spent(key));
+        }
+        assertThat(together.get(keys.get(3))).isEqualTo(1_003L);
+        assertThat(together.get(keys.get(4))).isZero();
+    }
+
+    @Test
     void aSessionPastItsCapIsToldToStopWhileANewSessionMayStart() {
         team(TeamSettings.none().withSessionCaps(Change.to(500_000L), Change.keep()));
         long session = start(null);

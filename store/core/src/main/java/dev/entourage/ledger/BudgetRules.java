@@ -49,6 +49,7 @@ final class BudgetRules {
             violations.add(new Violation(Scope.ENDED, null, s.session().totals().costMicros(), null));
         }
         Map<BudgetSubject, Long> held = new EnumMap<>(BudgetSubject.class);
+        Map<SpendKey, Long> counted = reader.spentAll(keys(s, today));
         List<ScopeBudget> scopes = new ArrayList<>();
         Instant freeAt = null;
         for (Scope scope : Scope.limitedScopes()) {
@@ -59,7 +60,7 @@ final class BudgetRules {
                 scopes.add(new ScopeBudget(scope, null, null, null, resetsAt));
                 continue;
             }
-            long spent = reader.spent(new SpendKey(scope, id, rule.window().key(today)));
+            long spent = counted.get(new SpendKey(scope, id, rule.window().key(today)));
             long onHold = held.computeIfAbsent(rule.subject(), subject -> reader.held(subject, id, now));
             Long limit = rule.limit().apply(s);
             scopes.add(new ScopeBudget(scope, limit, spent, onHold, resetsAt));
@@ -78,6 +79,18 @@ final class BudgetRules {
         return new Budget(s.agent().id(), s.task() == null ? null : s.task().id(),
                 s.session() == null ? null : s.session().id(), scopes, violations,
                 freeAt == null ? nextMidnight : freeAt);
+    }
+
+    /** The counter of every limited scope that applies to {@code s} today. */
+    private static List<SpendKey> keys(Subjects s, LocalDate today) {
+        List<SpendKey> keys = new ArrayList<>();
+        for (Scope scope : Scope.limitedScopes()) {
+            Long id = scope.rule().subject().id(s);
+            if (id != null) {
+                keys.add(new SpendKey(scope, id, scope.rule().window().key(today)));
+            }
+        }
+        return keys;
     }
 
     private static Instant resetsAt(BudgetWindow window, LocalDate today, Subjects s) {

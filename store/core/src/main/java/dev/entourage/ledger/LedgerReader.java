@@ -1,7 +1,9 @@
 package dev.entourage.ledger;
 
 import dev.entourage.ledger.events.ChangeMarker;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads available inside a transaction of a {@link LedgerStore}. */
@@ -36,6 +38,13 @@ public interface LedgerReader {
 
     /** Micro-dollars counted on one scope in one window; 0 when nothing was spent. */
     long spent(SpendKey key);
+
+    /** {@link #spent(SpendKey)} of each key (0 where nothing was spent), in one query where the store can. */
+    default Map<SpendKey, Long> spentAll(List<SpendKey> keys) {
+        Map<SpendKey, Long> spent = new HashMap<>();
+        keys.forEach(key -> spent.put(key, spent(key)));
+        return spent;
+    }
 
     /** The usage event agent {@code agentId} recorded under {@code eventId}: event ids are one namespace per agent. */
     Optional<StoredUsage> usageByEventId(long agentId, String eventId);

@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -256,6 +257,11 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public long spent(SpendKey key) {
         return counters.spent(key);
+    }
+
+    @Override
+    public Map<SpendKey, Long> spentAll(List<SpendKey> keys) {
+        return counters.spentAll(keys);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.SpendKey;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The spend counters (table {@code spend_counters}) as one write unit sees them: what a scope has spent in a window,
@@ -10,6 +13,13 @@ import dev.entourage.ledger.SpendKey;
 interface SpendCounters {
     /** Micro-dollars counted on {@code key}, with every addition made through this object; 0 when none. */
     long spent(SpendKey key);
+
+    /** {@link #spent} of each key; one query at most, where an implementation can. */
+    default Map<SpendKey, Long> spentAll(List<SpendKey> keys) {
+        Map<SpendKey, Long> spent = new HashMap<>();
+        keys.forEach(key -> spent.put(key, spent(key)));
+        return spent;
+    }
 
     /** Adds {@code micros} to {@code key} (a counter at 0 when there is none yet); returns the new total. */
     long add(SpendKey key, long micros);

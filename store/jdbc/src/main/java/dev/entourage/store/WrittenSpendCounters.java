@@ -1,7 +1,11 @@
 package dev.entourage.store;
 
+import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.SpendKey;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,6 +13,9 @@ import java.util.Map;
  * unit's later reads of that counter need no query. For one write unit (its memory is not rolled back with it).
  */
 final class WrittenSpendCounters implements SpendCounters {
+    /** The most counters one query of {@link #storedAll} reads. */
+    static final int MAX_KEYS_READ = 16;
+
     private final PreparedCache sql;
     private final Map<SpendKey, Long> written = new HashMap<>();
 
@@ -23,6 +30,25 @@ final class WrittenSpendCounters implements SpendCounters {
     }
 
     @Override
+    public Map<SpendKey, Long> spentAll(List<SpendKey> keys) {
+        Map<SpendKey, Long> spent = new HashMap<>();
+        List<SpendKey> unread = new ArrayList<>();
+        for (SpendKey key : keys) {
+            Long total = written.get(key);
+            if (total != null) {
+                spent.put(key, total);
+            } else if (!spent.containsKey(key)) {
+                spent.put(key, 0L);
+                unread.add(key);
+            }
+        }
+        if (!unread.isEmpty()) {
+            storedAll(sql, unread, spent);
+        }
+        return spent;
+    }
+
+    @Override
     public long add(SpendKey key, long micros) {
         long total = sql.one("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
                         + "VALUES (?, ?, ?, ?) ON CONFLICT (scope, scope_id, window_key) "
@@ -31,6 +57,27 @@ final class WrittenSpendCounters implements SpendCounters {
                 rs -> rs.getLong(1), key.scope().wireName(), key.scopeId(), key.window(), micros).orElseThrow();
         written.put(key, total);
         return total;
+    }
+
+    /**
+     * Puts the stored value of each of {@code keys} (distinct, at most {@link #MAX_KEYS_READ} a query) into
+     * {@code into}, where there is a row: one query of row values, which both dialects plan as index lookups.
+     */
+    static void storedAll(PreparedCache sql, List<SpendKey> keys, Map<SpendKey, Long> into) {
+        for (int from = 0; from < keys.size(); from += MAX_KEYS_READ) {
+            List<SpendKey> part = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_READ));
+            Object[] parameters = new Object[part.size() * 3];
+            for (int i = 0; i < part.size(); i++) {
+                parameters[3 * i] = part.get(i).scope().wireName();
+                parameters[3 * i + 1] = part.get(i).scopeId();
+                parameters[3 * i + 2] = part.get(i).window();
+            }
+            String values = String.join(", ", Collections.nCopies(part.size(), "(?, ?, ?)"));
+            sql.list("SELECT scope, scope_id, window_key, spent_micros FROM spend_counters "
+                            + "WHERE (scope, scope_id, window_key) IN (VALUES " + values + ")",
+                    rs -> into.put(new SpendKey(Scope.ofWireName(rs.getString(1)).orElseThrow(), rs.getLong(2),
+                            rs.getString(3)), rs.getLong(4)), parameters);
+        }
     }
 
     /** The counter's stored value; 0 without a row. */
