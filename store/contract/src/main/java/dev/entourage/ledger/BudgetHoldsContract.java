@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +64,37 @@ public abstract class BudgetHoldsContract extends StoreContract {
         assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED);
         assertThat(e.budget().overBudget()).isTrue();
         return e;
+    }
+
+    @Test
+    void whatIsHeldAgainstSeveralSubjectsReadTogetherIsEachAsReadAlone() {
+        Agent first = agent("eng-1", null);
+        Agent second = agent("eng-2", null);
+        Task task = service.settings().createTask(Actor.local(), Ref.parse(Team.DEFAULT_NAME),
+                new NewTask("t", "low", null, List.of(), null));
+        Session firstSession = service.sessions().start(Actor.local(), Ref.id(first.id()), null, null).session();
+        Session taskSession = service.sessions().start(Actor.local(), Ref.id(second.id()), task.id(), null).session();
+        service.budgets().reserve(Actor.local(), Ref.id(first.id()), null, null, 100_000L);
+        clock.advance(LedgerServices.DEFAULT_HOLD_TTL);
+        service.budgets().reserve(Actor.local(), Ref.id(first.id()), null, null, 20_000L);
+        service.budgets().reserve(Actor.local(), Ref.id(second.id()), task.id(), null, 3_000L);
+        String released = service.budgets().reserve(Actor.local(), Ref.id(second.id()), task.id(), null, 400L)
+                .hold().id();
+        service.budgets().release(Actor.local(), released);
+        Map<BudgetSubject, Long> ids = Map.of(BudgetSubject.AGENT, first.id(),
+                BudgetSubject.TEAM, first.teamId(), BudgetSubject.TASK, task.id(), BudgetSubject.SESSION,
+                taskSession.id());
+        Instant now = clock.instant();
+
+        Map<BudgetSubject, Long> together = fixture.store().read(r -> r.heldAll(ids, now));
+
+        assertThat(together).containsExactlyInAnyOrderEntriesOf(Map.of(BudgetSubject.AGENT, 20_000L,
+                BudgetSubject.TEAM, 23_000L, BudgetSubject.TASK, 3_000L, BudgetSubject.SESSION, 3_000L));
+        ids.forEach((subject, id) -> assertThat(together.get(subject)).as("%s", subject)
+                .isEqualTo(fixture.store().read(r -> r.held(subject, id, now))));
+        Map<BudgetSubject, Long> alone = fixture.store().read(r -> r.heldAll(
+                Map.of(BudgetSubject.SESSION, firstSession.id()), now));
+        assertThat(alone).containsExactlyEntriesOf(Map.of(BudgetSubject.SESSION, 20_000L));
     }
 
     @Test

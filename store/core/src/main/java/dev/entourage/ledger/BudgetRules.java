@@ -30,15 +30,50 @@ final class BudgetRules {
         return evaluate(reader, s, now, estimate, 0);
     }
 
-    /**
-     * The budget right after a reservation of {@code reserved} that fit: the new hold counts as spent, but a scope it
-     * fills exactly ({@code spent + held == limit}) does not trip on its account; the report that settles it will.
-     */
-    static Budget afterReserving(LedgerReader reader, Subjects s, Instant now, long reserved) {
-        return evaluate(reader, s, now, null, reserved);
+    private static Budget evaluate(LedgerReader reader, Subjects s, Instant now, Long estimate, long reserved) {
+        return evaluate(Readings.of(reader, s, now), s, now, estimate, reserved);
     }
 
-    private static Budget evaluate(LedgerReader reader, Subjects s, Instant now, Long estimate, long reserved) {
+    /**
+     * What an evaluation reads: every applicable scope's counter, and what is held against each subject, in one
+     * query each. {@link #holding} gives the readings right after a hold was placed, without reading again.
+     */
+    record Readings(Map<SpendKey, Long> spent, Map<BudgetSubject, Long> held) {
+        static Readings of(LedgerReader reader, Subjects s, Instant now) {
+            LocalDate today = LocalDate.ofInstant(now, s.team().zone());
+            Map<BudgetSubject, Long> subjects = new EnumMap<>(BudgetSubject.class);
+            for (BudgetSubject subject : BudgetSubject.values()) {
+                Long id = subject.id(s);
+                if (id != null) {
+                    subjects.put(subject, id);
+                }
+            }
+            return new Readings(reader.spentAll(keys(s, today)), reader.heldAll(subjects, now));
+        }
+
+        /** These readings with {@code micros} more held against every subject (a hold counts against all four). */
+        Readings holding(long micros) {
+            Map<BudgetSubject, Long> more = new EnumMap<>(BudgetSubject.class);
+            held.forEach((subject, amount) -> more.put(subject, Math.addExact(amount, micros)));
+            return new Readings(spent, more);
+        }
+    }
+
+    /** {@link #evaluate(LedgerReader, Subjects, Instant, Long)} on readings taken already. */
+    static Budget evaluate(Readings readings, Subjects s, Instant now, Long estimate) {
+        return evaluate(readings, s, now, estimate, 0);
+    }
+
+    /**
+     * The budget right after a reservation of {@code reserved} that fit, from the readings taken before it was placed:
+     * the new hold counts as spent, but a scope it fills exactly ({@code spent + held == limit}) does not trip on its
+     * account; the report that settles it will.
+     */
+    static Budget afterReserving(Readings before, Subjects s, Instant now, long reserved) {
+        return evaluate(before.holding(reserved), s, now, null, reserved);
+    }
+
+    private static Budget evaluate(Readings readings, Subjects s, Instant now, Long estimate, long reserved) {
         LocalDate today = LocalDate.ofInstant(now, s.team().zone());
         long extra = estimate == null ? 0 : estimate;
         List<Violation> violations = new ArrayList<>();
@@ -48,8 +83,6 @@ final class BudgetRules {
         if (s.session() != null && s.session().status() == SessionStatus.ENDED) {
             violations.add(new Violation(Scope.ENDED, null, s.session().totals().costMicros(), null));
         }
-        Map<BudgetSubject, Long> held = new EnumMap<>(BudgetSubject.class);
-        Map<SpendKey, Long> counted = reader.spentAll(keys(s, today));
         List<ScopeBudget> scopes = new ArrayList<>();
         Instant freeAt = null;
         for (Scope scope : Scope.limitedScopes()) {
@@ -60,8 +93,8 @@ final class BudgetRules {
                 scopes.add(new ScopeBudget(scope, null, null, null, resetsAt));
                 continue;
             }
-            long spent = counted.get(new SpendKey(scope, id, rule.window().key(today)));
-            long onHold = held.computeIfAbsent(rule.subject(), subject -> reader.held(subject, id, now));
+            long spent = readings.spent().get(new SpendKey(scope, id, rule.window().key(today)));
+            long onHold = readings.held().get(rule.subject());
             Long limit = rule.limit().apply(s);
             scopes.add(new ScopeBudget(scope, limit, spent, onHold, resetsAt));
             if (limit != null && (spent + onHold - reserved >= limit || spent + onHold + extra > limit)) {

@@ -18,7 +18,8 @@ final class Holds {
     static HoldReceipt reserve(LedgerWriter w, Subjects s, long estimateMicros, Instant now, String holdId,
                                Instant expiresAt) {
         w.expireHolds(s.team().id(), now);
-        Budget wouldBe = BudgetRules.evaluate(w, s, now, estimateMicros);
+        BudgetRules.Readings readings = BudgetRules.Readings.of(w, s, now);
+        Budget wouldBe = BudgetRules.evaluate(readings, s, now, estimateMicros);
         if (wouldBe.overBudget()) {
             Violation first = wouldBe.violations().get(0);
             Map<String, Object> details = new LinkedHashMap<>();
@@ -34,7 +35,7 @@ final class Holds {
                 s.task() == null ? null : s.task().id(), s.session() == null ? null : s.session().id(),
                 estimateMicros, now, expiresAt, HoldStatus.HELD, null, null);
         w.insertHold(hold);
-        return new HoldReceipt(hold, BudgetRules.afterReserving(w, s, now, estimateMicros));
+        return new HoldReceipt(hold, BudgetRules.afterReserving(readings, s, now, estimateMicros));
     }
 
     /**

@@ -55,6 +55,13 @@ public interface LedgerReader {
      */
     long held(BudgetSubject subject, long subjectId, java.time.Instant now);
 
+    /** {@link #held} of each subject (by its id), in one query where the store can. */
+    default Map<BudgetSubject, Long> heldAll(Map<BudgetSubject, Long> subjectIds, java.time.Instant now) {
+        Map<BudgetSubject, Long> held = new java.util.EnumMap<>(BudgetSubject.class);
+        subjectIds.forEach((subject, id) -> held.put(subject, held(subject, id, now)));
+        return held;
+    }
+
     Optional<BudgetHold> hold(String holdId);
 
     /** The path of team {@code teamId}'s key file for {@code provider} (a wire name), if set. */

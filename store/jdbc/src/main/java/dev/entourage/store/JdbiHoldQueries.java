@@ -6,6 +6,9 @@ import dev.entourage.ledger.HoldStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,14 +30,46 @@ final class JdbiHoldQueries {
         if (!anyOpenHold()) {
             return 0;
         }
-        String column = switch (subject) {
+        return sql.number("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column(subject)
+                + " = ? AND status = 'held' AND expires_at > ?", 0, subjectId, now.toEpochMilli());
+    }
+
+    /** {@link #held} of each subject in one query: the open holds of any of them, summed per subject. */
+    Map<BudgetSubject, Long> heldAll(Map<BudgetSubject, Long> subjectIds, Instant now) {
+        Map<BudgetSubject, Long> held = new EnumMap<>(BudgetSubject.class);
+        subjectIds.keySet().forEach(subject -> held.put(subject, 0L));
+        if (subjectIds.isEmpty() || !anyOpenHold()) {
+            return held;
+        }
+        List<BudgetSubject> subjects = List.copyOf(subjectIds.keySet());
+        StringBuilder select = new StringBuilder("SELECT ");
+        StringBuilder where = new StringBuilder();
+        Object[] parameters = new Object[2 * subjects.size() + 1];
+        for (int i = 0; i < subjects.size(); i++) {
+            String column = column(subjects.get(i));
+            select.append(i == 0 ? "" : ", ").append("COALESCE(SUM(CASE WHEN ").append(column)
+                    .append(" = ? THEN amount_micros END), 0)");
+            where.append(i == 0 ? "" : " OR ").append(column).append(" = ?");
+            parameters[i] = subjectIds.get(subjects.get(i));
+            parameters[subjects.size() + 1 + i] = subjectIds.get(subjects.get(i));
+        }
+        parameters[subjects.size()] = now.toEpochMilli();
+        sql.one(select + " FROM budget_holds WHERE status = 'held' AND expires_at > ? AND (" + where + ")", rs -> {
+            for (int i = 0; i < subjects.size(); i++) {
+                held.put(subjects.get(i), rs.getLong(i + 1));
+            }
+            return held;
+        }, parameters);
+        return held;
+    }
+
+    private static String column(BudgetSubject subject) {
+        return switch (subject) {
             case AGENT -> "agent_id";
             case TEAM -> "team_id";
             case TASK -> "task_id";
             case SESSION -> "session_id";
         };
-        return sql.number("SELECT COALESCE(SUM(amount_micros), 0) FROM budget_holds WHERE " + column
-                + " = ? AND status = 'held' AND expires_at > ?", 0, subjectId, now.toEpochMilli());
     }
 
     private boolean anyOpenHold() {

@@ -349,6 +349,11 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     @Override
+    public Map<BudgetSubject, Long> heldAll(Map<BudgetSubject, Long> subjectIds, Instant now) {
+        return onHolds(holds -> holds.heldAll(subjectIds, now));
+    }
+
+    @Override
     public Optional<BudgetHold> hold(String holdId) {
         return onHolds(holds -> holds.hold(holdId));
     }
