@@ -47,10 +47,11 @@ public interface LedgerStore extends AutoCloseable {
     }
 
     /**
-     * Like {@link #write}, for a write whose loss in a power cut (not in a crash of the process) is acceptable, such
-     * as the in-flight record of a gateway call, which is followed within the call by a durable write: the store may
-     * commit it without waiting for the disk (SQLite: {@code synchronous=NORMAL} for that transaction; the next durable
-     * commit flushes it too). By default the same as {@link #write}.
+     * Like {@link #write}, for a write that nobody waits on to be on the disk and whose loss in a power cut (not in a
+     * crash of the process) within a moment of its commit is acceptable: a gateway call's in-flight record, and its
+     * charge once the answer has reached the client. The store may commit it without waiting for the disk (SQLite:
+     * {@code synchronous=NORMAL} for that transaction, the log synced by another thread within 200 ms). By default
+     * the same as {@link #write}.
      */
     default <T> T writeUnflushed(Function<LedgerWriter, T> work) {
         return write(work);

@@ -12,9 +12,10 @@ import java.util.Optional;
 
 /**
  * Model calls a gateway meters, each in two store transactions: {@link #begin} opens (or finds) the captured
- * session, places the hold on every scope and writes the durable record of the call; then exactly one of
+ * session, places the hold on every scope and writes the record of the call; then exactly one of
  * {@link #settle}, {@link #floor} or {@link #release} charges the call (or not), settles or releases its hold and
- * closes the record. A call whose process died in between is found by {@link #recoverAbandoned} and charged its
+ * closes the record. Both are {@linkplain LedgerStore#writeUnflushed unflushed} writes: no caller waits on them to
+ * reach the disk (the gateway settles after the client has its answer), and a killed process loses neither. A call whose process died in between is found by {@link #recoverAbandoned} and charged its
  * floor, once: the record's state changes in the transaction that records the usage, and a record closed already
  * is never charged again.
  */
@@ -104,7 +105,7 @@ public final class MeteredCalls {
     /** Releases the call's hold and closes its record, charging nothing (the upstream refused or was unreachable). */
     public MeteredCall release(Actor actor, MeteredCall call) {
         actor.mayWrite();
-        return ctx.store.write(w -> {
+        return ctx.store.writeUnflushed(w -> {
             Instant now = ctx.clock.instant();
             MeteredCall stored = own(w, actor, call);
             if (w.closeMeteredCall(stored.holdId(), MeteredCallState.RELEASED, now, null)) {
@@ -147,7 +148,7 @@ public final class MeteredCalls {
     private Optional<UsageReceipt> charge(Actor actor, MeteredCall call, CapturedCall usage, MeteredCallState state) {
         actor.mayWrite();
         Objects.requireNonNull(usage, "usage");
-        Optional<UsageReceipt> receipt = ctx.store.write(w -> {
+        Optional<UsageReceipt> receipt = ctx.store.writeUnflushed(w -> {
             MeteredCall stored = own(w, actor, call);
             if (!w.closeMeteredCall(stored.holdId(), state, ctx.clock.instant(), usage.eventId())) {
                 return Optional.<UsageReceipt>empty();

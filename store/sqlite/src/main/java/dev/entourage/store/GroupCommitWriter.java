@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch made only of unflushed work ({@link LedgerStore#writeUnflushed}) commits with
  * {@code synchronous=NORMAL}: in WAL mode the commit is in the OS's hands at once (a killed process loses nothing) and
- * reaches the disk with the next durable commit or checkpoint; every other batch commits with {@code synchronous=FULL}.
+ * reaches the disk within {@link WalFlusher#DELAY} ({@link WalFlusher}), or sooner with the next durable commit; every
+ * other batch commits with {@code synchronous=FULL}.
  *
  * <p>A batch made only of yielding work (writes that may be dropped) waits at most
  * {@link #YIELDING_TIMEOUT_MILLIS} ms for another process's write lock, so that it never holds up the work queued
@@ -39,11 +40,13 @@ final class GroupCommitWriter implements AutoCloseable {
     private final StorageFaults faults;
     private final PreparedCache statements;
     private final WriteQueue<Handle> queue;
+    private final WalFlusher flusher;
     private boolean synchronousNormal;
 
-    GroupCommitWriter(Handle handle, StorageFaults faults) {
+    GroupCommitWriter(Handle handle, StorageFaults faults, WalFlusher flusher) {
         this.handle = handle;
         this.faults = faults;
+        this.flusher = flusher;
         this.statements = new PreparedCache(handle.getConnection());
         this.queue = new WriteQueue<>("entourage-writer", this::commit);
     }
@@ -65,6 +68,11 @@ final class GroupCommitWriter implements AutoCloseable {
     /** How many writes wait for the writer. */
     int queued() {
         return queue.queued();
+    }
+
+    /** Test hook: how many times the write-ahead log was synced after unflushed commits. */
+    long walSyncs() {
+        return flusher.syncs();
     }
 
     /** The statement cache of the writer's connection, for the work it runs. */
@@ -95,6 +103,9 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (SQLException e) {
             rollbackAndFail(batch, faults.unavailable("commit", e));
             return;
+        }
+        if (synchronousNormal) {
+            flusher.committedUnflushed();
         }
         batch.forEach(PendingWrite::complete);
     }
@@ -169,6 +180,7 @@ final class GroupCommitWriter implements AutoCloseable {
     @Override
     public void close() {
         queue.stop();
+        flusher.close();
         statements.close();
         handle.close();
     }

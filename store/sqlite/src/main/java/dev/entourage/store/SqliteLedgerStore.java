@@ -77,7 +77,8 @@ public final class SqliteLedgerStore implements ManagedStore {
             ReadConnections reads = new ReadConnections(
                     dataSource(file, busyTimeout, SQLiteConfig.TransactionMode.DEFERRED)::getConnection,
                     MAX_IDLE_READERS);
-            return new SqliteLedgerStore(file, reads, Jdbi.create(reads), new GroupCommitWriter(writeHandle, faults),
+            return new SqliteLedgerStore(file, reads, Jdbi.create(reads), new GroupCommitWriter(writeHandle, faults,
+                    new WalFlusher(file.toAbsolutePath())),
                     faults);
         } catch (LedgerException e) {
             closeQuietly(writeHandle);
@@ -221,9 +222,15 @@ public final class SqliteLedgerStore implements ManagedStore {
         return writer.queued();
     }
 
+    /** Test hook: how many times the write-ahead log was synced after unflushed commits. */
+    long walSyncs() {
+        return writer.walSyncs();
+    }
+
     /**
      * A write committed with {@code synchronous=NORMAL} when nothing durable shares its transaction: a crash of the
-     * process loses nothing, a power cut may lose it until the next durable commit.
+     * process loses nothing; the log is synced within {@link WalFlusher#DELAY} (a power cut in that moment may lose
+     * it).
      */
     @Override
     public <T> T writeUnflushed(Function<LedgerWriter, T> work) {

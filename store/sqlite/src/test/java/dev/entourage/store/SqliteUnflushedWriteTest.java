@@ -91,6 +91,22 @@ class SqliteUnflushedWriteTest {
         assertThat(value).isEqualTo(42L);
     }
 
+    @Test
+    void theLogIsSyncedSoonAfterAnUnflushedCommitAndNotForDurableOnes() throws Exception {
+        store().write(SqliteUnflushedWriteTest::synchronous);
+        Thread.sleep(2 * WalFlusher.DELAY.toMillis());
+        assertThat(store().walSyncs()).as("a durable commit syncs itself").isZero();
+
+        store().writeUnflushed(SqliteUnflushedWriteTest::synchronous);
+        store().writeUnflushed(SqliteUnflushedWriteTest::synchronous);
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (store().walSyncs() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store().walSyncs()).as("synced after them (once, unless they were a delay apart)").isBetween(1L, 2L);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
