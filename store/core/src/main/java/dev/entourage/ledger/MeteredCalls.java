@@ -15,9 +15,9 @@ import java.util.Optional;
  * session, places the hold on every scope and writes the record of the call; then exactly one of
  * {@link #settle}, {@link #floor} or {@link #release} charges the call (or not), settles or releases its hold and
  * closes the record. Both are {@linkplain LedgerStore#writeUnflushed unflushed} writes: no caller waits on them to
- * reach the disk (the gateway settles after the client has its answer), and a killed process loses neither. A call whose process died in between is found by {@link #recoverAbandoned} and charged its
- * floor, once: the record's state changes in the transaction that records the usage, and a record closed already
- * is never charged again.
+ * reach the disk (the gateway settles after the client has its answer), and a killed process loses neither. A call
+ * whose process died in between is found by {@link #recoverAbandoned} and charged its floor, once: the record's state
+ * changes in the transaction that records the usage, and a record closed already is never charged again.
  */
 public final class MeteredCalls {
     /** The {@code query_source} of a call charged its floor. */

@@ -104,7 +104,8 @@ class SqliteUnflushedWriteTest {
         while (store().walSyncs() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(store().walSyncs()).as("synced after them (once, unless they were a delay apart)").isBetween(1L, 2L);
+        assertThat(store().walSyncs()).as("synced after them (once, unless they were a delay apart)")
+                .isBetween(1L, 2L);
     }
 
     private static void await(CountDownLatch latch) {
