@@ -46,7 +46,12 @@ final class ExternalSessions {
      */
     static Opened open(LedgerWriter w, Actor actor, CaptureOrigin origin, String cwd, String gitBranch, Instant now,
                        boolean reopen) {
-        Agent agent = agent(w, actor, origin);
+        return open(w, actor, agent(w, actor, origin), origin, cwd, gitBranch, now, reopen);
+    }
+
+    /** As the other {@code open}, for its agent, found already. */
+    static Opened open(LedgerWriter w, Actor actor, Agent agent, CaptureOrigin origin, String cwd, String gitBranch,
+                       Instant now, boolean reopen) {
         Optional<Session> found = w.sessionByExternalId(agent.id(), origin.source().wireName(),
                 origin.externalSessionId());
         boolean changed = false;

@@ -61,12 +61,13 @@ public final class MeteredCalls {
         }
         Opening opening = ctx.store.writeUnflushed(w -> {
             Instant now = ctx.clock.instant();
-            ExternalSessions.Opened opened = ExternalSessions.open(w, actor, origin, null, null, now, true);
+            Agent agent = ExternalSessions.agent(w, actor, origin);
+            ExternalSessions.Opened opened = ExternalSessions.open(w, actor, agent, origin, null, null, now, true);
             Session session = opened.session();
-            Agent agent = LedgerContext.agent(w, session.agentId());
-            UnpricedModels.check(LedgerContext.team(w, agent.teamId()), ctx.prices(), name, now);
+            Team team = LedgerContext.team(w, agent.teamId());
+            UnpricedModels.check(team, ctx.prices(), name, now);
             Task task = session.taskId() == null ? null : w.task(session.taskId()).orElse(null);
-            HoldReceipt hold = Holds.reserve(w, LedgerContext.subjects(w, agent, task, session), holdMicros, now,
+            HoldReceipt hold = Holds.reserve(w, new Subjects(team, agent, task, session), holdMicros, now,
                     ctx.eventIds.next(), now.plus(ctx.holdTtl));
             MeteredCall call = new MeteredCall(hold.hold().id(), session.id(), agent.id(), agent.teamId(),
                     origin.source().wireName(), origin.externalSessionId(), name, inputEstimate, CallOwner.current(),
