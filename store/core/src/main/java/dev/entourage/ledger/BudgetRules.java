@@ -17,21 +17,7 @@ final class BudgetRules {
 
     /** Evaluates every scope that applies now; unexpired holds count as spent. */
     static Budget evaluate(LedgerReader reader, Subjects s, Instant now) {
-        return evaluate(reader, s, now, null);
-    }
-
-    /**
-     * Evaluates every scope, asking whether {@code estimate} more would fit: a limited scope then trips when
-     * {@code spent + held >= limit} or {@code spent + held + estimate > limit}, and its violation carries the estimate.
-     *
-     * @param estimate micro-dollars to reserve, or null for a plain evaluation
-     */
-    static Budget evaluate(LedgerReader reader, Subjects s, Instant now, Long estimate) {
-        return evaluate(reader, s, now, estimate, 0);
-    }
-
-    private static Budget evaluate(LedgerReader reader, Subjects s, Instant now, Long estimate, long reserved) {
-        return evaluate(Readings.of(reader, s, now), s, now, estimate, reserved);
+        return evaluate(Readings.of(reader, s, now), s, now, null, 0);
     }
 
     /**
@@ -59,7 +45,13 @@ final class BudgetRules {
         }
     }
 
-    /** {@link #evaluate(LedgerReader, Subjects, Instant, Long)} on readings taken already. */
+    /**
+     * Evaluates every scope on readings taken already, asking whether {@code estimate} more would fit: a limited
+     * scope then trips when {@code spent + held >= limit} or {@code spent + held + estimate > limit}, and its
+     * violation carries the estimate.
+     *
+     * @param estimate micro-dollars to reserve, or null for a plain evaluation
+     */
     static Budget evaluate(Readings readings, Subjects s, Instant now, Long estimate) {
         return evaluate(readings, s, now, estimate, 0);
     }

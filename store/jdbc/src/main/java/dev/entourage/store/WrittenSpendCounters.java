@@ -15,6 +15,16 @@ import java.util.Map;
 final class WrittenSpendCounters implements SpendCounters {
     /** The most counters one query of {@link #storedAll} reads. */
     static final int MAX_KEYS_READ = 16;
+    /** The query of {@link #storedAll} for 1 to {@link #MAX_KEYS_READ} counters, by their number. */
+    private static final String[] READ_SOME = new String[MAX_KEYS_READ + 1];
+
+    static {
+        for (int n = 1; n <= MAX_KEYS_READ; n++) {
+            READ_SOME[n] = "SELECT scope, scope_id, window_key, spent_micros FROM spend_counters "
+                    + "WHERE (scope, scope_id, window_key) IN (VALUES "
+                    + String.join(", ", Collections.nCopies(n, "(?, ?, ?)")) + ")";
+        }
+    }
 
     private final PreparedCache sql;
     private final Map<SpendKey, Long> written = new HashMap<>();
@@ -72,9 +82,7 @@ final class WrittenSpendCounters implements SpendCounters {
                 parameters[3 * i + 1] = part.get(i).scopeId();
                 parameters[3 * i + 2] = part.get(i).window();
             }
-            String values = String.join(", ", Collections.nCopies(part.size(), "(?, ?, ?)"));
-            sql.list("SELECT scope, scope_id, window_key, spent_micros FROM spend_counters "
-                            + "WHERE (scope, scope_id, window_key) IN (VALUES " + values + ")",
+            sql.list(READ_SOME[part.size()],
                     rs -> into.put(new SpendKey(Scope.ofWireName(rs.getString(1)).orElseThrow(), rs.getLong(2),
                             rs.getString(3)), rs.getLong(4)), parameters);
         }
