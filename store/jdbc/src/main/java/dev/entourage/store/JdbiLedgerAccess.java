@@ -62,18 +62,15 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     /**
      * @param counters the spend counters as this unit sees them (a writer's batch may keep them in memory)
-     * @param behind   with {@code sql} {@linkplain PreparedCache#deferWrites deferring}: the usage rows and the
-     *                 additions to session totals are deferred, and the sessions, agents, teams and tasks read are
-     *                 remembered until the next statement that is neither (a writer's batch); null: none of that
+     * @param behind   a writer's batch: the usage rows and the additions to session totals are kept in its
+     *                 {@link DeferredWrites}, and the sessions, agents, teams and tasks read are remembered until the
+     *                 next statement that is not aside; null: none of that
      */
     JdbiLedgerAccess(Supplier<Handle> handles, PreparedCache sql, SpendCounters counters, WriteBehind behind) {
         this.handles = handles;
         this.sql = sql;
         this.counters = counters;
         this.behind = behind;
-        if (behind != null) {
-            behind.addToSessionsThrough(this::addToStoredSession);
-        }
     }
 
     @Override
@@ -238,20 +235,18 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public void addToSession(long sessionId, TokenCounts tokens, long costMicros) {
         if (behind != null) {
-            behind.addedToSession(sessionId, tokens, costMicros);
+            behind.addToSession(sessionId, tokens, costMicros);
         } else {
-            addToStoredSession(sessionId, tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(),
-                    costMicros);
+            addToStoredSession(sessionId, tokens, costMicros);
         }
     }
 
-    private void addToStoredSession(long sessionId, long input, long output, long cacheCreation, long cacheRead,
-                                    long costMicros) {
+    private void addToStoredSession(long sessionId, TokenCounts tokens, long costMicros) {
         sql.update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
                         + "cache_creation_input_tokens = cache_creation_input_tokens + ?, "
                         + "cache_read_input_tokens = cache_read_input_tokens + ?, cost_micros = cost_micros + ? "
                         + "WHERE id = ?",
-                input, output, cacheCreation, cacheRead, costMicros, sessionId);
+                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheRead(), costMicros, sessionId);
     }
 
     @Override
@@ -301,26 +296,27 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     @Override
     public void insertUsage(StoredUsage usage) {
         if (behind != null) {
-            sql.deferred(() -> insertStoredUsage(usage));
-            behind.insertedUsage(usage);
+            behind.insertUsage(usage);
         } else {
             insertStoredUsage(usage);
         }
     }
 
-    private void insertStoredUsage(StoredUsage usage) {
+    /** The columns of a usage row as written, in the order of {@link #usageValues}. */
+    static final String USAGE_COLUMNS = "event_id, session_id, agent_id, team_id, task_id, model, "
+            + "input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
+            + "cache_read_input_tokens, cost_micros, cost_source, price_id, price_prefix, price_input, "
+            + "price_output, price_cache_write_5m, price_cache_write_1h, price_cache_read, fingerprint, "
+            + "action, stop_reason, reported_at, speed, query_source, subagent, priced_cost_micros, claim, "
+            + "service_tier, inference_geo";
+
+    /** The values of a usage row's {@link #USAGE_COLUMNS}: strings, longs and integers, nulls where there is none. */
+    static Object[] usageValues(StoredUsage usage) {
         ModelPrice price = usage.price();
         TokenCounts tokens = usage.tokens();
-        sql.update("INSERT INTO usage_events (event_id, session_id, agent_id, team_id, task_id, model, "
-                        + "input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
-                        + "cache_read_input_tokens, cost_micros, cost_source, price_id, price_prefix, price_input, "
-                        + "price_output, price_cache_write_5m, price_cache_write_1h, price_cache_read, fingerprint, "
-                        + "action, stop_reason, reported_at, speed, query_source, subagent, priced_cost_micros, claim, "
-                        + "service_tier, inference_geo) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                usage.eventId(), usage.sessionId(), usage.agentId(), usage.teamId(), usage.taskId(), usage.model(),
-                tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(), tokens.cacheRead(),
-                usage.costMicros(), usage.costSource().wireName(),
+        return new Object[] {usage.eventId(), usage.sessionId(), usage.agentId(), usage.teamId(), usage.taskId(),
+                usage.model(), tokens.input(), tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(),
+                tokens.cacheRead(), usage.costMicros(), usage.costSource().wireName(),
                 price == null ? null : price.id(), price == null ? null : price.prefix() ? 1 : 0,
                 price == null ? null : price.inputPerMtok(), price == null ? null : price.outputPerMtok(),
                 price == null ? null : price.cacheWrite5mPerMtok(), price == null ? null : price.cacheWrite1hPerMtok(),
@@ -328,7 +324,13 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
                 usage.fingerprint(), usage.action().wireName(), usage.stopReason(), usage.reportedAt().toEpochMilli(),
                 usage.labels().speed(), usage.labels().querySource(), usage.labels().subagent(),
                 usage.labels().pricedCostMicros(), usage.claim() ? 1 : 0, usage.labels().serviceTier(),
-                usage.labels().inferenceGeo());
+                usage.labels().inferenceGeo()};
+    }
+
+    private void insertStoredUsage(StoredUsage usage) {
+        sql.update("INSERT INTO usage_events (" + USAGE_COLUMNS + ") "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                usageValues(usage));
         if (!usage.claim()) {
             JdbiRollupQueries.add(sql, usage);
         }

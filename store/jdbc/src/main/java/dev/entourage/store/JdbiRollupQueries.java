@@ -23,8 +23,12 @@ final class JdbiRollupQueries {
     /** The model column's value for usage with no known model (a key column cannot be null). */
     static final String NO_MODEL = "";
 
-    private static final String ADD = add("spend_rollups");
-    private static final String ADD_HOUR = add("hour_rollups");
+    /** The five-minute rollups' table. */
+    static final String MINUTES = "spend_rollups";
+    /** The hour rollups' table. */
+    static final String HOURS = "hour_rollups";
+    private static final String ADD = upsert(MINUTES, "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
+    private static final String ADD_HOUR = upsert(HOURS, "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
     private static final String ALL = "SELECT bucket, model, agent_id, cost_micros, session_id, task_id, "
             + "input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, unpriced_micros, "
             + "events FROM ";
@@ -37,11 +41,14 @@ final class JdbiRollupQueries {
         this.sql = sql;
     }
 
-    private static String add(String table) {
+    /**
+     * Adds {@code rows} (a VALUES list or a SELECT) to {@code table}'s rows, creating the missing ones: each gives the
+     * values of {@link #parameters} and then its count of events.
+     */
+    static String upsert(String table, String rows) {
         return "INSERT INTO " + table + " (team_id, bucket, session_id, model, agent_id, "
                 + "task_id, input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_1h_input_tokens, "
-                + "cache_read_input_tokens, cost_micros, unpriced_micros, events) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+                + "cache_read_input_tokens, cost_micros, unpriced_micros, events) " + rows + " "
                 + "ON CONFLICT (team_id, bucket, session_id, model) DO UPDATE SET "
                 + "input_tokens = " + table + ".input_tokens + excluded.input_tokens, "
                 + "output_tokens = " + table + ".output_tokens + excluded.output_tokens, "
@@ -52,7 +59,7 @@ final class JdbiRollupQueries {
                 + "cache_read_input_tokens = " + table + ".cache_read_input_tokens + excluded.cache_read_input_tokens, "
                 + "cost_micros = " + table + ".cost_micros + excluded.cost_micros, "
                 + "unpriced_micros = " + table + ".unpriced_micros + excluded.unpriced_micros, "
-                + "events = " + table + ".events + 1";
+                + "events = " + table + ".events + excluded.events";
     }
 
     /** Adds one charged event to its five-minute row and to its hour row, creating them first. */
@@ -61,13 +68,31 @@ final class JdbiRollupQueries {
         sql.update(ADD_HOUR, parameters(usage, RollupSegments.HOUR_MILLIS));
     }
 
-    private static Object[] parameters(StoredUsage usage, long bucketMillis) {
+    /**
+     * The key (team, bucket, session, model) and then the values (agent, task, the five token counts, cost, unpriced
+     * cost) of the usage's row in buckets of {@code bucketMillis}.
+     */
+    static Object[] parameters(StoredUsage usage, long bucketMillis) {
         TokenCounts tokens = usage.tokens();
+        return new Object[] {usage.teamId(), bucket(usage, bucketMillis), usage.sessionId(), model(usage),
+                usage.agentId(), usage.taskId(), tokens.input(), tokens.output(), tokens.cacheCreation(),
+                tokens.cacheCreation1h(), tokens.cacheRead(), usage.costMicros(), unpricedMicros(usage)};
+    }
+
+    /** The start of the bucket of {@code bucketMillis} holding the usage's report time (epoch milliseconds). */
+    private static long bucket(StoredUsage usage, long bucketMillis) {
         long at = usage.reportedAt().toEpochMilli();
-        return new Object[] {usage.teamId(), at - Math.floorMod(at, bucketMillis), usage.sessionId(),
-                usage.model() == null ? NO_MODEL : usage.model(), usage.agentId(), usage.taskId(), tokens.input(),
-                tokens.output(), tokens.cacheCreation(), tokens.cacheCreation1h(), tokens.cacheRead(),
-                usage.costMicros(), usage.costSource().wireName().equals("unpriced") ? usage.costMicros() : 0L};
+        return at - Math.floorMod(at, bucketMillis);
+    }
+
+    /** The model column's value of the usage's rows. */
+    private static String model(StoredUsage usage) {
+        return usage.model() == null ? NO_MODEL : usage.model();
+    }
+
+    /** The usage's cost when it is unpriced, else 0. */
+    private static long unpricedMicros(StoredUsage usage) {
+        return usage.costSource().wireName().equals("unpriced") ? usage.costMicros() : 0L;
     }
 
     /** Hands {@code each} every rollup row of the window, placed in its interval: see {@code LedgerReader}. */
@@ -75,7 +100,7 @@ final class JdbiRollupQueries {
         long[] at = edges.stream().mapToLong(Instant::toEpochMilli).toArray();
         boolean all = fields == RollupRow.Fields.ALL;
         for (RollupSegments.Segment segment : RollupSegments.of(at)) {
-            String table = segment.hours() ? "hour_rollups" : "spend_rollups";
+            String table = segment.hours() ? HOURS : MINUTES;
             sql.forEach((all ? ALL : COST) + table + RANGE, rs -> each.accept(row(rs, at, all)), teamId,
                     segment.from(), segment.to());
         }

@@ -6,11 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The prepared statements of one connection, each compiled by SQLite once and kept until the connection closes,
@@ -22,11 +20,7 @@ final class PreparedCache {
     private final Connection connection;
     private final boolean checked;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    /** Statements with rows added by {@link #deferred} and not yet sent, in the order of their first row. */
-    private final Set<PreparedStatement> pending = new LinkedHashSet<>();
-    private boolean deferring;
     private Runnable beforeFlush;
-    private int deferDepth;
     private int asideDepth;
     private long epoch;
 
@@ -51,44 +45,16 @@ final class PreparedCache {
     }
 
     /**
-     * Lets {@link #deferred} keep the writes it runs until the next {@link #flush} (a writer's batch), or, with
-     * false, makes it run them at once again (the default). Switching off drops rows not yet sent.
-     */
-    void deferWrites(boolean on) {
-        deferring = on;
-        if (!on) {
-            beforeFlush = null;
-            pending.forEach(PreparedCache::clearBatch);
-            pending.clear();
-        }
-    }
-
-    /**
-     * Runs {@code hook} at the start of every {@link #flush} until deferring is switched off: a caller that keeps
-     * writes in memory of its own defers them there, to be sent with the rest.
+     * Runs {@code hook} at the start of every {@link #flush}, until it is set to null: a writer's batch that keeps
+     * writes in memory ({@link DeferredWrites}) sends them there, before any statement that might read them.
      */
     void beforeFlush(Runnable hook) {
         beforeFlush = hook;
     }
 
     /**
-     * Runs {@code writes} with each {@link #update} in it kept as a row of a batch of its statement, sent at the next
-     * {@link #flush} (the statement's rows in one round trip), when {@link #deferWrites deferring}; else at once.
-     * Only for writes whose effect nothing reads before the flush but through {@link #aside} reads that know of
-     * them; every other statement flushes first.
-     */
-    void deferred(Runnable writes) {
-        deferDepth++;
-        try {
-            writes.run();
-        } finally {
-            deferDepth--;
-        }
-    }
-
-    /**
-     * Runs {@code work}, whose statements neither read what {@link #deferred} writes keep nor change what readers
-     * of this cache may remember (see {@link #epoch}), without flushing first.
+     * Runs {@code work}, whose statements neither read what the {@link #beforeFlush} hook would send nor change
+     * what readers of this cache may remember (see {@link #epoch}), without flushing first.
      */
     <T> T aside(java.util.function.Supplier<T> work) {
         asideDepth++;
@@ -100,43 +66,28 @@ final class PreparedCache {
     }
 
     /**
-     * Changes whenever a statement ran that was neither deferred nor {@link #aside}, or the deferred writes were
-     * sent: what a caller read through aside statements at one epoch may be out of date at the next.
+     * Changes whenever a statement ran that was not {@link #aside}, or the kept writes were sent: what a caller read
+     * through aside statements at one epoch may be out of date at the next.
      */
     long epoch() {
         return epoch;
     }
 
-    /** Sends every deferred row, each statement's rows as one batch. */
+    /** Sends the writes kept in memory (the {@link #beforeFlush} hook) and starts a new epoch. */
     void flush() {
-        if (beforeFlush != null) {
-            beforeFlush.run();
+        Runnable hook = beforeFlush;
+        if (hook != null) {
+            asideDepth++;
+            try {
+                hook.run();
+            } finally {
+                asideDepth--;
+            }
         }
         epoch++;
-        if (pending.isEmpty()) {
-            return;
-        }
-        try {
-            for (PreparedStatement statement : pending) {
-                statement.executeBatch();
-            }
-        } catch (SQLException e) {
-            pending.forEach(PreparedCache::clearBatch);
-            throw new SqlFailure(e);
-        } finally {
-            pending.clear();
-        }
     }
 
-    private static void clearBatch(PreparedStatement statement) {
-        try {
-            statement.clearBatch();
-        } catch (SQLException ignored) {
-            // the statement is gone, and its rows with it
-        }
-    }
-
-    /** A statement that is neither deferred nor aside sees every write before it, and may change anything. */
+    /** A statement that is not aside sees every write before it, and may change anything. */
     private void ordinary() {
         if (asideDepth == 0) {
             flush();
@@ -198,18 +149,9 @@ final class PreparedCache {
         }
     }
 
-    /**
-     * Runs an INSERT, UPDATE or DELETE; returns the rows it changed. Inside {@link #deferred} while deferring, it
-     * only adds a row to its statement's batch and returns 1.
-     */
+    /** Runs an INSERT, UPDATE or DELETE (or several, separated by semicolons); returns the rows the first changed. */
     int update(String sql, Object... parameters) {
         try {
-            if (deferring && deferDepth > 0) {
-                PreparedStatement statement = bound(sql, parameters);
-                statement.addBatch();
-                pending.add(statement);
-                return 1;
-            }
             ordinary();
             return bound(sql, parameters).executeUpdate();
         } catch (SQLException e) {
@@ -257,7 +199,6 @@ final class PreparedCache {
 
     /** Closes every statement (the connection is about to close, or a failure may have finalized some). */
     void close() {
-        pending.clear();
         statements.values().forEach(statement -> {
             try {
                 statement.close();

@@ -16,15 +16,15 @@ import java.util.function.Supplier;
 
 /**
  * What a writer's batch knows between two flushes of its {@link PreparedCache} (one {@linkplain PreparedCache#epoch
- * epoch}): the sessions, agents, teams and tasks it read, the additions to session totals it keeps (sent as one
- * UPDATE per session when the cache flushes) and the usage rows it deferred. Reads of those rows are answered from
- * memory (a session with the batch's unsent additions applied, a usage row by its event id from the unsent ones),
- * so the reports of a batch need no round trip each for what they all read. Any statement that is not deferred or
- * aside starts a new epoch: the deferred writes are sent and everything here is forgotten, so nothing stale is ever
- * answered. For one batch, one thread.
+ * epoch}): the sessions, agents, teams and tasks it read, and the usage rows and additions to session totals it keeps
+ * in its {@link DeferredWrites} instead of writing them. Reads of those are answered from memory (a session with the
+ * batch's unsent additions applied, a usage row by its event id from the unsent ones), so the reports of a batch need
+ * no round trip each for what they all read. Any statement that is not aside sends the kept writes first and starts
+ * a new epoch: everything here is forgotten, so nothing stale is ever answered. For one batch, one thread.
  */
 final class WriteBehind {
     private final PreparedCache sql;
+    private final DeferredWrites writes;
     private long epoch = -1;
     private final Map<Long, Session> sessions = new HashMap<>();
     private final Map<Long, List<Addition>> unsentAdditions = new HashMap<>();
@@ -33,8 +33,11 @@ final class WriteBehind {
     private final Map<Long, Task> tasks = new HashMap<>();
     private final Map<String, StoredUsage> unsentUsage = new HashMap<>();
 
-    WriteBehind(PreparedCache sql) {
+    /** Keeps the batch's usage rows and session additions in {@code writes}, sent at each flush of {@code sql}. */
+    WriteBehind(PreparedCache sql, DeferredWrites writes) {
         this.sql = sql;
+        this.writes = writes;
+        sql.beforeFlush(() -> writes.send(sql));
     }
 
     /** Forgets everything when the cache's epoch moved on (its deferred writes were sent, or anything ran). */
@@ -72,42 +75,12 @@ final class WriteBehind {
     private record Addition(TokenCounts tokens, long costMicros) {
     }
 
-    /** Writes the sum of a session's additions (one UPDATE), as a deferred write. */
-    @FunctionalInterface
-    interface SessionAdder {
-        void add(long sessionId, long input, long output, long cacheCreation, long cacheRead, long costMicros);
-    }
-
-    /**
-     * Sends the additions to session totals through {@code adder}, one sum per session, when the cache flushes:
-     * a session reported on many times in a batch is updated once.
-     */
-    void addToSessionsThrough(SessionAdder adder) {
-        sql.beforeFlush(() -> {
-            if (epoch == sql.epoch()) {
-                unsentAdditions.forEach((id, additions) -> sql.deferred(() -> send(adder, id, additions)));
-            }
-            unsentAdditions.clear();
-        });
-    }
-
-    private static void send(SessionAdder adder, long id, List<Addition> additions) {
-        long input = 0, output = 0, cacheCreation = 0, cacheRead = 0, cost = 0;
-        for (Addition a : additions) {
-            input = Math.addExact(input, a.tokens().input());
-            output = Math.addExact(output, a.tokens().output());
-            cacheCreation = Math.addExact(cacheCreation, a.tokens().cacheCreation());
-            cacheRead = Math.addExact(cacheRead, a.tokens().cacheRead());
-            cost = Math.addExact(cost, a.costMicros());
-        }
-        adder.add(id, input, output, cacheCreation, cacheRead, cost);
-    }
-
-    /** Remembers an addition to a session's totals, to be sent by {@link #addToSessionsThrough}'s adder. */
-    void addedToSession(long id, TokenCounts tokens, long costMicros) {
+    /** Keeps an addition to a session's totals, to be sent with the batch's other writes. */
+    void addToSession(long id, TokenCounts tokens, long costMicros) {
         current();
         sessions.computeIfPresent(id, (k, session) -> session.plus(tokens, costMicros));
         unsentAdditions.computeIfAbsent(id, k -> new ArrayList<>()).add(new Addition(tokens, costMicros));
+        writes.addToSession(id, tokens, costMicros);
     }
 
     Optional<Agent> agent(long id, Supplier<Optional<Agent>> stored) {
@@ -129,9 +102,10 @@ final class WriteBehind {
         return unsent != null ? Optional.of(unsent) : sql.aside(stored);
     }
 
-    /** Remembers a usage row that was deferred, as it will read back (times to the millisecond). */
-    void insertedUsage(StoredUsage usage) {
+    /** Keeps a new usage row, to be sent with the batch's other writes, and remembers it as it will read back. */
+    void insertUsage(StoredUsage usage) {
         current();
+        writes.usage(usage);
         unsentUsage.put(usage.agentId() + "/" + usage.eventId(), new StoredUsage(usage.eventId(), usage.sessionId(),
                 usage.agentId(), usage.teamId(), usage.taskId(), usage.model(), usage.tokens(), usage.costMicros(),
                 usage.costSource(), usage.price(), usage.fingerprint(), usage.action(), usage.stopReason(),

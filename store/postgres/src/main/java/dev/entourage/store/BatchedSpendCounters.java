@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The spend counters of one batch of the PostgreSQL writer, kept in memory and written in one statement at its end
- * ({@link #flush}). Each counter is read from the database once, on first need, and every read after that is the
+ * The spend counters of one batch of the PostgreSQL writer, kept in memory and written with the batch's other writes
+ * at its end ({@link #flushInto}). Each counter is read from the database once, on first need, and every read after that is the
  * stored value plus what the batch added: a budget check inside the batch sees the spend of the reports before it
  * in the same batch, so a batch can never overshoot a limit its pieces check. Sound only while nothing else writes
  * the counters between the read and the flush: the writer holds the database-wide write lock for the whole batch.
@@ -18,11 +18,6 @@ import java.util.Set;
  * same few counters batch after batch.
  */
 final class BatchedSpendCounters implements SpendCounters {
-    private static final String ADD_ALL = "INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
-            + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[]) "
-            + "ON CONFLICT (scope, scope_id, window_key) "
-            + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros";
-
     private static final String READ_ALL = "SELECT k.i, c.spent_micros "
             + "FROM unnest(?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS k (scope, scope_id, window_key, i) "
             + "LEFT JOIN spend_counters c ON c.scope = k.scope AND c.scope_id = k.scope_id "
@@ -105,13 +100,16 @@ final class BatchedSpendCounters implements SpendCounters {
         return counters.keySet();
     }
 
-    /** How many counters the batch added to (what {@link #flush} writes). */
+    /** How many counters the batch added to (what {@link #flushInto} writes). */
     int pending() {
         return (int) counters.values().stream().filter(counter -> counter.added != null).count();
     }
 
-    /** Writes every addition of the batch in one upsert (a counter added to with 0 is created at 0). */
-    void flush() {
+    /**
+     * Hands every addition of the batch to {@code writes}, to be sent with its next send (a counter added to with 0
+     * is created at 0).
+     */
+    void flushInto(PostgresBatchWrites writes) {
         int n = pending();
         if (n == 0) {
             return;
@@ -131,6 +129,6 @@ final class BatchedSpendCounters implements SpendCounters {
                 i++;
             }
         }
-        sql.update(ADD_ALL, scopes, ids, windows, added);
+        writes.addCounters(scopes, ids, windows, added);
     }
 }

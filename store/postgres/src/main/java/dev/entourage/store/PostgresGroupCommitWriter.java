@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * The one writer of a process on PostgreSQL, after SQLite's {@code GroupCommitWriter}. Callers queue work; one
  * thread takes everything queued and runs it as one READ COMMITTED transaction on a kept connection: one statement
  * takes the database-wide advisory write lock and sends the change notice (delivered at commit), the pieces run one
- * after the other with no savepoint between them, their spend counters are kept in memory
- * ({@link BatchedSpendCounters}) and written in one statement at the end, their usage rows and additions to session
- * totals are sent a statement's rows at a time, what they all read is read once ({@link WriteBehind}), then one
+ * after the other with no savepoint between them, what they all read is read once ({@link WriteBehind}), their
+ * usage rows, rollups, additions to session totals ({@link PostgresBatchWrites}) and spend counters
+ * ({@link BatchedSpendCounters}) are kept in memory and sent together in one round trip at the end, then one
  * COMMIT, and only then is each caller answered.
  *
  * <p>When a piece fails on its own account (a refusal, a constraint it broke), the transaction is rolled back and
@@ -109,20 +109,21 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Runs the batch as one transaction without savepoints: its spend counters written once at the end, its usage
-     * rows and additions to session totals deferred and sent a statement's rows at a time ({@link WriteBehind}).
+     * Runs the batch as one transaction without savepoints: its usage rows, rollups and additions to session totals
+     * kept in memory ({@link WriteBehind}, {@link PostgresBatchWrites}) and sent in one round trip before any other
+     * statement, its spend counters with the last of them at the end.
      */
     private Outcome commitTogether(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
         try {
             Handle handle = begin();
-            sql.deferWrites(true);
             BatchedSpendCounters counters = new BatchedSpendCounters(sql, likelyCounters);
-            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, new WriteBehind(sql));
+            PostgresBatchWrites writes = new PostgresBatchWrites();
+            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, new WriteBehind(sql, writes));
             try {
                 for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
                     write.run(access);
                 }
-                counters.flush();
+                counters.flushInto(writes);
                 sql.flush();
                 likelyCounters = counters.used().size() <= MAX_LIKELY_COUNTERS ? Set.copyOf(counters.used())
                         : Set.of();
@@ -132,7 +133,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                 return worthAnotherRun ? Outcome.failed(e) : Outcome.SPLIT;
             } finally {
                 if (sql != null) {
-                    sql.deferWrites(false);
+                    sql.beforeFlush(null);
                 }
             }
             handle.commit();

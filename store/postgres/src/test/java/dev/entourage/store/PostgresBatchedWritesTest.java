@@ -11,6 +11,8 @@ import dev.entourage.ledger.BudgetExceededException;
 import dev.entourage.ledger.Change;
 import dev.entourage.ledger.LedgerException;
 import dev.entourage.ledger.LedgerServices;
+import dev.entourage.ledger.NewTask;
+import dev.entourage.ledger.PriceModifiers;
 import dev.entourage.ledger.Ref;
 import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.Session;
@@ -20,6 +22,8 @@ import dev.entourage.ledger.TokenCounts;
 import dev.entourage.ledger.UsageReceipt;
 import dev.entourage.ledger.UsageReport;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +54,7 @@ class PostgresBatchedWritesTest {
     @RegisterExtension
     final PostgresStoreFixture fixture = new PostgresStoreFixture();
 
-    private final ExecutorService callers = Executors.newFixedThreadPool(6);
+    private final ExecutorService callers = Executors.newFixedThreadPool(8);
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -224,6 +229,104 @@ class PostgresBatchedWritesTest {
                 .as("each piece counted once").isEqualTo("111");
     }
 
+    @Test
+    void aBatchWritesTheRowsThatOneStatementPerRowWrites() throws Exception {
+        LedgerServices services = fixture.services();
+        Session onTask = sessionOfAgentWithDailyLimit(services, "eng-4", 100_000_000L);
+        long task = services.settings().createTask(Actor.local(), Ref.id(onTask.teamId()),
+                new NewTask("nightly", null, null, List.of(), null)).id();
+        Agent agent = services.settings().setAgent(Actor.local(), "eng-5", null, AgentSettings.none());
+        List<Function<Session[], UsageReport>> reports = List.of(
+                s -> new UsageReport(s[0].id(), new TokenCounts(1_000, 200, 400, 300, 500), null,
+                        "claude-sonnet-4-20250514", null, null, new PriceModifiers("batch", null, "us")),
+                s -> new UsageReport(s[0].id(), new TokenCounts(7, 8, 0, 0, 0), 1_234L, null, null),
+                s -> new UsageReport(s[1].id(), new TokenCounts(50, 60, 0, 0, 0), null, "a-model-with-no-price",
+                        null),
+                s -> new UsageReport(s[0].id(), new TokenCounts(2_000, 1, 0, 0, 9), null, "claude-haiku-4-5", null),
+                s -> new UsageReport(s[1].id(), new TokenCounts(3, 4, 0, 0, 0), 99L, "claude-haiku-4-5",
+                        "mine-" + s[1].id()));
+
+        Session[] together = {services.sessions().start(Actor.local(), Ref.id(onTask.agentId()), task, null)
+                .session(), services.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session()};
+        PostgresLedgerStore store = holdTheWriter();
+        List<Future<UsageReceipt>> first = queue(services, store, reports, together);
+        release.countDown();
+        for (Future<UsageReceipt> receipt : first) {
+            receipt.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(store.splitBatches()).as("one batch, its rows sent together").isZero();
+
+        Session[] oneByOne = {services.sessions().start(Actor.local(), Ref.id(onTask.agentId()), task, null)
+                .session(), services.sessions().start(Actor.local(), Ref.id(agent.id()), null, null).session()};
+        CountDownLatch second = new CountDownLatch(1);
+        holdTheWriterUntil(store, second);
+        List<Future<UsageReceipt>> again = queue(services, store, reports, oneByOne);
+        Future<Object> refused = callers.submit(() -> store.write(w -> {
+            throw LedgerException.invalid("cost", "refused on purpose");
+        }));
+        waitUntilQueued(store, reports.size() + 1);
+        second.countDown();
+        for (Future<UsageReceipt> receipt : again) {
+            receipt.get(30, TimeUnit.SECONDS);
+        }
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThat(store.splitBatches()).as("the second batch ran a statement per row, in savepoints").isEqualTo(1);
+
+        for (int i = 0; i < 2; i++) {
+            for (String table : List.of("usage_events", "spend_rollups", "hour_rollups", "sessions")) {
+                assertThat(rowsOf(table, oneByOne[i].id())).as(table + " of session " + i)
+                        .isNotEmpty().isEqualTo(rowsOf(table, together[i].id()));
+            }
+        }
+        assertThat(fixture.cell("SELECT SUM(events) FROM spend_rollups WHERE session_id = " + together[0].id()))
+                .isEqualTo("3");
+        assertThat(fixture.cell("SELECT COUNT(*) FROM spend_rollups WHERE session_id = " + together[0].id()))
+                .as("one row per model").isEqualTo("3");
+    }
+
+    private List<Future<UsageReceipt>> queue(LedgerServices services, PostgresLedgerStore store,
+                                             List<Function<Session[], UsageReport>> reports, Session[] sessions)
+            throws InterruptedException, ExecutionException {
+        List<Future<UsageReceipt>> receipts = new ArrayList<>();
+        for (Function<Session[], UsageReport> report : reports) {
+            Future<UsageReceipt> receipt = callers.submit(() -> services.usage().report(Actor.local(),
+                    report.apply(sessions)));
+            receipts.add(receipt);
+            for (int i = 0; i < 3_000 && store.queuedWrites() < receipts.size() && !receipt.isDone(); i++) {
+                Thread.sleep(10);
+            }
+            if (receipt.isDone()) {
+                receipt.get();
+            }
+            waitUntilQueued(store, receipts.size());
+        }
+        return receipts;
+    }
+
+    /** A session's rows of {@code table} (its own row for {@code sessions}) without what names it, in order. */
+    private List<String> rowsOf(String table, long sessionId) throws SQLException {
+        String sql = switch (table) {
+            case "sessions" -> "SELECT * FROM sessions WHERE id = " + sessionId;
+            case "usage_events" -> "SELECT * FROM usage_events WHERE session_id = " + sessionId + " ORDER BY id";
+            default -> "SELECT * FROM " + table + " WHERE session_id = " + sessionId + " ORDER BY bucket, model";
+        };
+        List<String> rows = new ArrayList<>();
+        try (Connection c = fixture.connect(fixture.dir()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    String column = rs.getMetaData().getColumnName(i);
+                    if (!List.of("id", "session_id", "event_id", "fingerprint", "started_at").contains(column)) {
+                        row.append(column).append('=').append(rs.getString(i)).append(' ');
+                    }
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
     private static Session sessionOfAgentWithDailyLimit(LedgerServices services, String name, long limit) {
         services.settings().ensureDefaultTeam();
         Agent agent = services.settings().setAgent(Actor.local(), name, null,
@@ -243,18 +346,23 @@ class PostgresBatchedWritesTest {
     /** Queues a piece that keeps the writer busy until {@link #release}; returns once the writer runs it. */
     private PostgresLedgerStore holdTheWriter() throws InterruptedException {
         PostgresLedgerStore store = (PostgresLedgerStore) fixture.store();
+        holdTheWriterUntil(store, release);
+        return store;
+    }
+
+    /** Queues a piece that keeps the writer busy until {@code until} counts down; returns once the writer runs it. */
+    private void holdTheWriterUntil(PostgresLedgerStore store, CountDownLatch until) throws InterruptedException {
         CountDownLatch holding = new CountDownLatch(1);
         callers.submit((Callable<Object>) () -> store.write(w -> {
             holding.countDown();
             try {
-                return release.await(30, TimeUnit.SECONDS);
+                return until.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }));
         assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
-        return store;
     }
 
     private void waitUntilTheWriterWaitsOnTheRowLock() throws InterruptedException {
