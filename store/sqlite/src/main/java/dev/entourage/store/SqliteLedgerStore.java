@@ -143,6 +143,11 @@ public final class SqliteLedgerStore implements ManagedStore {
                 + "start afresh.", cause);
     }
 
+    /**
+     * Connections to {@code file}: WAL, fully synchronous, foreign keys on. Generated keys are off: every insert that
+     * needs its id reads it with {@code RETURNING}, and with them on the driver compiles and runs
+     * {@code SELECT last_insert_rowid()} after every INSERT.
+     */
     private static SQLiteDataSource dataSource(Path file, Duration busyTimeout, SQLiteConfig.TransactionMode mode) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -150,6 +155,7 @@ public final class SqliteLedgerStore implements ManagedStore {
         config.setBusyTimeout((int) busyTimeout.toMillis());
         config.enforceForeignKeys(true);
         config.setTransactionMode(mode);
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         return dataSource;
