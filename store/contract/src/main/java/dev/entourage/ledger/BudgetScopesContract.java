@@ -93,6 +93,33 @@ public abstract class BudgetScopesContract extends StoreContract {
     }
 
     @Test
+    void manyCountersAddedTogetherAreEachAsAddedAlone() {
+        List<SpendKey> keys = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            keys.add(SpendKey.agentDay(i, java.time.LocalDate.of(2026, 11, i)));
+        }
+        store.write(w -> {
+            for (int i = 0; i < keys.size(); i += 3) {
+                w.addSpend(keys.get(i), 1_000L + i);
+            }
+            return null;
+        });
+
+        Map<SpendKey, Long> totals = store.write(w -> {
+            Map<SpendKey, Long> added = w.addSpendAll(keys, 7L);
+            assertThat(w.addSpend(keys.get(1), 0L)).as("the unit reads its own additions").isEqualTo(7L);
+            return added;
+        });
+
+        assertThat(totals).hasSize(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            long expected = (i % 3 == 0 ? 1_000L + i : 0L) + 7L;
+            assertThat(totals.get(keys.get(i))).as("%s", keys.get(i)).isEqualTo(expected);
+            assertThat(spent(keys.get(i))).as("%s as stored", keys.get(i)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aSessionPastItsCapIsToldToStopWhileANewSessionMayStart() {
         team(TeamSettings.none().withSessionCaps(Change.to(500_000L), Change.keep()));
         long session = start(null);

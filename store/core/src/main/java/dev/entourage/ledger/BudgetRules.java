@@ -132,16 +132,19 @@ final class BudgetRules {
      */
     static List<Alert> charge(LedgerWriter w, Subjects s, long cost, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, s.team().zone());
-        List<Alert> fired = new ArrayList<>();
+        List<SpendKey> keys = new ArrayList<>();
         for (Scope scope : Scope.limitedScopes()) {
             BudgetRule rule = scope.rule();
             Long id = rule.subject().id(s);
-            if (id == null) {
-                continue;
+            if (id != null) {
+                keys.add(new SpendKey(scope, id, rule.window().key(today)));
             }
-            SpendKey key = new SpendKey(scope, id, rule.window().key(today));
-            long after = w.addSpend(key, cost);
-            Long limit = rule.limit().apply(s);
+        }
+        Map<SpendKey, Long> totals = w.addSpendAll(keys, cost);
+        List<Alert> fired = new ArrayList<>();
+        for (SpendKey key : keys) {
+            long after = totals.get(key);
+            Long limit = key.scope().rule().limit().apply(s);
             if (limit != null && limit > 0) {
                 alerts(w, s, key, limit, after - cost, after, now, fired);
             }

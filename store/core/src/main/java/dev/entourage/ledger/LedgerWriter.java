@@ -1,6 +1,9 @@
 package dev.entourage.ledger;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Writes available inside a write transaction of a {@link LedgerStore}; reads see the writes before them. */
 public interface LedgerWriter extends LedgerReader {
@@ -55,6 +58,16 @@ public interface LedgerWriter extends LedgerReader {
 
     /** Adds {@code micros} to the counter of one scope in one window, creating it at 0 first; returns the new total. */
     long addSpend(SpendKey key, long micros);
+
+    /**
+     * {@link #addSpend} of {@code micros} to each of {@code keys} (distinct), in one statement where the store can;
+     * returns each counter's new total.
+     */
+    default Map<SpendKey, Long> addSpendAll(List<SpendKey> keys, long micros) {
+        Map<SpendKey, Long> totals = new HashMap<>();
+        keys.forEach(key -> totals.put(key, addSpend(key, micros)));
+        return totals;
+    }
 
     void insertHold(BudgetHold hold);
 

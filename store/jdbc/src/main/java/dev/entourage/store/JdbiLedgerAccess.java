@@ -265,6 +265,11 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
     }
 
     @Override
+    public Map<SpendKey, Long> addSpendAll(List<SpendKey> keys, long micros) {
+        return counters.addAll(keys, micros);
+    }
+
+    @Override
     public Optional<StoredUsage> usageByEventId(long agentId, String eventId) {
         return behind == null ? storedUsage(agentId, eventId)
                 : behind.usage(agentId, eventId, () -> storedUsage(agentId, eventId));

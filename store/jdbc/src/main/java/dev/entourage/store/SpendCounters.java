@@ -23,4 +23,11 @@ interface SpendCounters {
 
     /** Adds {@code micros} to {@code key} (a counter at 0 when there is none yet); returns the new total. */
     long add(SpendKey key, long micros);
+
+    /** {@link #add} of {@code micros} to each of {@code keys} (distinct); one statement at most, where it can. */
+    default Map<SpendKey, Long> addAll(List<SpendKey> keys, long micros) {
+        Map<SpendKey, Long> totals = new HashMap<>();
+        keys.forEach(key -> totals.put(key, add(key, micros)));
+        return totals;
+    }
 }

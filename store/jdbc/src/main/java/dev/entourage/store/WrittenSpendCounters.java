@@ -2,27 +2,37 @@ package dev.entourage.store;
 
 import dev.entourage.ledger.Scope;
 import dev.entourage.ledger.SpendKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Spend counters written at once: each addition is one upsert, whose {@code RETURNING} total is remembered so the
- * unit's later reads of that counter need no query. For one write unit (its memory is not rolled back with it).
+ * Spend counters written at once: each addition is one upsert (those of one charge together in one), whose
+ * {@code RETURNING} total is remembered so the unit's later reads of that counter need no query. For one write unit (its memory is not rolled back with it).
  */
 final class WrittenSpendCounters implements SpendCounters {
     /** The most counters one query of {@link #storedAll} reads. */
     static final int MAX_KEYS_READ = 16;
     /** The query of {@link #storedAll} for 1 to {@link #MAX_KEYS_READ} counters, by their number. */
     private static final String[] READ_SOME = new String[MAX_KEYS_READ + 1];
+    /** The upsert of {@link #addAll} for 1 to {@link #MAX_KEYS_READ} counters, by their number. */
+    private static final String[] ADD_SOME = new String[MAX_KEYS_READ + 1];
+    private static final String ADDED = " ON CONFLICT (scope, scope_id, window_key) "
+            + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros ";
 
     static {
         for (int n = 1; n <= MAX_KEYS_READ; n++) {
             READ_SOME[n] = "SELECT scope, scope_id, window_key, spent_micros FROM spend_counters "
                     + "WHERE (scope, scope_id, window_key) IN (VALUES "
                     + String.join(", ", Collections.nCopies(n, "(?, ?, ?)")) + ")";
+            ADD_SOME[n] = "INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) VALUES "
+                    + String.join(", ", Collections.nCopies(n, "(?, ?, ?, ?)")) + ADDED
+                    + "RETURNING scope, scope_id, window_key, spent_micros";
         }
     }
 
@@ -61,12 +71,32 @@ final class WrittenSpendCounters implements SpendCounters {
     @Override
     public long add(SpendKey key, long micros) {
         long total = sql.one("INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT (scope, scope_id, window_key) "
-                        + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros "
-                        + "RETURNING spent_micros",
+                        + "VALUES (?, ?, ?, ?)" + ADDED + "RETURNING spent_micros",
                 rs -> rs.getLong(1), key.scope().wireName(), key.scopeId(), key.window(), micros).orElseThrow();
         written.put(key, total);
         return total;
+    }
+
+    /** One upsert for all of {@code keys} (distinct), {@link #MAX_KEYS_READ} at a time, each total remembered. */
+    @Override
+    public Map<SpendKey, Long> addAll(List<SpendKey> keys, long micros) {
+        if (new HashSet<>(keys).size() != keys.size()) {
+            throw new IllegalArgumentException("the same counter twice: " + keys);
+        }
+        Map<SpendKey, Long> totals = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += MAX_KEYS_READ) {
+            List<SpendKey> part = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_READ));
+            Object[] parameters = new Object[part.size() * 4];
+            for (int i = 0; i < part.size(); i++) {
+                parameters[4 * i] = part.get(i).scope().wireName();
+                parameters[4 * i + 1] = part.get(i).scopeId();
+                parameters[4 * i + 2] = part.get(i).window();
+                parameters[4 * i + 3] = micros;
+            }
+            sql.list(ADD_SOME[part.size()], rs -> totals.put(key(rs), rs.getLong(4)), parameters);
+        }
+        written.putAll(totals);
+        return totals;
     }
 
     /**
@@ -82,10 +112,13 @@ final class WrittenSpendCounters implements SpendCounters {
                 parameters[3 * i + 1] = part.get(i).scopeId();
                 parameters[3 * i + 2] = part.get(i).window();
             }
-            sql.list(READ_SOME[part.size()],
-                    rs -> into.put(new SpendKey(Scope.ofWireName(rs.getString(1)).orElseThrow(), rs.getLong(2),
-                            rs.getString(3)), rs.getLong(4)), parameters);
+            sql.list(READ_SOME[part.size()], rs -> into.put(key(rs), rs.getLong(4)), parameters);
         }
+    }
+
+    /** The counter named by the first three columns (scope, scope id, window). */
+    private static SpendKey key(ResultSet rs) throws SQLException {
+        return new SpendKey(Scope.ofWireName(rs.getString(1)).orElseThrow(), rs.getLong(2), rs.getString(3));
     }
 
     /** The counter's stored value; 0 without a row. */
