@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Spend counters written at once: each addition is one upsert (those of one charge together in one), whose
- * {@code RETURNING} total is remembered so the unit's later reads of that counter need no query. For one write unit (its memory is not rolled back with it).
+ * {@code RETURNING} total is remembered so the unit's later reads of that counter need no query. For one write unit
+ * (its memory is not rolled back with it).
  */
 final class WrittenSpendCounters implements SpendCounters {
     /** The most counters one query of {@link #storedAll} reads. */
@@ -86,14 +87,7 @@ final class WrittenSpendCounters implements SpendCounters {
         Map<SpendKey, Long> totals = new HashMap<>();
         for (int from = 0; from < keys.size(); from += MAX_KEYS_READ) {
             List<SpendKey> part = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_READ));
-            Object[] parameters = new Object[part.size() * 4];
-            for (int i = 0; i < part.size(); i++) {
-                parameters[4 * i] = part.get(i).scope().wireName();
-                parameters[4 * i + 1] = part.get(i).scopeId();
-                parameters[4 * i + 2] = part.get(i).window();
-                parameters[4 * i + 3] = micros;
-            }
-            sql.list(ADD_SOME[part.size()], rs -> totals.put(key(rs), rs.getLong(4)), parameters);
+            sql.list(ADD_SOME[part.size()], rs -> totals.put(key(rs), rs.getLong(4)), parameters(part, micros));
         }
         written.putAll(totals);
         return totals;
@@ -106,14 +100,23 @@ final class WrittenSpendCounters implements SpendCounters {
     static void storedAll(PreparedCache sql, List<SpendKey> keys, Map<SpendKey, Long> into) {
         for (int from = 0; from < keys.size(); from += MAX_KEYS_READ) {
             List<SpendKey> part = keys.subList(from, Math.min(keys.size(), from + MAX_KEYS_READ));
-            Object[] parameters = new Object[part.size() * 3];
-            for (int i = 0; i < part.size(); i++) {
-                parameters[3 * i] = part.get(i).scope().wireName();
-                parameters[3 * i + 1] = part.get(i).scopeId();
-                parameters[3 * i + 2] = part.get(i).window();
-            }
-            sql.list(READ_SOME[part.size()], rs -> into.put(key(rs), rs.getLong(4)), parameters);
+            sql.list(READ_SOME[part.size()], rs -> into.put(key(rs), rs.getLong(4)), parameters(part, null));
         }
+    }
+
+    /** Scope, scope id and window of each key, each followed by {@code micros} unless it is null. */
+    private static Object[] parameters(List<SpendKey> keys, Long micros) {
+        int width = micros == null ? 3 : 4;
+        Object[] parameters = new Object[keys.size() * width];
+        for (int i = 0; i < keys.size(); i++) {
+            parameters[width * i] = keys.get(i).scope().wireName();
+            parameters[width * i + 1] = keys.get(i).scopeId();
+            parameters[width * i + 2] = keys.get(i).window();
+            if (micros != null) {
+                parameters[width * i + 3] = micros;
+            }
+        }
+        return parameters;
     }
 
     /** The counter named by the first three columns (scope, scope id, window). */

@@ -9,11 +9,11 @@ import java.util.Set;
 
 /**
  * The spend counters of one batch of the PostgreSQL writer, kept in memory and written with the batch's other writes
- * at its end ({@link #flushInto}). Each counter is read from the database once, on first need, and every read after that is the
- * stored value plus what the batch added: a budget check inside the batch sees the spend of the reports before it
- * in the same batch, so a batch can never overshoot a limit its pieces check. Sound only while nothing else writes
- * the counters between the read and the flush: the writer holds the database-wide write lock for the whole batch.
- * The reads run {@linkplain PreparedCache#aside aside}: nothing the batch defers touches the counters. The first read
+ * at its end ({@link #flushInto}). Each counter is read from the database once, on first need, and every read after
+ * that is the stored value plus what the batch added: a budget check inside the batch sees the spend of the reports
+ * before it in the same batch, so a batch can never overshoot a limit its pieces check. Sound only while nothing else
+ * writes the counters between the read and the flush: the writer holds the database-wide write lock for the whole
+ * batch. The reads run {@linkplain PreparedCache#aside aside}: nothing the batch keeps in memory touches the counters. The first read
  * of a batch also reads the counters the batch before used, in the same query: the reports of a busy team read the
  * same few counters batch after batch.
  */
