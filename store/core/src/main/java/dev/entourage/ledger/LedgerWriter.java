@@ -1,7 +1,6 @@
 package dev.entourage.ledger;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,11 +62,7 @@ public interface LedgerWriter extends LedgerReader {
      * {@link #addSpend} of {@code micros} to each of {@code keys} (distinct), in one statement where the store can;
      * returns each counter's new total.
      */
-    default Map<SpendKey, Long> addSpendAll(List<SpendKey> keys, long micros) {
-        Map<SpendKey, Long> totals = new HashMap<>();
-        keys.forEach(key -> totals.put(key, addSpend(key, micros)));
-        return totals;
-    }
+    Map<SpendKey, Long> addSpendAll(List<SpendKey> keys, long micros);
 
     void insertHold(BudgetHold hold);
 

@@ -23,7 +23,8 @@ final class WrittenSpendCounters implements SpendCounters {
     private static final String[] READ_SOME = new String[MAX_KEYS_READ + 1];
     /** The upsert of {@link #addAll} for 1 to {@link #MAX_KEYS_READ} counters, by their number. */
     private static final String[] ADD_SOME = new String[MAX_KEYS_READ + 1];
-    private static final String ADDED = " ON CONFLICT (scope, scope_id, window_key) "
+    /** What an upsert of counter rows does with a counter that exists: adds to it. */
+    static final String ADDED = " ON CONFLICT (scope, scope_id, window_key) "
             + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros ";
 
     static {

@@ -42,9 +42,7 @@ final class PostgresBatchWrites implements DeferredWrites {
             + "FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) "
             + "AS a (id, input, output, cache_creation, cache_read, cost) WHERE s.id = a.id";
     private static final String COUNTERS = "INSERT INTO spend_counters (scope, scope_id, window_key, spent_micros) "
-            + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[]) "
-            + "ON CONFLICT (scope, scope_id, window_key) "
-            + "DO UPDATE SET spent_micros = spend_counters.spent_micros + excluded.spent_micros";
+            + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[])" + WrittenSpendCounters.ADDED;
 
     private final List<Object[]> usage = new ArrayList<>();
     private final Map<List<Object>, Object[]> minutes = new LinkedHashMap<>();
