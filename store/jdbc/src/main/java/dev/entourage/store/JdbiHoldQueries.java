@@ -19,11 +19,13 @@ import java.util.Optional;
  */
 final class JdbiHoldQueries {
     private final PreparedCache sql;
-    /** Whether any hold is open, asked once per transaction. */
+    /** Whether any hold is open, asked once per transaction (null: not yet). */
     private Boolean anyOpenHold;
 
-    JdbiHoldQueries(PreparedCache sql) {
+    /** @param anyOpenHold whether any hold is open, if this transaction knows already; null: asked on first need */
+    JdbiHoldQueries(PreparedCache sql, Boolean anyOpenHold) {
         this.sql = sql;
+        this.anyOpenHold = anyOpenHold;
     }
 
     long held(BudgetSubject subject, long subjectId, Instant now) {

@@ -345,9 +345,14 @@ final class JdbiLedgerAccess extends JdbiDelegatedQueries {
 
     private JdbiHoldQueries holds() {
         if (holds == null) {
-            holds = new JdbiHoldQueries(sql);
+            holds = new JdbiHoldQueries(sql, null);
         }
         return holds;
+    }
+
+    /** Tells this transaction whether any hold is open, read already (a writer's batch reads it with its lock). */
+    void knowOpenHolds(boolean anyOpenHold) {
+        holds = new JdbiHoldQueries(sql, anyOpenHold);
     }
 
     @Override

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Handle;
 final class JdbiSettingsQueries {
     private static final String LINE = "\n";
     /** The columns {@link #team(ResultSet)} reads, by position. */
-    private static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
+    static final String TEAM_COLUMNS = "id, name, daily_limit_micros, timezone, paused, task_type_budgets, "
             + "created_at, alert_thresholds, alert_webhook_url, max_session_rate_micros, weekly_limit_micros, "
             + "monthly_limit_micros, max_session_cost_micros, task_type_session_budgets, "
             + "default_agent_daily_limit_micros, default_agent_weekly_limit_micros, "
@@ -56,7 +56,7 @@ final class JdbiSettingsQueries {
                 .map((rs, ctx) -> team(rs)).list();
     }
 
-    private static Team team(ResultSet rs) throws SQLException {
+    static Team team(ResultSet rs) throws SQLException {
         Map<String, Long> budgets = byType(rs.getString(6));
         List<Integer> thresholds = new java.util.ArrayList<>();
         for (String part : rs.getString(8).split(",")) {

@@ -149,6 +149,31 @@ final class PreparedCache {
         }
     }
 
+    /**
+     * Runs a statement of several parts separated by semicolons, each returning rows (PostgreSQL sends them in one
+     * round trip), and hands the rows of the i-th part to {@code parts.get(i)}.
+     */
+    void forEachPart(String sql, List<Each> parts, Object... parameters) {
+        ordinary();
+        try {
+            PreparedStatement statement = bound(sql, parameters);
+            boolean rows = statement.execute();
+            for (Each part : parts) {
+                if (!rows) {
+                    throw new IllegalStateException("a part returned no rows: " + sql);
+                }
+                try (ResultSet rs = statement.getResultSet()) {
+                    while (rs.next()) {
+                        part.take(rs);
+                    }
+                }
+                rows = statement.getMoreResults();
+            }
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
     /** Runs an INSERT, UPDATE or DELETE (or several, separated by semicolons); returns the rows the first changed. */
     int update(String sql, Object... parameters) {
         try {

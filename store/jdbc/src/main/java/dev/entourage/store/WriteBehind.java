@@ -9,9 +9,11 @@ import dev.entourage.ledger.TokenCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +22,9 @@ import java.util.function.Supplier;
  * in its {@link DeferredWrites} instead of writing them. Reads of those are answered from memory (a session with the
  * batch's unsent additions applied, a usage row by its event id from the unsent ones), so the reports of a batch need
  * no round trip each for what they all read. Any statement that is not aside sends the kept writes first and starts
- * a new epoch: everything here is forgotten, so nothing stale is ever answered. For one batch, one thread.
+ * a new epoch: everything here is forgotten, so nothing stale is ever answered. It also notes which sessions,
+ * agents and teams the batch asked for, across epochs, so that a writer can read those of the next batch ahead
+ * ({@link #remember}). For one batch, one thread.
  */
 final class WriteBehind {
     private final PreparedCache sql;
@@ -32,6 +36,9 @@ final class WriteBehind {
     private final Map<Long, Team> teams = new HashMap<>();
     private final Map<Long, Task> tasks = new HashMap<>();
     private final Map<String, StoredUsage> unsentUsage = new HashMap<>();
+    private final Set<Long> sessionsAsked = new LinkedHashSet<>();
+    private final Set<Long> agentsAsked = new LinkedHashSet<>();
+    private final Set<Long> teamsAsked = new LinkedHashSet<>();
 
     /** Keeps the batch's usage rows and session additions in {@code writes}, sent at each flush of {@code sql}. */
     WriteBehind(PreparedCache sql, DeferredWrites writes) {
@@ -53,9 +60,34 @@ final class WriteBehind {
         }
     }
 
+    /**
+     * Remembers what was read at the current epoch, before anything of the batch ran (a writer reads the sessions,
+     * agents and teams the batch will probably ask for in the round trip that takes its lock).
+     */
+    void remember(List<Session> read, List<Agent> readAgents, List<Team> readTeams) {
+        current();
+        read.forEach(session -> sessions.put(session.id(), session));
+        readAgents.forEach(agent -> agents.put(agent.id(), agent));
+        readTeams.forEach(team -> teams.put(team.id(), team));
+    }
+
+    /** The sessions the batch asked for, in the order first asked. */
+    Set<Long> sessionsAsked() {
+        return sessionsAsked;
+    }
+
+    Set<Long> agentsAsked() {
+        return agentsAsked;
+    }
+
+    Set<Long> teamsAsked() {
+        return teamsAsked;
+    }
+
     /** The session as stored plus this epoch's unsent additions; {@code stored} reads it aside. */
     Optional<Session> session(long id, Supplier<Optional<Session>> stored) {
         current();
+        sessionsAsked.add(id);
         Session known = sessions.get(id);
         if (known != null) {
             return Optional.of(known);
@@ -84,10 +116,12 @@ final class WriteBehind {
     }
 
     Optional<Agent> agent(long id, Supplier<Optional<Agent>> stored) {
+        agentsAsked.add(id);
         return remembered(agents, id, stored);
     }
 
     Optional<Team> team(long id, Supplier<Optional<Team>> stored) {
+        teamsAsked.add(id);
         return remembered(teams, id, stored);
     }
 

@@ -1,9 +1,7 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.SpendKey;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,25 +11,20 @@ import java.util.Set;
  * that is the stored value plus what the batch added: a budget check inside the batch sees the spend of the reports
  * before it in the same batch, so a batch can never overshoot a limit its pieces check. Sound only while nothing else
  * writes the counters between the read and the flush: the writer holds the database-wide write lock for the whole
- * batch. The reads run {@linkplain PreparedCache#aside aside}: nothing the batch keeps in memory touches the counters. The first read
- * of a batch also reads the counters the batch before used, in the same query: the reports of a busy team read the
- * same few counters batch after batch.
+ * batch. The reads run {@linkplain PreparedCache#aside aside}: nothing the batch keeps in memory touches the
+ * counters. The counters the batch before used come read already, with the batch's lock
+ * ({@link PostgresReadAhead}): the reports of a busy team read the same few counters batch after batch.
  */
 final class BatchedSpendCounters implements SpendCounters {
-    private static final String READ_ALL = "SELECT k.i, c.spent_micros "
-            + "FROM unnest(?::text[], ?::bigint[], ?::text[]) WITH ORDINALITY AS k (scope, scope_id, window_key, i) "
-            + "LEFT JOIN spend_counters c ON c.scope = k.scope AND c.scope_id = k.scope_id "
-            + "AND c.window_key = k.window_key";
-
     private final PreparedCache sql;
     private final Map<SpendKey, Counter> counters = new LinkedHashMap<>();
-    /** Counters the batch before used: read, with the first one this batch needs, in one query. */
-    private final Set<SpendKey> likely;
+    /** Counters read before the batch began (the batch before used them), as stored then. */
+    private final Map<SpendKey, Long> readAhead;
 
-    /** @param likely counters this batch will probably read (the last batch's): all read at the first need */
-    BatchedSpendCounters(PreparedCache sql, Set<SpendKey> likely) {
+    /** @param readAhead counters read in this batch's transaction before any of its pieces ran */
+    BatchedSpendCounters(PreparedCache sql, Map<SpendKey, Long> readAhead) {
         this.sql = sql;
-        this.likely = likely;
+        this.readAhead = readAhead;
     }
 
     /** One counter: its stored value when first read, and what this batch added (null: nothing added). */
@@ -63,36 +56,11 @@ final class BatchedSpendCounters implements SpendCounters {
     private Counter counter(SpendKey key) {
         Counter counter = counters.get(key);
         if (counter == null) {
-            if (counters.isEmpty() && !likely.isEmpty()) {
-                readAll(key);
-                counter = counters.get(key);
-            } else {
-                counter = new Counter(sql.aside(() -> WrittenSpendCounters.stored(sql, key)));
-                counters.put(key, counter);
-            }
+            Long stored = readAhead.get(key);
+            counter = new Counter(stored != null ? stored : sql.aside(() -> WrittenSpendCounters.stored(sql, key)));
+            counters.put(key, counter);
         }
         return counter;
-    }
-
-    /** Reads {@code first} and every likely counter in one query. */
-    private void readAll(SpendKey first) {
-        List<SpendKey> keys = new ArrayList<>(likely);
-        if (!likely.contains(first)) {
-            keys.add(first);
-        }
-        String[] scopes = new String[keys.size()];
-        long[] ids = new long[keys.size()];
-        String[] windows = new String[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            scopes[i] = keys.get(i).scope().wireName();
-            ids[i] = keys.get(i).scopeId();
-            windows[i] = keys.get(i).window();
-        }
-        long[] stored = new long[keys.size()];
-        sql.aside(() -> sql.list(READ_ALL, rs -> stored[rs.getInt(1) - 1] = rs.getLong(2), scopes, ids, windows));
-        for (int i = 0; i < keys.size(); i++) {
-            counters.put(keys.get(i), new Counter(stored[i]));
-        }
     }
 
     /** The counters this batch read or added to. */

@@ -15,7 +15,8 @@ import java.util.StringJoiner;
  * which pgjdbc sends in one round trip: the usage rows in one multi-row INSERT from arrays ({@code unnest}), the
  * five-minute and the hour rollups each summed per row in Java first (the reports of a batch mostly add to the same
  * few rows) and upserted from arrays, the additions to session totals in one UPDATE, and, when the writer hands them
- * over at the batch's end, the spend counters' additions ({@link #addCounters}). Only the parts with rows are sent.
+ * over at the batch's end, the spend counters' additions ({@link #addCounters}) and the COMMIT
+ * ({@link #commitWithNextSend}). Only the parts with rows are sent.
  */
 final class PostgresBatchWrites implements DeferredWrites {
     /** The SQL type of each of {@link JdbiLedgerAccess#USAGE_COLUMNS}. */
@@ -49,6 +50,8 @@ final class PostgresBatchWrites implements DeferredWrites {
     private final Map<List<Object>, Object[]> hours = new LinkedHashMap<>();
     private final Map<Long, long[]> sessions = new LinkedHashMap<>();
     private Object[] counters;
+    private boolean commitWithNextSend;
+    private boolean commitSent;
 
     @Override
     public void usage(StoredUsage row) {
@@ -87,6 +90,22 @@ final class PostgresBatchWrites implements DeferredWrites {
         counters = new Object[] {scopes, scopeIds, windows, added};
     }
 
+    /**
+     * Ends the next send that has rows to write with the transaction's COMMIT, saving the commit its own round trip
+     * (pgjdbc's {@code commit()} sends nothing once the server reports the transaction over).
+     */
+    void commitWithNextSend() {
+        commitWithNextSend = true;
+    }
+
+    /**
+     * Whether a send carried the COMMIT. If that send failed, the commit may have happened or not: the writer must
+     * not run the batch again.
+     */
+    boolean commitSent() {
+        return commitSent;
+    }
+
     @Override
     public void send(PreparedCache sql) {
         StringJoiner statement = new StringJoiner("; ");
@@ -115,6 +134,10 @@ final class PostgresBatchWrites implements DeferredWrites {
         sessions.clear();
         counters = null;
         if (!parameters.isEmpty()) {
+            if (commitWithNextSend) {
+                statement.add("COMMIT");
+                commitSent = true;
+            }
             sql.update(statement.toString(), parameters.toArray());
         }
     }

@@ -1,11 +1,9 @@
 package dev.entourage.store;
 
 import dev.entourage.ledger.LedgerException;
-import dev.entourage.ledger.SpendKey;
 import dev.entourage.ledger.StorageUnavailableException;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -32,10 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresGroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresGroupCommitWriter.class);
-    /** At most this many counters of one batch are read ahead in the next. */
-    private static final int MAX_LIKELY_COUNTERS = 64;
-    private static final String LOCK_AND_NOTIFY =
-            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?), pg_notify(?, ?)) AS w";
 
     private final Jdbi jdbi;
     private final StorageFaults faults;
@@ -46,8 +40,8 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     private Handle handle;
     private PreparedCache sql;
     private volatile int splitBatches;
-    /** The spend counters the last batch used (see {@link BatchedSpendCounters}). */
-    private Set<SpendKey> likelyCounters = Set.of();
+    /** What the last batch asked for, read ahead with the next one's lock. */
+    private PostgresReadAhead readAhead = PostgresReadAhead.NOTHING;
 
     PostgresGroupCommitWriter(Jdbi jdbi, StorageFaults faults, long writeLock, String channel, String origin) {
         this.jdbi = jdbi;
@@ -109,25 +103,34 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Runs the batch as one transaction without savepoints: its usage rows, rollups and additions to session totals
-     * kept in memory ({@link WriteBehind}, {@link PostgresBatchWrites}) and sent in one round trip before any other
-     * statement, its spend counters with the last of them at the end.
+     * Runs the batch as one transaction without savepoints: the lock and the read-ahead in one round trip, then its
+     * usage rows, rollups, additions to session totals and spend counters kept in memory ({@link WriteBehind},
+     * {@link PostgresBatchWrites}) and sent with the COMMIT in another (a piece's statement that cannot wait sends
+     * what is kept before it).
      */
     private Outcome commitTogether(List<PendingWrite<JdbiLedgerAccess, ?>> batch) {
+        PostgresBatchWrites writes = new PostgresBatchWrites();
         try {
-            Handle handle = begin();
-            BatchedSpendCounters counters = new BatchedSpendCounters(sql, likelyCounters);
-            PostgresBatchWrites writes = new PostgresBatchWrites();
-            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, new WriteBehind(sql, writes));
+            Handle handle = connection();
+            handle.begin();
+            PostgresReadAhead.Read read = readAhead.lockAndRead(sql, writeLock, channel, origin);
+            BatchedSpendCounters counters = new BatchedSpendCounters(sql, read.counters());
+            WriteBehind behind = new WriteBehind(sql, writes);
+            behind.remember(read.sessions(), read.agents(), read.teams());
+            JdbiLedgerAccess access = new JdbiLedgerAccess(() -> handle, sql, counters, behind);
+            access.knowOpenHolds(read.anyOpenHold());
             try {
                 for (PendingWrite<JdbiLedgerAccess, ?> write : batch) {
                     write.run(access);
                 }
                 counters.flushInto(writes);
+                writes.commitWithNextSend();
                 sql.flush();
-                likelyCounters = counters.used().size() <= MAX_LIKELY_COUNTERS ? Set.copyOf(counters.used())
-                        : Set.of();
+                readAhead = PostgresReadAhead.after(behind, counters.used());
             } catch (RuntimeException e) {
+                if (writes.commitSent() && PostgresLedgerStore.connectionLost(e)) {
+                    throw e;
+                }
                 boolean worthAnotherRun = !(e instanceof LedgerException) && PostgresLedgerStore.retryable(e);
                 rollback();
                 return worthAnotherRun ? Outcome.failed(e) : Outcome.SPLIT;
@@ -141,6 +144,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             rollback();
             disconnect();
+            readAhead = PostgresReadAhead.NOTHING;
             return Outcome.failed(e);
         }
     }
@@ -169,7 +173,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     private Handle begin() {
         Handle handle = connection();
         handle.begin();
-        sql.number(LOCK_AND_NOTIFY, 0, writeLock, channel, origin);
+        PostgresReadAhead.NOTHING.lockAndRead(sql, writeLock, channel, origin);
         return handle;
     }
 

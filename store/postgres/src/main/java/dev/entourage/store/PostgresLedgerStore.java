@@ -148,6 +148,20 @@ public final class PostgresLedgerStore implements ManagedStore {
     }
 
     /** Whether the database refused the unit for a reason that running it again can cure. */
+    /**
+     * Whether {@code e} cost the connection (SQLSTATE class 08, or the server shutting it down, 57P): what the
+     * server made of the last statement sent is unknown, so it must not be run again.
+     */
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean retryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql) {
