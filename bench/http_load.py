@@ -68,7 +68,8 @@ def loadavg():
 
 
 def group(name):
-    # /proc/PID/task/TID/comm holds at most 15 characters: "entourage-writer" reads "entourage-write".
+    # /proc/PID/task/TID/comm holds at most 15 characters: "entourage-writer" (and PostgreSQL's
+    # "entourage-writer-pg") reads "entourage-write".
     if name.startswith("entourage-writ"):
         return "writer"
     if name.startswith(("entourage-http", "qtp")):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark of the HTTP bridge (`entourage serve`), with wrk. Run by hand from anywhere in the repository;
 # it is not a test and CI does not run it. Everything targets 127.0.0.1 and is bounded in time: a default run
-# takes about 2 minutes (3 warm-ups of 5 s, then 6 runs of 15 s).
+# takes about 2.5 minutes (3 warm-ups of 20 s, then 6 runs of 15 s).
 #
 #   bench/http_load.sh                        # 16 connections, 2 wrk threads, 15 s per run, DB under /tmp
 #   bench/http_load.sh --db-dir /dev/shm      # the DB on tmpfs: takes fsync out of the figures
@@ -10,9 +10,10 @@
 #   bench/http_load.sh --db postgresql://bench@127.0.0.1:5433/bench   # an EMPTY PostgreSQL database instead
 #
 # Options: --duration D (each measured run; default 15s), --warmup D (each warm-up run; 0 skips them;
-# default 5s), --connections N (16), --threads N (wrk -t, 2), --rate N (the paced check_budget run, req/s;
-# 1000), --port N (0 = a free port), --db-dir DIR (default: $TMPDIR or /tmp), --db URL (a database URL such as
-# postgresql://user@host:port/db naming an empty database, used instead of a fresh SQLite file under --db-dir;
+# default 20s: the bridge's JIT compiles for about a minute of load), --connections N (16), --threads N
+# (wrk -t, 2), --rate N (the paced check_budget run, req/s; 1000), --port N (0 = a free port), --db-dir DIR
+# (default: $TMPDIR or /tmp), --db URL (a database URL such as postgresql://user@host:port/db naming an empty
+# database, used instead of a fresh SQLite file under --db-dir;
 # the password from PGPASSWORD or ~/.pgpass), --label TEXT, --keep (keep the temp directory: DB, server log, wrk
 # outputs).
 #
@@ -39,7 +40,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 
-duration=15s warmup=5s conns=16 threads=2 rate=1000 port=0 db_dir="${TMPDIR:-/tmp}" db_url="" label="" keep=0
+duration=15s warmup=20s conns=16 threads=2 rate=1000 port=0 db_dir="${TMPDIR:-/tmp}" db_url="" label="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -114,7 +115,7 @@ results="$tmp/results.jsonl"
 db_shown="in $db_dir"
 # shown without the user, password and query of the URL
 [ -z "$db_url" ] || db_shown="$(printf '%s' "${db_url%%\?*}" | sed 's|//[^@/]*@|//|')"
-say "fresh DB ${db_url:+$db_shown}${db_url:-$db}"
+if [ -n "$db_url" ]; then say "fresh DB $db_shown"; else say "fresh DB $db"; fi
 java -jar "$jar" init --json --db "$db" >"$tmp/init.json"
 if [ "$(json_field created <"$tmp/init.json")" != True ]; then
   failed=1; echo "http_load.sh: --db must name an empty database (init found a ledger there)" >&2; exit 1

@@ -49,7 +49,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
         this.writeLock = writeLock;
         this.channel = channel;
         this.origin = origin;
-        this.queue = new WriteQueue<>("entourage-postgres-writer", this::commitWithRetries);
+        this.queue = new WriteQueue<>("entourage-writer-pg", this::commitWithRetries);
     }
 
     /** Queues {@code work} and waits until the transaction holding it has committed (or failed). */
