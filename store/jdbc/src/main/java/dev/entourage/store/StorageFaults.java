@@ -27,6 +27,18 @@ final class StorageFaults {
         return failure(cause);
     }
 
+    /**
+     * For a write whose connection was lost while its COMMIT was on the way: the server may have committed it or not,
+     * and the caller is told so (a report retried with the same {@code event_id} counts once either way).
+     */
+    StorageUnavailableException unavailableMaybeWritten(String what, Throwable cause) {
+        LOG.warn("Connection lost while committing a {} ({}): {}", what, location,
+                cause == null ? "" : rootMessage(cause));
+        return new StorageUnavailableException("The ledger's storage is unavailable (the connection was lost while "
+                + "the write was being committed); it may or may not have been saved. A usage report retried with "
+                + "the same event_id counts once.", cause);
+    }
+
     private StorageUnavailableException failure(Throwable cause) {
         Fault fault = fault(cause);
         return new StorageUnavailableException("The ledger's storage is unavailable (" + fault.reason()

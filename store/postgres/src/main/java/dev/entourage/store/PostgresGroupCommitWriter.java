@@ -68,13 +68,18 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
     }
 
     /** How one run of a batch ended. */
-    private record Outcome(boolean committed, boolean split, RuntimeException failure) {
-        static final Outcome COMMITTED = new Outcome(true, false, null);
+    private record Outcome(boolean committed, boolean split, RuntimeException failure, boolean maybeCommitted) {
+        static final Outcome COMMITTED = new Outcome(true, false, null, false);
         /** A piece failed on its own account: run the batch again, a savepoint per piece. */
-        static final Outcome SPLIT = new Outcome(false, true, null);
+        static final Outcome SPLIT = new Outcome(false, true, null, false);
 
         static Outcome failed(RuntimeException failure) {
-            return new Outcome(false, false, failure);
+            return new Outcome(false, false, failure, false);
+        }
+
+        /** The connection was lost with the COMMIT on its way: the batch may have committed; never run it again. */
+        static Outcome lostAtCommit(RuntimeException failure) {
+            return new Outcome(false, false, failure, true);
         }
     }
 
@@ -93,6 +98,11 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                 continue;
             }
             RuntimeException failure = outcome.failure();
+            if (outcome.maybeCommitted()) {
+                StorageUnavailableException unknown = faults.unavailableMaybeWritten("write", failure);
+                batch.forEach(write -> write.fail(unknown));
+                return;
+            }
             if (attempt >= PostgresLedgerStore.MAX_ATTEMPTS || !PostgresLedgerStore.retryable(failure)) {
                 StorageUnavailableException unavailable = faults.unavailable("write", failure);
                 batch.forEach(write -> write.fail(unavailable));
@@ -129,7 +139,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                 readAhead = PostgresReadAhead.after(behind, counters.used());
             } catch (RuntimeException e) {
                 if (writes.commitSent() && PostgresLedgerStore.connectionLost(e)) {
-                    throw e;
+                    return lostAtCommit(e);
                 }
                 boolean worthAnotherRun = !(e instanceof LedgerException) && PostgresLedgerStore.retryable(e);
                 rollback();
@@ -139,14 +149,32 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                     sql.beforeFlush(null);
                 }
             }
-            handle.commit();
-            return Outcome.COMMITTED;
+            return commit(handle);
         } catch (RuntimeException e) {
             rollback();
             disconnect();
             readAhead = PostgresReadAhead.NOTHING;
             return Outcome.failed(e);
         }
+    }
+
+    /** Commits; a connection lost on the way leaves the outcome unknown. */
+    private Outcome commit(Handle handle) {
+        try {
+            handle.commit();
+            return Outcome.COMMITTED;
+        } catch (RuntimeException e) {
+            if (PostgresLedgerStore.connectionLost(e)) {
+                return lostAtCommit(e);
+            }
+            throw e;
+        }
+    }
+
+    private Outcome lostAtCommit(RuntimeException e) {
+        disconnect();
+        readAhead = PostgresReadAhead.NOTHING;
+        return Outcome.lostAtCommit(e);
     }
 
     /** Runs the batch with a savepoint per piece: a piece that fails on its own account is rolled back alone. */
@@ -160,8 +188,7 @@ final class PostgresGroupCommitWriter implements AutoCloseable {
                     return Outcome.failed(broken);
                 }
             }
-            handle.commit();
-            return Outcome.COMMITTED;
+            return commit(handle);
         } catch (RuntimeException e) {
             rollback();
             disconnect();

@@ -11,6 +11,7 @@ import dev.entourage.ledger.Change;
 import dev.entourage.ledger.HoldReceipt;
 import dev.entourage.ledger.LedgerServices;
 import dev.entourage.ledger.Ref;
+import dev.entourage.ledger.Session;
 import dev.entourage.ledger.StorageUnavailableException;
 import dev.entourage.ledger.Team;
 import dev.entourage.ledger.TeamSettings;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -161,6 +163,60 @@ class PostgresTeamStoreTest {
         assertThat(fixture.rows("teams")).isEqualTo(teamsBefore);
         store.write(w -> w.insertTeam("after", Instant.EPOCH));
         assertThat(fixture.rows("teams")).as("the pool recovers").isEqualTo(teamsBefore + 1);
+    }
+
+    @Test
+    void aConnectionLostWithTheCommitOnItsWaySaysTheWriteMayHaveBeenSavedAndDoesNotRunItAgain() throws Exception {
+        ManagedStore store = fixture.store();
+        Team team = store.write(w -> w.insertTeam("lost", Instant.EPOCH));
+        Session session = store.write(w -> w.insertSession(w.insertAgent("lost", team.id(), Instant.EPOCH), null,
+                null, Instant.EPOCH));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (Connection locker = DriverManager.getConnection(PostgresStoreFixture.url(fixture.dir()));
+             Statement lock = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            lock.execute("SELECT id FROM sessions WHERE id = " + session.id() + " FOR UPDATE");
+            Future<Object> write = caller.submit(() -> store.write(w -> {
+                w.addToSession(session.id(), TOKENS, 5);
+                return null;
+            }));
+            terminateTheBackendWaitingForARowLock(lock);
+            ExecutionException e = catchThrowableOfType(ExecutionException.class,
+                    () -> write.get(30, TimeUnit.SECONDS));
+            assertThat(e).as("the write is not acknowledged").isNotNull();
+            assertThat(e.getCause()).isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageContaining("may or may not have been saved").hasMessageNotContaining("terminat");
+            locker.rollback();
+        } finally {
+            caller.shutdownNow();
+        }
+        assertThat(fixture.cell("SELECT cost_micros FROM sessions WHERE id = " + session.id()))
+                .as("the batch was not run again once the lock was gone").isEqualTo("0");
+        store.write(w -> {
+            w.addToSession(session.id(), TOKENS, 5);
+            return null;
+        });
+        assertThat(fixture.cell("SELECT cost_micros FROM sessions WHERE id = " + session.id()))
+                .as("the store recovers").isEqualTo("5");
+    }
+
+    /**
+     * Waits until the writer's last statement (its writes and COMMIT) waits for the row {@code lock} holds, then ends
+     * that backend as a failing network would.
+     */
+    private static void terminateTheBackendWaitingForARowLock(Statement lock) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (java.sql.ResultSet rs = lock.executeQuery("SELECT count(pg_terminate_backend(pid)) "
+                    + "FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event <> 'advisory' "
+                    + "AND pid <> pg_backend_pid() AND datname = current_database()")) {
+                if (rs.next() && rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no backend waited for the row lock");
     }
 
     /** What a failing network does to a write transaction in flight: the server ends the session. */
