@@ -231,8 +231,9 @@ class AlertWebhookTest {
             assertThat(waiting).as("ten alerts of the default team, then blue's").isEqualTo(11);
             assertThat(received).hasSize(1);
             assertThat(received.get(0).get("team").asText()).isEqualTo("blue");
-            assertThat(attemptsBefore).as("blue's alert went out while the default team's first attempts hung, "
-                    + "not after the ten of them").isBetween(1, 2);
+            assertThat(attemptsBefore).as("blue's alert went out before or while the default team's first attempts "
+                    + "hung (its thread may not have reached the hanging server yet), not after the ten of them")
+                    .isLessThanOrEqualTo(2);
         } finally {
             release.countDown();
             hanging.stop(0);
